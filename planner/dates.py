@@ -1,0 +1,186 @@
+"""Dates from users and durations in calendar units: parsing and the arithmetic the schedule relies on."""
+
+
+import re
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+from planner.errors import InputError, TemplateError
+
+ONE_DAY = timedelta(days=1)
+
+_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{2,4})\s*$")
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*([./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*$")
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """Read a date a person typed: ISO 8601 or a written date; refuse what could be read two ways.
+
+    `what` names the value in messages ("--start", "row 4 invited").
+    """
+    text = text.strip()
+    if not text:
+        raise InputError(f"{what}: no date given; write it as YYYY-MM-DD, e.g. 2027-09-01")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        return _numeric_date(text, what, int(numeric[1]), int(numeric[3]), numeric[4])
+    year_first = _YEAR_FIRST.match(text)
+    if year_first:
+        return _checked(text, what, int(year_first[1]), int(year_first[3]), int(year_first[4]))
+    if text.isdigit():
+        raise InputError(f"{what}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2027-09-01")
+    return _written_date(text, what)
+
+
+def _numeric_date(text: str, what: str, first: int, second: int, year_text: str) -> date:
+    if len(year_text) != 4:
+        raise InputError(f"{what}: '{text}' has a two-digit year; write it as YYYY-MM-DD")
+    year = int(year_text)
+    if first <= 12 and second <= 12 and first != second:
+        # 03/04/2027 is 3 April in most of the world and March 4 in the US: never guess.
+        day_first = _checked(text, what, year, second, first)
+        month_first = _checked(text, what, year, first, second)
+        raise InputError(
+            f"{what}: '{text}' is ambiguous (day and month could be swapped); "
+            f"write {day_first.isoformat()} or {month_first.isoformat()}"
+        )
+    if first > 12:
+        return _checked(text, what, year, second, first)
+    return _checked(text, what, year, first, second)
+
+
+def _checked(text: str, what: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise InputError(f"{what}: '{text}' is not a valid date ({error})") from None
+
+
+def _written_date(text: str, what: str) -> date:
+    # dateutil.parser costs tens of milliseconds to import: only written dates pay for it.
+    from dateutil import parser
+
+    try:
+        # Two different defaults reveal a missing day, month or year: the results then differ.
+        first = parser.parse(text, default=_DEFAULT_A)
+        second = parser.parse(text, default=_DEFAULT_B)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"{what}: cannot read '{text}' as a date; write it as YYYY-MM-DD, e.g. 2027-09-01"
+        ) from None
+    if first != second:
+        raise InputError(f"{what}: '{text}' lacks a day, month or year; write it as YYYY-MM-DD")
+    if (first.hour, first.minute, first.second, first.microsecond) != (0, 0, 0, 0):
+        raise InputError(f"{what}: '{text}' has a time of day; give only the date, as YYYY-MM-DD")
+    return first.date()
+
+
+_DEFAULT_A = datetime(1901, 1, 1)
+_DEFAULT_B = datetime(1902, 2, 2)
+
+
+_UNITS = {
+    "day": "days",
+    "days": "days",
+    "d": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "w": "weeks",
+    "month": "months",
+    "months": "months",
+    "m": "months",
+}
+_DURATION = re.compile(r"^\s*(-?\d+)\s*([A-Za-z]+)\s*$")
+
+
+class Duration(NamedTuple):
+    """A length in one calendar unit: days, weeks or months (months are calendar months)."""
+
+    amount: int
+    unit: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Duration":
+        """Read '6 months', '3 weeks', '21 days' (or 6m, 3w, 21d); raises ValueError with a reason."""
+        match = _DURATION.match(str(text))
+        if not match:
+            raise ValueError(f"'{text}' is not a duration such as '21 days', '3 weeks' or '6 months'")
+        unit = _UNITS.get(match[2].lower())
+        if unit is None:
+            raise ValueError(f"'{text}' has an unknown unit; use days, weeks or months")
+        amount = int(match[1])
+        if amount < 0:
+            raise ValueError(f"'{text}' is negative")
+        return cls(amount, unit)
+
+    def after(self, day: date) -> date:
+        """The date this long after `day` (31 August + 6 months = 28 or 29 February)."""
+        if self.unit == "months":
+            return day + relativedelta(months=self.amount)
+        return day + timedelta(days=self.amount * (7 if self.unit == "weeks" else 1))
+
+    def latest_before(self, deadline: date) -> date:
+        """The latest date x such that `self.after(x)` is on or before `deadline`.
+
+        Adding months clamps to the month's end, so subtracting is not its exact inverse; the
+        subtraction is only a first guess, nudged until it is the latest date that still fits.
+        """
+        if self.unit != "months":
+            return deadline - timedelta(days=self.amount * (7 if self.unit == "weeks" else 1))
+        candidate = deadline - relativedelta(months=self.amount)
+        while self.after(candidate) > deadline:
+            candidate -= ONE_DAY
+        while self.after(candidate + ONE_DAY) <= deadline:
+            candidate += ONE_DAY
+        return candidate
+
+    def __str__(self) -> str:
+        unit = self.unit if self.amount != 1 else self.unit[:-1]
+        return f"{self.amount} {unit}"
+
+
+ZERO = Duration(0, "days")
+
+
+class DurationRange(NamedTuple):
+    """How long a step takes: shortest and longest (equal when the duration is certain)."""
+
+    shortest: Duration
+    longest: Duration
+
+    @property
+    def certain(self) -> bool:
+        return self.shortest == self.longest
+
+    def __str__(self) -> str:
+        if self.certain:
+            return str(self.shortest)
+        if self.shortest.unit == self.longest.unit:
+            return f"{self.shortest.amount} to {self.longest}"
+        return f"{self.shortest} to {self.longest}"
+
+
+def parse_duration_range(value, where: str) -> DurationRange:
+    """A template's duration: one string, or a [shortest, longest] pair; `where` names file and step."""
+    if isinstance(value, str):
+        parts = [value]
+    elif isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        parts = value
+    else:
+        raise TemplateError(f"{where}: duration must be a string such as '21 days' or a pair ['6 months', '8 months']")
+    try:
+        shortest, longest = (Duration.parse(parts[0]), Duration.parse(parts[-1]))
+    except ValueError as error:
+        raise TemplateError(f"{where}: duration {error}") from None
+    reference = date(2001, 1, 31)  # a month end, so months compare by their shortest reading
+    if shortest.after(reference) > longest.after(reference) or (
+        shortest.unit == longest.unit and shortest.amount > longest.amount
+    ):
+        raise TemplateError(f"{where}: duration range is inverted ({parts[0]} is longer than {parts[-1]})")
+    return DurationRange(shortest, longest)

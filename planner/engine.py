@@ -1,0 +1,381 @@
+"""The back-scheduling engine: forward and backward passes over a template, the verdict and its numbers.
+
+Pure Python on plain values: no click, no clock (`today` is a parameter), no I/O.
+"""
+
+
+from datetime import date
+from itertools import product
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+from planner.dates import ONE_DAY, ZERO, Duration
+from planner.errors import InputError
+from planner.template import Step, Template
+
+FEASIBLE = "feasible"
+AT_RISK = "at risk"
+NOT_FEASIBLE = "not feasible"
+
+PROBABILITY_ASSUMPTION = (
+    "each uncertain wait ends on any day of its window with equal chance "
+    "(uniform over the window, from the best case to the worst case)"
+)
+
+# Largest number of outcome combinations weighed when several waits are uncertain at once.
+_OUTCOME_BUDGET = 4000
+# How far past the given start the search for an earliest workable start walks.
+_SEARCH_DAYS = 366 * 10
+
+
+class Window(NamedTuple):
+    """A date in the best case and in the worst case (equal when nothing uncertain precedes it)."""
+
+    best: date
+    worst: date
+
+
+class ScheduledStep(NamedTuple):
+    step: Step
+    title: str
+    status: str  # done | waiting | to do | closed | open
+    start: Window  # earliest start
+    finish: Window  # earliest finish
+    latest_finish: Window  # .best: latest if every wait is short (last possible); .worst: latest safe
+    latest_start: Window
+    actual: date | None
+
+    @property
+    def due(self) -> date:
+        """The latest safe finish: done by then, the worst case still fits."""
+        return self.latest_finish.worst
+
+    @property
+    def last_possible(self) -> date:
+        return self.latest_finish.best
+
+
+class Plan(NamedTuple):
+    template: Template
+    invited: date | None
+    start: date
+    end: date | None
+    today: date
+    university: str | None
+    applied: date | None
+    approved: date | None
+    steps: tuple[ScheduledStep, ...]
+    verdict: str | None
+    slack_days: int | None  # worst case; negative when the worst case misses
+    best_slack_days: int | None
+    probability: float | None  # chance of fitting, for an at-risk plan
+    contingency: date | None
+    earliest_start_at_risk: date | None
+    earliest_start_safe: date | None
+    latest_invitation_safe: date
+    latest_invitation_possible: date
+
+    def step(self, step_id: str) -> ScheduledStep:
+        for scheduled in self.steps:
+            if scheduled.step.id == step_id:
+                return scheduled
+        raise KeyError(step_id)
+
+    @property
+    def university_name(self) -> str:
+        return self.template.university_name(self.university)
+
+    @property
+    def latest_end(self) -> date:
+        return self.start + relativedelta(months=self.template.max_months)
+
+
+def end_from_months(start: date, months: int) -> date:
+    if months <= 0:
+        raise InputError(f"--months: {months} is not a positive number of months")
+    return start + relativedelta(months=months)
+
+
+def make_plan(
+    template: Template,
+    *,
+    start: date,
+    today: date,
+    invited: date | None = None,
+    end: date | None = None,
+    university: str | None = None,
+    applied: date | None = None,
+    approved: date | None = None,
+) -> Plan:
+    """Schedule `template` between the invitation and the start, as of `today`.
+
+    Without `invited`, only the backward pass runs: the plan then answers when the invitation must
+    arrive at the latest, and carries no verdict.
+    """
+    _check_inputs(template, invited, start, end, today, university, applied, approved)
+    actuals = {"applied": applied, "approved": approved}
+    latest = _backward(template, start)
+
+    if invited is None:
+        scheduled = tuple(
+            ScheduledStep(s, _title(s, template, university), "to do", None, None, latest[s.id][0], latest[s.id][1], None)
+            for s in template.steps
+            if s.anchor != "end" or end is not None
+        )
+        anchor = template.anchored("invited").id
+        return Plan(
+            template, None, start, end, today, university, applied, approved, scheduled,
+            None, None, None, None, _contingency(template, latest), None, None,
+            latest[anchor][0].worst, latest[anchor][0].best,
+        )
+
+    done = _done_steps(template, invited, today, actuals)
+    earliest = _forward(template, invited, start, end, today, actuals, done)
+    checked = [s for s in template.steps if s.anchor is None and s.id not in done]
+    worst_slack = min(((latest[s.id][0].worst - earliest[s.id][1].worst).days for s in checked), default=0)
+    best_slack = min(((latest[s.id][0].best - earliest[s.id][1].best).days for s in checked), default=0)
+    if worst_slack >= 0:
+        verdict = FEASIBLE
+    elif best_slack >= 0:
+        verdict = AT_RISK
+    else:
+        verdict = NOT_FEASIBLE
+
+    probability = None
+    if verdict == AT_RISK:
+        probability = _chance_in_time(template, invited, start, end, today, actuals, done, earliest)
+
+    earliest_at_risk = earliest_safe = None
+    if verdict != FEASIBLE:
+        earliest_at_risk = _earliest_start(template, start, earliest, checked, 0, best_slack)
+        earliest_safe = _earliest_start(template, start, earliest, checked, 1, worst_slack)
+
+    scheduled = []
+    for step in template.steps:
+        if step.anchor == "end" and end is None:
+            continue
+        first, last = earliest[step.id]
+        status = _status(step, done)
+        actual = actuals.get(step.actual) if step.actual else None
+        scheduled.append(
+            ScheduledStep(step, _title(step, template, university), status, first, last, latest[step.id][0], latest[step.id][1], actual)
+        )
+    anchor = template.anchored("invited").id
+    return Plan(
+        template, invited, start, end, today, university, applied, approved, tuple(scheduled),
+        verdict, worst_slack, best_slack, probability, _contingency(template, latest),
+        earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best,
+    )
+
+
+def _check_inputs(template, invited, start, end, today, university, applied, approved) -> None:
+    if invited is not None and start < invited:
+        raise InputError(f"the start ({start}) is before the invitation ({invited})")
+    if end is not None:
+        if end <= start:
+            raise InputError(f"the end ({end}) is not after the start ({start})")
+        longest = start + relativedelta(months=template.max_months)
+        if end > longest:
+            months = _months_between(start, end)
+            raise InputError(
+                f"an internship from {start} to {end} lasts {months}; the maximum is "
+                f"{template.max_months} months (ends by {longest}, {template.cite(template.max_months_source)})"
+            )
+    if university is not None and university not in template.universities:
+        known = ", ".join(template.universities) or "none in this template"
+        raise InputError(f"--university: unknown university '{university}'; choose one of: {known}")
+    for name, value in (("--applied", applied), ("--approved", approved)):
+        if value is not None and value > today:
+            raise InputError(f"{name} {value} is after today ({today}): give the date it happened")
+        if value is not None and invited is not None and value < invited:
+            raise InputError(f"{name} {value} is before the invitation ({invited})")
+    if applied is not None and approved is not None and approved < applied:
+        raise InputError(f"--approved {approved} is before --applied {applied}")
+
+
+def _months_between(start: date, end: date) -> str:
+    delta = relativedelta(end, start)
+    months = delta.years * 12 + delta.months
+    days = f" and {delta.days} day{'s' if delta.days != 1 else ''}" if delta.days else ""
+    return f"{months} month{'s' if months != 1 else ''}{days}"
+
+
+def _title(step: Step, template: Template, university: str | None) -> str:
+    return step.title.replace("{university}", template.university_name(university))
+
+
+def _successors(template: Template) -> dict[str, list[tuple[str, Duration]]]:
+    following: dict[str, list[tuple[str, Duration]]] = {s.id: [] for s in template.steps}
+    for step in template.steps:
+        for dep in step.after:
+            following[dep.step].append((step.id, dep.lag))
+    return following
+
+
+def _done_steps(template: Template, invited: date, today: date, actuals: dict) -> set[str]:
+    """Steps with a real date, every step they depend on, and an invitation that has arrived."""
+    done: set[str] = set()
+    for step in template.steps:
+        if (step.actual and actuals.get(step.actual)) or (step.anchor == "invited" and invited <= today):
+            done.add(step.id)
+    by_id = {s.id: s for s in template.steps}
+    stack = [d.step for s in template.steps if s.id in done for d in s.after]
+    while stack:
+        step_id = stack.pop()
+        if step_id not in done:
+            done.add(step_id)
+            stack.extend(d.step for d in by_id[step_id].after)
+    return done
+
+
+def _status(step: Step, done: set[str]) -> str:
+    if step.id in done:
+        return "done"
+    predecessors_done = all(d.step in done for d in step.after)
+    if step.kind == "gate":
+        return "open" if predecessors_done else "closed"
+    if step.kind == "wait" and predecessors_done:
+        return "waiting"
+    return "to do"
+
+
+def _forward(template, invited, start, end, today, actuals, done, outcome=None) -> dict[str, tuple[Window, Window]]:
+    """Earliest start and finish of every step, best and worst case.
+
+    `outcome` maps an uncertain wait to a fraction of its window (0 = best case, 1 = worst case),
+    for weighing outcomes one at a time.
+    """
+    dates: dict[str, tuple[Window, Window]] = {}
+    anchors = {"invited": invited, "start": start, "end": end or start}
+    for step in template.steps:
+        if step.anchor:
+            day = anchors[step.anchor]
+            dates[step.id] = (Window(day, day), Window(day, day))
+            continue
+        actual = actuals.get(step.actual) if step.actual else None
+        if step.kind == "milestone" and actual:
+            dates[step.id] = (Window(actual, actual), Window(actual, actual))
+            continue
+        begin = []
+        for case in (0, 1):
+            begin.append(max(dep.lag.after(dates[dep.step][1][case]) for dep in step.after))
+        in_progress = step.kind == "wait" and all(d.step in done for d in step.after)
+        if step.id not in done and not in_progress:
+            # A step not yet done cannot begin in the past.
+            begin = [max(day, today) for day in begin]
+        if actual:
+            finish = [actual, actual]
+        else:
+            finish = [step.duration.shortest.after(begin[0]), step.duration.longest.after(begin[1])]
+            if step.id not in done:
+                finish = [max(day, today) for day in finish]
+            if outcome and step.id in outcome:
+                low = max(step.duration.shortest.after(begin[0]), today)
+                high = max(step.duration.longest.after(begin[0]), today)
+                day = low + ONE_DAY * round(outcome[step.id] * (high - low).days)
+                finish = [day, day]
+        dates[step.id] = (Window(*begin), Window(*finish))
+    return dates
+
+
+def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window]]:
+    """Latest finish and start of every step: .worst with the longest durations (safe), .best with the shortest."""
+    following = _successors(template)
+    latest: dict[str, tuple[Window, Window]] = {}
+    for step in reversed(template.steps):
+        if step.anchor in ("start", "end"):
+            latest[step.id] = (Window(start, start), Window(start, start))
+            continue
+        finish = []
+        for case in (0, 1):
+            limits = [
+                lag.latest_before(latest[succ][1][case])
+                for succ, lag in following[step.id]
+                if template.step(succ).anchor != "end"
+            ]
+            finish.append(min(limits, default=start))
+        begin = (step.duration.shortest.latest_before(finish[0]), step.duration.longest.latest_before(finish[1]))
+        latest[step.id] = (Window(*finish), Window(*begin))
+    return latest
+
+
+def _contingency(template: Template, latest) -> date | None:
+    """The last day a gate's condition can be confirmed and still leave the gated steps their time."""
+    days = [latest[d.step][0].worst for s in template.steps if s.kind == "gate" for d in s.after]
+    return min(days, default=None)
+
+
+def _chance_in_time(template, invited, start, end, today, actuals, done, earliest) -> float:
+    uncertain = [
+        s for s in template.steps
+        if s.kind == "wait" and s.id not in done and earliest[s.id][1].best != earliest[s.id][1].worst
+    ]
+    if not uncertain:
+        return 0.0
+    # Once every wait has an outcome the plan is certain: it fits when all that must precede the
+    # start arrives by the start (the earliest schedule then meets every step's own deadline).
+    feeding = _feeding_start(template, done)
+
+    def fits(outcome: dict) -> bool:
+        dates = _forward(template, invited, start, end, today, actuals, done, outcome)
+        return all(lag.after(dates[step_id][1].worst) <= start for step_id, lag in feeding)
+
+    if len(uncertain) == 1:
+        # A later outcome never makes anything earlier, so the outcomes that fit are the first
+        # ones of the window: find where they stop instead of trying every day.
+        step = uncertain[0]
+        width = (earliest[step.id][1].worst - earliest[step.id][1].best).days
+        low, high = 0, width + 1  # days 0..low-1 fit; the answer lies in [low, high]
+        while low < high:
+            middle = (low + high) // 2
+            if fits({step.id: middle / width}):
+                low = middle + 1
+            else:
+                high = middle
+        return low / (width + 1)
+
+    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(uncertain))))
+    grids = []
+    for step in uncertain:
+        width = (earliest[step.id][1].worst - earliest[step.id][1].best).days
+        points = min(width + 1, per_wait)
+        grids.append([i / (points - 1) for i in range(points)])
+    outcomes = list(product(*grids))
+    fitting = sum(fits({step.id: q for step, q in zip(uncertain, fractions)}) for fractions in outcomes)
+    return fitting / len(outcomes)
+
+
+def _feeding_start(template: Template, done: set[str]) -> list[tuple[str, Duration]]:
+    """Steps whose finish (plus lag) must come by the start: those leading into it, and loose ends."""
+    following = _successors(template)
+    by_id = {s.id: s for s in template.steps}
+    feeding = []
+    for step in template.steps:
+        if step.anchor is not None or step.id in done:
+            continue
+        into_start = [lag for succ, lag in following[step.id] if by_id[succ].anchor == "start"]
+        loose_end = all(by_id[succ].anchor == "end" for succ, _ in following[step.id])
+        feeding.extend((step.id, lag) for lag in into_start or ([ZERO] if loose_end else []))
+    return feeding
+
+
+def _earliest_start(template, start, earliest, checked, case: int, slack: int) -> date:
+    """The earliest start at which the best case (case 0) or the worst case (case 1) fits."""
+
+    def fits(candidate: date) -> bool:
+        latest = _backward(template, candidate)
+        return all(earliest[s.id][1][case] <= latest[s.id][0][case] for s in checked)
+
+    # Moving the start by the shortfall is right to within a day or two of month arithmetic;
+    # fitting only gets easier as the start moves later, so walk from there to the exact day.
+    candidate = start + ONE_DAY * max(0, -slack)
+    if fits(candidate):
+        while candidate > start and fits(candidate - ONE_DAY):
+            candidate -= ONE_DAY
+        return candidate
+    for _ in range(_SEARCH_DAYS):
+        candidate += ONE_DAY
+        if fits(candidate):
+            return candidate
+    raise AssertionError("no start within ten years fits; the template's durations cannot be that long")

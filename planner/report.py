@@ -1,0 +1,186 @@
+"""What `planner check` says: a plan as plain facts (for --json) and as a short text for people."""
+
+
+import textwrap
+from datetime import date
+
+from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan, ScheduledStep
+
+EXIT_FEASIBLE = 0
+EXIT_AT_RISK = 3
+EXIT_NOT_FEASIBLE = 4
+EXIT_CODES = {FEASIBLE: EXIT_FEASIBLE, AT_RISK: EXIT_AT_RISK, NOT_FEASIBLE: EXIT_NOT_FEASIBLE}
+
+
+def exit_code(plan: Plan) -> int:
+    """The exit code of `planner check`: one per verdict (without an invitation: what is still possible today)."""
+    if plan.invited is None:
+        if plan.latest_invitation_safe >= plan.today:
+            return EXIT_FEASIBLE
+        return EXIT_AT_RISK if plan.latest_invitation_possible >= plan.today else EXIT_NOT_FEASIBLE
+    return EXIT_CODES[plan.verdict]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def plan_facts(plan: Plan) -> dict:
+    """Everything `check` knows, as JSON-ready values."""
+    template = plan.template
+    facts = {
+        "template": template.name,
+        "template_title": template.title,
+        "today": _iso(plan.today),
+        "invited": _iso(plan.invited),
+        "start": _iso(plan.start),
+        "end": _iso(plan.end),
+        "latest_end": _iso(plan.latest_end),
+        "university": plan.university,
+        "university_name": plan.university_name,
+        "applied": _iso(plan.applied),
+        "approved": _iso(plan.approved),
+        "verdict": plan.verdict,
+        "exit_code": exit_code(plan),
+        "slack_days": plan.slack_days,
+        "best_case_slack_days": plan.best_slack_days,
+        "probability_in_time": None if plan.probability is None else round(plan.probability, 4),
+        "probability_assumption": PROBABILITY_ASSUMPTION if plan.probability is not None else None,
+        "contingency_point": _iso(plan.contingency),
+        "earliest_start_at_risk": _iso(plan.earliest_start_at_risk),
+        "earliest_start_safe": _iso(plan.earliest_start_safe),
+        "latest_invitation_safe": _iso(plan.latest_invitation_safe),
+        "latest_invitation_possible": _iso(plan.latest_invitation_possible),
+        "steps": [],
+    }
+    for scheduled in plan.steps:
+        step = scheduled.step
+        entry = {
+            "id": step.id,
+            "kind": step.kind,
+            "title": scheduled.title,
+            "status": scheduled.status,
+            "duration": str(step.duration),
+            "latest_finish_safe": _iso(scheduled.due),
+            "latest_finish_possible": _iso(scheduled.last_possible),
+            "latest_start_safe": _iso(scheduled.latest_start.worst),
+            "latest_start_possible": _iso(scheduled.latest_start.best),
+            "actual": _iso(scheduled.actual),
+            "condition": step.condition,
+            "source": template.cite(step.source) if step.source else None,
+            "assumption": step.assumption,
+        }
+        if scheduled.start is not None:
+            entry["earliest_start"] = {"best": _iso(scheduled.start.best), "worst": _iso(scheduled.start.worst)}
+            entry["earliest_finish"] = {"best": _iso(scheduled.finish.best), "worst": _iso(scheduled.finish.worst)}
+        facts["steps"].append(entry)
+    return facts
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if abs(count) != 1 else ''}"
+
+
+def _relative(day: date, today: date) -> str:
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    return f"in {_days(delta)}" if delta > 0 else f"passed {_days(-delta)} ago"
+
+
+def verdict_sentence(plan: Plan) -> str:
+    """One or two sentences: the verdict and the number that matters for it."""
+    if plan.verdict == FEASIBLE:
+        return f"FEASIBLE: even the worst case fits, with {_days(plan.slack_days)} of slack."
+    if plan.verdict == AT_RISK:
+        chance = round(plan.probability * 100)
+        decision = f" if the permit decision arrives by {plan.contingency}" if plan.contingency else ""
+        return (
+            f"AT RISK: the start holds only{decision}: about {chance}% likely, assuming "
+            f"{PROBABILITY_ASSUMPTION}. The worst case misses the start by {_days(-plan.slack_days)}."
+        )
+    return (
+        f"NOT FEASIBLE: even the best case misses the start by {_days(-plan.best_slack_days)}. "
+        f"Earliest start at risk: {plan.earliest_start_at_risk}; earliest safe start: {plan.earliest_start_safe}. "
+        f"For a start on {plan.start} the invitation would have had to arrive by "
+        f"{plan.latest_invitation_safe} (safe) or {plan.latest_invitation_possible} (at the latest)."
+    )
+
+
+def _step_line(scheduled: ScheduledStep, plan: Plan) -> tuple[str, str]:
+    step = scheduled.step
+    if step.anchor:
+        return scheduled.title, str(scheduled.start.best)
+    first, last = scheduled.start, scheduled.finish
+    if step.kind == "milestone":
+        when = f"{scheduled.actual} (done)" if scheduled.actual else f"planned {last.best}"
+        if scheduled.due == scheduled.last_possible:
+            return scheduled.title, f"{when}; due {scheduled.due}"
+        return scheduled.title, f"{when}; latest safe {scheduled.due}, last possible {scheduled.last_possible}"
+    if step.kind == "wait":
+        if scheduled.actual:
+            return scheduled.title, f"decision {scheduled.actual} (done)"
+        state = " (waiting)" if scheduled.status == "waiting" else ""
+        return scheduled.title, f"decision {last.best} to {last.worst}, best to worst case{state}"
+    span = f"{first.best} to {last.best}" if first.best == first.worst else f"{first.best} to {last.worst} (best to worst case)"
+    if step.kind == "gate":
+        state = "open" if scheduled.status == "open" else f"closed until {step.condition}"
+        return scheduled.title, f"{state}; {span}; done by {scheduled.due}"
+    if scheduled.status == "done":
+        return scheduled.title, "done"
+    return scheduled.title, f"{span}; due {scheduled.due}"
+
+
+def check_text(plan: Plan) -> str:
+    """The text `planner check` prints."""
+    template = plan.template
+    lines = [template.title]
+    if plan.invited is None:
+        lines.append(f"Start {plan.start}, no invitation yet, as of {plan.today}")
+        lines.append("")
+        rows = [
+            ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({_relative(plan.latest_invitation_safe, plan.today)})"),
+            ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({_relative(plan.latest_invitation_possible, plan.today)})"),
+        ]
+        for scheduled in plan.steps:
+            if scheduled.step.actual == "applied":
+                rows.append(("Latest safe permit application", str(scheduled.due)))
+                rows.append(("Last possible permit application", str(scheduled.last_possible)))
+        if plan.contingency:
+            rows.append(("Contingency point", f"{plan.contingency} (last day for the permit decision)"))
+        rows.append(("Start", str(plan.start)))
+        lines.extend(_aligned(rows))
+        lines.append("")
+        if plan.latest_invitation_safe >= plan.today:
+            lines.append(f"A safe start on {plan.start} needs the invitation by {plan.latest_invitation_safe}.")
+        elif plan.latest_invitation_possible >= plan.today:
+            lines.append(
+                f"A safe start on {plan.start} is no longer possible; with an invitation by "
+                f"{plan.latest_invitation_possible} it is still possible, at risk."
+            )
+        else:
+            lines.append(f"A start on {plan.start} is no longer possible: the invitation would have had to arrive by {plan.latest_invitation_possible}.")
+        return "\n".join(lines) + "\n"
+
+    header = f"Invited {plan.invited}, start {plan.start}"
+    header += f", end {plan.end}" if plan.end else ""
+    lines.append(f"{header}, as of {plan.today}")
+    lines.append("")
+    lines.extend(textwrap.wrap(verdict_sentence(plan), width=96))
+    lines.append("")
+    rows = [_step_line(s, plan) for s in plan.steps if s.step.anchor != "end"]
+    if plan.contingency:
+        index = next(i for i, s in enumerate(plan.steps) if s.step.kind == "gate")
+        rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))
+    rows.append(("End", str(plan.end) if plan.end else f"not given (at most {plan.latest_end})"))
+    lines.extend(_aligned(rows))
+    assumptions = [s.step for s in plan.steps if s.step.assumption]
+    if assumptions:
+        lines.append("")
+        lines.append(f"Assumptions ({len(assumptions)}): see `planner templates` for each, with its source.")
+    return "\n".join(lines) + "\n"
+
+
+def _aligned(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len(label) for label, _ in rows)
+    return [f"  {label.ljust(width)}  {value}" for label, value in rows]

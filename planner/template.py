@@ -1,0 +1,333 @@
+"""Timeline templates: read a TOML file from calendars/ (or the user's), check it, and describe it."""
+
+
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from planner.dates import ZERO, Duration, DurationRange, parse_duration_range
+from planner.errors import TemplateError
+
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "calendars"
+DEFAULT_TEMPLATE = "mila"
+
+KINDS = ("milestone", "task", "wait", "gate")
+ANCHORS = ("invited", "start", "end")
+ACTUALS = ("applied", "approved")
+
+_TOP_KEYS = {
+    "schema", "title", "summary", "max_months", "max_months_source", "sources",
+    "universities", "universities_source", "university_default", "steps", "checklist", "outreach",
+}
+_STEP_KEYS = {
+    "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
+    "checklist", "actual", "condition", "category", "remind",
+}
+_CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional"}
+
+
+class Dependency(NamedTuple):
+    step: str
+    lag: Duration
+
+
+class Step(NamedTuple):
+    id: str
+    kind: str
+    title: str
+    duration: DurationRange
+    after: tuple[Dependency, ...]
+    anchor: str | None
+    source: str | None
+    assumption: str | None
+    why: str
+    checklist: tuple[str, ...]
+    actual: str | None
+    condition: str | None
+    category: str
+
+
+class ChecklistItem(NamedTuple):
+    group: str
+    item: str
+    source: str | None
+    assumption: str | None
+    optional: bool
+
+
+class Source(NamedTuple):
+    key: str
+    file: str
+    title: str
+
+
+class Template(NamedTuple):
+    name: str
+    path: Path
+    title: str
+    summary: str
+    max_months: int
+    max_months_source: str | None
+    sources: dict[str, Source]
+    universities: dict[str, str]
+    universities_source: tuple[str, ...]
+    steps: tuple[Step, ...]  # in an order where every step comes after the steps it depends on
+    checklist: tuple[ChecklistItem, ...]
+    outreach: dict
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def anchored(self, anchor: str) -> Step | None:
+        return next((s for s in self.steps if s.anchor == anchor), None)
+
+    def cite(self, key: str | None) -> str:
+        """How a rule's source is named to users: the seed file, or 'assumption'."""
+        if key is None:
+            return "assumption"
+        source = self.sources[key]
+        return source.file
+
+    def university_name(self, key: str | None) -> str:
+        if key is None:
+            return "the professor's affiliated university"
+        return self.universities[key]
+
+
+def builtin_templates() -> list[Path]:
+    return sorted(BUILTIN_DIR.glob("*.toml"))
+
+
+def resolve(name_or_path: str | None) -> Path:
+    """A built-in template's name (e.g. 'mila') or a path to a TOML file."""
+    if name_or_path is None:
+        name_or_path = DEFAULT_TEMPLATE
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists() or "/" in name_or_path:
+        if not path.is_file():
+            raise TemplateError(f"{name_or_path}: no such template file")
+        return path
+    builtin = BUILTIN_DIR / f"{name_or_path}.toml"
+    if not builtin.is_file():
+        names = ", ".join(p.stem for p in builtin_templates())
+        raise TemplateError(f"unknown template '{name_or_path}'; built-in templates: {names} (or give a path to a .toml file)")
+    return builtin
+
+
+def load(name_or_path: str | None = None) -> Template:
+    path = resolve(name_or_path)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise TemplateError(f"{path}: cannot read ({error.strerror})") from None
+    # Cached by modification time and size: a roster reads its template once, an edited file is reread.
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path))
+
+
+@lru_cache(maxsize=32)
+def _load_cached(resolved: str, mtime_ns: int, size: int, shown: str) -> Template:
+    import tomllib
+
+    try:
+        with open(resolved, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise TemplateError(f"{shown}: not valid TOML ({error})") from None
+    except UnicodeDecodeError:
+        raise TemplateError(f"{shown}: not valid TOML (not UTF-8 text)") from None
+    except OSError as error:
+        raise TemplateError(f"{shown}: cannot read ({error.strerror})") from None
+    return _build(data, Path(shown))
+
+
+def _build(data: dict, path: Path) -> Template:
+    where = str(path)
+    _no_unknown_keys(data, _TOP_KEYS, where)
+    for key in ("title", "steps"):
+        if key not in data:
+            raise TemplateError(f"{where}: missing field '{key}'")
+    sources = {}
+    for key, value in data.get("sources", {}).items():
+        if not isinstance(value, dict) or "file" not in value:
+            raise TemplateError(f"{where}: source '{key}' needs a 'file'")
+        sources[key] = Source(key, value["file"], value.get("title", value["file"]))
+    max_months = data.get("max_months", 12)
+    if not isinstance(max_months, int) or max_months <= 0:
+        raise TemplateError(f"{where}: max_months must be a positive whole number")
+    universities = data.get("universities", {})
+    if not all(isinstance(v, str) for v in universities.values()):
+        raise TemplateError(f"{where}: universities must map short names to names")
+
+    raw_steps = data["steps"]
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise TemplateError(f"{where}: 'steps' must be a list of [[steps]] tables")
+    steps = [_build_step(raw, index, where, sources) for index, raw in enumerate(raw_steps, 1)]
+    ordered = _in_dependency_order(steps, where)
+
+    for anchor in ("invited", "start"):
+        count = sum(1 for s in steps if s.anchor == anchor)
+        if count != 1:
+            raise TemplateError(f"{where}: needs exactly one milestone with anchor = \"{anchor}\" (found {count})")
+    for actual in ACTUALS:
+        if sum(1 for s in steps if s.actual == actual) > 1:
+            raise TemplateError(f"{where}: more than one step takes the actual '{actual}'")
+
+    checklist = []
+    for index, raw in enumerate(data.get("checklist", []), 1):
+        item_where = f"{where}: checklist item {index}"
+        _no_unknown_keys(raw, _CHECKLIST_KEYS, item_where)
+        for key in ("group", "item"):
+            if key not in raw:
+                raise TemplateError(f"{item_where}: missing field '{key}'")
+        _known_source(raw, sources, item_where)
+        checklist.append(
+            ChecklistItem(raw["group"], raw["item"], raw.get("source"), raw.get("assumption"), bool(raw.get("optional", False)))
+        )
+
+    max_source = data.get("max_months_source")
+    if max_source is not None and max_source not in sources:
+        raise TemplateError(f"{where}: max_months_source names unknown source '{max_source}'")
+    uni_sources = tuple(data.get("universities_source", ()))
+    for key in uni_sources:
+        if key not in sources:
+            raise TemplateError(f"{where}: universities_source names unknown source '{key}'")
+
+    return Template(
+        name=path.stem,
+        path=path,
+        title=data["title"],
+        summary=data.get("summary", ""),
+        max_months=max_months,
+        max_months_source=max_source,
+        sources=sources,
+        universities=dict(universities),
+        universities_source=uni_sources,
+        steps=tuple(ordered),
+        checklist=tuple(checklist),
+        outreach=data.get("outreach", {}),
+    )
+
+
+def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{where}: step {index} is not a table")
+    step_id = raw.get("id")
+    if not isinstance(step_id, str) or not step_id:
+        raise TemplateError(f"{where}: step {index} has no 'id'")
+    step_where = f"{where}: step '{step_id}'"
+    _no_unknown_keys(raw, _STEP_KEYS, step_where)
+    for key in ("kind", "title"):
+        if key not in raw:
+            raise TemplateError(f"{step_where}: missing field '{key}'")
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise TemplateError(f"{step_where}: unknown kind '{kind}' (use one of {', '.join(KINDS)})")
+    anchor = raw.get("anchor")
+    if anchor is not None and (anchor not in ANCHORS or kind != "milestone"):
+        raise TemplateError(f"{step_where}: anchor must be one of {', '.join(ANCHORS)}, on a milestone")
+    actual = raw.get("actual")
+    if actual is not None and actual not in ACTUALS:
+        raise TemplateError(f"{step_where}: actual must be one of {', '.join(ACTUALS)}")
+
+    if kind == "milestone":
+        if "duration" in raw:
+            raise TemplateError(f"{step_where}: a milestone has no duration")
+        duration = DurationRange(ZERO, ZERO)
+    elif "duration" not in raw:
+        raise TemplateError(f"{step_where}: missing field 'duration'")
+    else:
+        duration = parse_duration_range(raw["duration"], step_where)
+    if kind != "wait" and not duration.certain:
+        raise TemplateError(f"{step_where}: only a wait may have a duration range")
+
+    after = []
+    for entry in raw.get("after", []):
+        if isinstance(entry, str):
+            after.append(Dependency(entry, ZERO))
+        elif isinstance(entry, dict) and isinstance(entry.get("step"), str):
+            lag = parse_duration_range(entry.get("lag", "0 days"), step_where + " lag")
+            if not lag.certain:
+                raise TemplateError(f"{step_where}: a lag must be a single duration")
+            after.append(Dependency(entry["step"], lag.shortest))
+        else:
+            raise TemplateError(f"{step_where}: 'after' entries are step ids or {{ step = \"id\", lag = \"7 days\" }}")
+    if anchor is None and not after:
+        raise TemplateError(f"{step_where}: missing field 'after' (every step but an anchor follows another)")
+    if anchor in ("invited", "end") and after:
+        raise TemplateError(f"{step_where}: an '{anchor}' anchor cannot depend on other steps")
+    if kind == "gate" and not raw.get("condition"):
+        raise TemplateError(f"{step_where}: a gate needs a 'condition' (what must be confirmed first)")
+    if raw.get("source") is None and raw.get("assumption") is None:
+        raise TemplateError(f"{step_where}: needs a 'source' or an 'assumption' (every rule says where it comes from)")
+    _known_source(raw, sources, step_where)
+    checklist = raw.get("checklist", [])
+    if not isinstance(checklist, list) or not all(isinstance(c, str) for c in checklist):
+        raise TemplateError(f"{step_where}: checklist must be a list of strings")
+    return Step(
+        id=step_id,
+        kind=kind,
+        title=str(raw["title"]),
+        duration=duration,
+        after=tuple(after),
+        anchor=anchor,
+        source=raw.get("source"),
+        assumption=raw.get("assumption"),
+        why=raw.get("why", ""),
+        checklist=tuple(checklist),
+        actual=actual,
+        condition=raw.get("condition"),
+        category=raw.get("category", "Internship"),
+    )
+
+
+def _known_source(raw: dict, sources: dict, where: str) -> None:
+    key = raw.get("source")
+    if key is not None and key not in sources:
+        raise TemplateError(f"{where}: unknown source '{key}' (declare it under [sources])")
+
+
+def _no_unknown_keys(raw: dict, allowed: set, where: str) -> None:
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise TemplateError(f"{where}: unknown field '{unknown[0]}'")
+
+
+def _in_dependency_order(steps: list[Step], where: str) -> list[Step]:
+    by_id: dict[str, Step] = {}
+    for step in steps:
+        if step.id in by_id:
+            raise TemplateError(f"{where}: step '{step.id}' is defined twice")
+        by_id[step.id] = step
+    for step in steps:
+        for dep in step.after:
+            if dep.step not in by_id:
+                raise TemplateError(f"{where}: step '{step.id}' depends on unknown step '{dep.step}'")
+            if dep.step == step.id:
+                raise TemplateError(f"{where}: step '{step.id}' depends on itself")
+    ordered: list[Step] = []
+    placed: set[str] = set()
+    remaining = list(steps)
+    while remaining:
+        # The first step in file order whose dependencies are placed: the file's order survives.
+        ready = next((s for s in remaining if all(d.step in placed for d in s.after)), None)
+        if ready is None:
+            raise TemplateError(f"{where}: steps form a cycle: {_cycle(remaining, by_id)}")
+        ordered.append(ready)
+        placed.add(ready.id)
+        remaining.remove(ready)
+    return ordered
+
+
+def _cycle(remaining: list[Step], by_id: dict[str, Step]) -> str:
+    """Name one cycle among steps that cannot be ordered, e.g. 'a → b → a'."""
+    left = {s.id for s in remaining}
+    path = [remaining[0].id]
+    while True:
+        nxt = next(d.step for d in by_id[path[-1]].after if d.step in left)
+        if nxt in path:
+            loop = path[path.index(nxt):] + [nxt]
+            return " → ".join(reversed(loop))
+        path.append(nxt)

@@ -1,0 +1,32 @@
+"""Shared fixtures: the default template, a pinned 'today', and a CLI runner."""
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import settings
+
+from planner.template import load
+
+settings.register_profile("default", max_examples=300, deadline=None)
+settings.load_profile("default")
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def mila():
+    return load("mila")
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; returns click's Result (stdout, stderr and exit code kept apart)."""
+    from planner.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args, **kwargs):
+        return runner.invoke(cli, [str(a) for a in args], prog_name="planner", **kwargs)
+
+    return invoke

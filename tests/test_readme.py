@@ -1,0 +1,45 @@
+"""The README is a transcript: its commands run as written and print what it shows."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def _transcripts():
+    for block in _blocks("console"):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            yield command, output
+
+
+def test_setup_commands_are_the_ones_ci_runs():
+    install, tests = _blocks("sh")[:2]
+    assert "pip install -e '.[test]'" in install and "planner check --invited" in install
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests.strip() in ci.splitlines()
+
+
+def test_install_command_runs_the_main_job(run):
+    install = _blocks("sh")[0].strip()
+    planner_part = install.split("&& ")[-1]
+    args = shlex.split(planner_part)[1:]
+    result = run(*args)
+    assert result.exit_code in (0, 3, 4), result.output
+    assert result.stdout.startswith("Research internship at Mila")
+
+
+@pytest.mark.parametrize("command, output", list(_transcripts()), ids=lambda v: v[:60] if isinstance(v, str) else "")
+def test_transcript_output_is_real(run, command, output):
+    args = shlex.split(command)
+    assert args[0] == "planner"
+    result = run(*args[1:])
+    assert result.stdout == output

@@ -1,0 +1,77 @@
+"""Timeline templates: the default one loads, and a template with a mistake is refused by name."""
+
+import pytest
+
+from planner.errors import TemplateError
+from planner.template import BUILTIN_DIR, builtin_templates, load
+
+DEFAULT_TEXT = (BUILTIN_DIR / "mila.toml").read_text(encoding="utf-8")
+
+
+def test_default_template_encodes_the_institutes_rules(mila):
+    assert mila.max_months == 12
+    processing = mila.step("permit_processing")
+    assert (str(processing.duration.shortest), str(processing.duration.longest)) == ("6 months", "8 months")
+    assert mila.cite(processing.source) == "000_d521c090baab27d8.txt"
+    booking = mila.step("booking")
+    assert booking.kind == "gate" and [d.step for d in booking.after] == ["permit_processing"]
+    assert set(mila.universities) == {"udem", "mcgill", "poly", "hec", "laval", "sherbrooke", "ets"}
+    # Steps come in an order where each follows what it depends on.
+    seen = set()
+    for step in mila.steps:
+        assert all(dep.step in seen for dep in step.after)
+        seen.add(step.id)
+
+
+def test_every_step_says_where_its_rule_comes_from(mila):
+    for template in [load(str(p)) for p in builtin_templates()]:
+        for step in template.steps:
+            assert step.source or step.assumption, step.id
+
+
+def test_a_template_is_parsed_once_while_unchanged(tmp_path):
+    path = tmp_path / "copy.toml"
+    path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    assert load(str(path)) is load(str(path))
+
+
+def _broken(tmp_path, old, new):
+    assert old in DEFAULT_TEXT
+    path = tmp_path / "broken.toml"
+    path.write_text(DEFAULT_TEXT.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    message = str(error.value)
+    assert message.startswith(str(path)), message
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ('after = ["booking"]', 'after = ["bookin"]', "step 'travel' depends on unknown step 'bookin'"),
+        ('after = ["invitation"]\nduration = "14 days"', 'after = ["travel"]\nduration = "14 days"', "steps form a cycle"),
+        ('duration = "21 days"', 'duration = "-21 days"', "step 'permit_documents': duration '-21 days' is negative"),
+        ('duration = ["6 months", "8 months"]', 'duration = ["8 months", "6 months"]', "step 'permit_processing': duration range is inverted"),
+        ('kind = "gate"\ntitle = "Book flights and housing"', 'title = "Book flights and housing"', "step 'booking': missing field 'kind'"),
+        ('id = "travel"\nkind = "task"', 'id = "travel"\nkind = "chore"', "step 'travel': unknown kind 'chore'"),
+        ('source = "000"\nwhy = "It can take', 'source = "009"\nwhy = "It can take', "step 'permit_processing': unknown source '009'"),
+        ('title = "Work permit processing"', 'title = "Work permit processing"\ncolour = "red"', "step 'permit_processing': unknown field 'colour'"),
+        ('condition = "the work permit is confirmed"\n', "", "step 'booking': a gate needs a 'condition'"),
+        ('max_months = 12', 'max_months = 12\n[[[steps', "not valid TOML"),
+    ],
+)
+def test_a_broken_template_is_refused_with_file_and_step(tmp_path, old, new, expected):
+    assert expected in _broken(tmp_path, old, new)
+
+
+def test_missing_and_unknown_templates_are_named(tmp_path):
+    with pytest.raises(TemplateError, match="no such template file"):
+        load(str(tmp_path / "nowhere.toml"))
+    with pytest.raises(TemplateError, match="unknown template 'japan'; built-in templates: mila"):
+        load("japan")
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00title")
+    with pytest.raises(TemplateError, match="not valid TOML"):
+        load(str(binary))

@@ -124,6 +124,72 @@ def check(as_json, **inputs):
     sys.exit(report.exit_code(plan))
 
 
+def _reminders(ctx, param, value):
+    from planner.ics import parse_reminders
+
+    try:
+        return parse_reminders(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@cli.command()
+@plan_options
+@click.option("--name", default="", help="The intern's name: names the calendar and keeps its events' identities.")
+@click.option("--note", default="", help="A note added to every event's description.")
+@click.option("-o", "--output", metavar="FILE", help="Write the calendar (.ics) here; - for stdout.")
+@click.option("--remind", default="14d,2d", show_default=True, callback=_reminders,
+              help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
+@click.option("--no-reminders", is_flag=True, help="Write no reminders.")
+@click.option("--todos", is_flag=True, help="Also write the checklist items as tasks (VTODO).")
+@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
+def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs):
+    """Write the plan as a calendar file and show it as a table and a timeline.
+
+    Every step becomes an all-day event; each deadline is its own event with reminders.
+    Booking waits for the permit: it sits at the earliest day it could open until
+    --approved is given. Re-import an updated plan into a fresh calendar (see README).
+
+    \b
+    Example:
+        planner plan --invited 2026-12-01 --start 2027-09-01 --name "Ada Lovelace" --university mcgill -o ada.ics
+        planner plan --invited 2026-12-01 --start 2027-09-01 -o - > plan.ics
+    """
+    from planner import files, ics, timeline
+
+    made = build_plan(**inputs, require_invited=True)
+    reminders = () if no_reminders else remind
+    if output and output != "-":
+        previous = files.read_existing(output)
+        data = ics.calendar_bytes(made, name=name, note=note, reminders=reminders, todos=todos, previous=previous)
+        files.write_atomic(output, data, force=force, ours=ics.written_by_planner)
+    elif output == "-":
+        data = ics.calendar_bytes(made, name=name, note=note, reminders=reminders, todos=todos)
+        click.echo(data, nl=False)
+    if quiet:
+        return
+    to_stderr = output == "-"
+    click.echo(_plan_summary(made, name), nl=False, err=to_stderr)
+    if output and output != "-":
+        click.echo(f"Wrote {output}: {data.count(b'BEGIN:VEVENT')} events.", err=to_stderr)
+    elif not output:
+        click.echo("Add -o plan.ics to write the calendar.", err=True)
+
+
+def _plan_summary(made, name: str) -> str:
+    import textwrap
+
+    from tabulate import tabulate
+
+    from planner import report, timeline
+
+    title = made.template.title + (f", for {' '.join(name.split())}" if name.strip() else "")
+    table = tabulate(timeline.summary_rows(made), headers="keys", tablefmt="simple")
+    verdict = "\n".join(textwrap.wrap(report.verdict_sentence(made), width=96))
+    return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made)}\n"
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the templates as JSON.")
 def templates(as_json):

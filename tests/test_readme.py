@@ -38,7 +38,8 @@ def test_install_command_runs_the_main_job(run):
 
 
 @pytest.mark.parametrize("command, output", list(_transcripts()), ids=lambda v: v[:60] if isinstance(v, str) else "")
-def test_transcript_output_is_real(run, command, output):
+def test_transcript_output_is_real(run, command, output, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # commands that write files write them here
     args = shlex.split(command)
     assert args[0] == "planner"
     result = run(*args[1:])

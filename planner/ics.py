@@ -1,0 +1,263 @@
+"""The plan as an iCalendar file (RFC 5545) that imports cleanly into the common calendar apps.
+
+The choices below follow what the clients do with an imported file: all-day events with exclusive
+ends, TRANSP:TRANSPARENT, no METHOD, stable UIDs, one DISPLAY alarm per deadline with a negative
+trigger first, deadlines as events (VTODO only on request), CRLF bytes from icalendar itself.
+"""
+
+import hashlib
+import os
+import re
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
+
+from icalendar import Alarm, Calendar, Event, Todo, vText
+
+from planner import __version__
+from planner.engine import Plan, ScheduledStep
+from planner.report import verdict_sentence
+
+PRODID = f"-//planner//planner {__version__}//EN"
+_PRODID_PREFIX = b"PRODID:-//planner//planner "
+_NAMESPACE = uuid.UUID("4f5c2a0e-6a4b-5d8e-9a37-0c1f3b2d7e61")
+FINGERPRINT = "X-PLANNER-FINGERPRINT"
+DEFAULT_REMINDERS = (timedelta(days=14), timedelta(days=2))
+ONE_DAY = timedelta(days=1)
+
+
+class Entry(NamedTuple):
+    """One event of the calendar before it becomes iCalendar: dates inclusive, text plain."""
+
+    key: str  # stable within a plan: step id and role
+    summary: str
+    first: date
+    last: date
+    description: str
+    categories: tuple[str, ...]
+    deadline: bool
+
+
+# RFC 5545 TEXT admits no control character but the tab; line breaks are kept apart and escaped.
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)) | {127: None}
+
+
+def plain_text(text: str) -> str:
+    """User text for a description: control characters dropped, line breaks kept (icalendar escapes them)."""
+    return str(text).replace("\r\n", "\n").translate(_CONTROL)
+
+
+def one_line(text: str) -> str:
+    """User text for a summary or a name: control characters dropped, whitespace folded to single spaces."""
+    return " ".join(plain_text(text).split())
+
+
+def parse_reminders(text: str) -> tuple[timedelta, ...]:
+    """'14d,2d' or '2w,1d' into offsets before a deadline; ValueError with a reason otherwise."""
+    reminders = []
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*([dwh])\s*", part)
+        if not match:
+            raise ValueError(f"'{part.strip()}' is not a reminder such as 14d, 2w or 12h")
+        amount, unit = int(match[1]), match[2]
+        offset = {"d": timedelta(days=amount), "w": timedelta(weeks=amount), "h": timedelta(hours=amount)}[unit]
+        if offset <= timedelta(0):
+            raise ValueError(f"'{part.strip()}' is not before the deadline")
+        reminders.append(offset)
+    # The longest first: Outlook keeps only the first alarm, and the earliest warning matters most.
+    return tuple(sorted(set(reminders), reverse=True))
+
+
+def entries(plan: Plan, note: str = "") -> list[Entry]:
+    """The events of a plan, in date order of the plan's steps."""
+    # Nothing here depends on the day the plan was made, so an event changes only when its step does.
+    note = plain_text(note).strip()
+    footer = [f"Note: {note}"] if note else []
+    items: list[Entry] = []
+
+    def add(key, summary, first, last, scheduled, extra=(), deadline=False, category=None):
+        lines = list(extra)
+        if scheduled is not None:
+            lines += _about(scheduled, plan)
+        if footer:
+            lines += [""] + footer
+        kind = "Deadline" if deadline else "Plan"
+        categories = (category or (scheduled.step.category if scheduled else "Internship"), kind)
+        items.append(Entry(key, one_line(summary), first, max(first, last), "\n".join(lines).strip(), categories, deadline))
+
+    for scheduled in plan.steps:
+        step = scheduled.step
+        title = scheduled.title
+        if step.anchor == "invited":
+            add(step.id, title, plan.invited, plan.invited, scheduled)
+        elif step.anchor == "start":
+            add(step.id, title, plan.start, plan.start, scheduled, deadline=True)
+            if plan.end:
+                add("internship", f"Internship at {plan.university_name}", plan.start, plan.end, None,
+                    [f"From {plan.start} to {plan.end}."], category="Internship")
+        elif step.anchor == "end":
+            add(step.id, title, plan.end, plan.end, scheduled)
+        elif step.kind == "wait":
+            if scheduled.actual:
+                add(step.id, f"{title}: decision received", scheduled.actual, scheduled.actual, scheduled)
+            else:
+                add(step.id, f"{title}: decision expected (best to worst case)",
+                    scheduled.finish.best, scheduled.finish.worst, scheduled,
+                    [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
+                if plan.contingency:
+                    add("contingency", "Contingency point: no permit yet? Agree on a later start",
+                        plan.contingency, plan.contingency, None,
+                        ["Without a permit decision by today, the steps after it no longer fit before the start.",
+                         "Agree with the supervisor on a later start (internships can start at any time of the year)."],
+                        deadline=True, category=step.category)
+        elif step.kind == "milestone":
+            if scheduled.actual:
+                add(step.id, f"{title} (done)", scheduled.actual, scheduled.actual, scheduled)
+                continue
+            add(step.id, f"{title} (planned)", scheduled.finish.best, scheduled.finish.best, scheduled)
+            add(f"{step.id}:due", f"Latest safe day: {title}", scheduled.due, scheduled.due, scheduled,
+                ["Done by today, even the longest wait after it still fits before the start."], deadline=True)
+            if scheduled.last_possible != scheduled.due:
+                add(f"{step.id}:last", f"Last possible day: {title}", scheduled.last_possible, scheduled.last_possible,
+                    scheduled, ["After today, only the shortest wait after it would still fit before the start."], deadline=True)
+        else:
+            if scheduled.status == "done":
+                continue
+            first, last = scheduled.start.best, scheduled.finish.best - ONE_DAY
+            if step.kind == "gate" and scheduled.status == "closed":
+                extra = [f"Waits until {step.condition}: do not begin before that.",
+                         f"Shown at the earliest day it could open ({first}); it opens between "
+                         f"{scheduled.start.best} and {scheduled.start.worst}."]
+                add(step.id, f"{title} (waits until {step.condition})", first, first, scheduled, extra)
+            else:
+                add(step.id, title, first, last, scheduled)
+            add(f"{step.id}:due", f"Due: {title}", scheduled.due, scheduled.due, scheduled, deadline=True)
+    items.sort(key=lambda e: (e.first, e.last))
+    return items
+
+
+def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
+    step = scheduled.step
+    lines = []
+    if step.checklist:
+        lines += ["To do:"] + [f"- {item}" for item in step.checklist]
+    if step.why:
+        lines += [f"Why: {step.why}"]
+    if step.source:
+        lines += [f"Source: {plan.template.cite(step.source)}"]
+    if step.assumption:
+        lines += [f"Assumption (confirm with the official source): {step.assumption}"]
+    return lines
+
+
+def _uid(identity: str, template: str, key: str) -> str:
+    # The unit separator cannot occur in a one-line name, so distinct parts never collide.
+    return f"{uuid.uuid5(_NAMESPACE, chr(31).join((identity, template, key)))}@planner"
+
+
+def _stamp() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def written_by_planner(data: bytes) -> bool:
+    return _PRODID_PREFIX in data[:2000]
+
+
+def previous_versions(data: bytes | None) -> dict[str, tuple[str, int, object]]:
+    """UID -> (fingerprint, SEQUENCE, DTSTAMP) of the components of a calendar the planner wrote before."""
+    if not data or not written_by_planner(data):
+        return {}
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError:
+        return {}
+    versions = {}
+    for component in calendar.walk():
+        if component.name in ("VEVENT", "VTODO") and "UID" in component:
+            versions[str(component["UID"])] = (
+                str(component.get(FINGERPRINT, "")),
+                int(component.get("SEQUENCE", 0)),
+                component.get("DTSTAMP"),
+            )
+    return versions
+
+
+def calendar_bytes(
+    plan: Plan,
+    *,
+    name: str = "",
+    note: str = "",
+    reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS,
+    todos: bool = False,
+    previous: bytes | None = None,
+) -> bytes:
+    """The plan as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
+
+    `previous` is the calendar this one replaces, if the planner wrote it: an event that changed
+    gets its SEQUENCE raised and a new DTSTAMP; an unchanged one keeps both, so the same inputs
+    give the same bytes.
+    """
+    name = one_line(name)
+    identity = name.casefold()
+    known = previous_versions(previous)
+    stamp = _stamp()
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    # NAME and X-WR-CALNAME (the one Outlook names its folder after) as escaped TEXT: icalendar's
+    # calendar_name writes them raw, and a comma or semicolon in a name would then break the value.
+    calendar_name = vText(f"Internship plan: {name}" if name else "Internship plan")
+    calendar.add("name", calendar_name)
+    calendar.add("x-wr-calname", calendar_name)
+    summary = verdict_sentence(plan) if plan.verdict else ""
+    calendar.add("description", f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip())
+
+    components = []
+    for entry in entries(plan, note=note):
+        event = Event()
+        event.add("uid", _uid(identity, plan.template.name, entry.key))
+        event.add("summary", entry.summary)
+        event.add("dtstart", entry.first)
+        event.add("dtend", entry.last + ONE_DAY)
+        event.add("description", entry.description)
+        event.add("categories", list(entry.categories))
+        event.add("transp", "TRANSPARENT")
+        if entry.deadline:
+            for offset in reminders:
+                alarm = Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", f"Reminder: {entry.summary}")
+                alarm.add("trigger", -offset)
+                event.add_component(alarm)
+        components.append(event)
+
+    if todos:
+        for scheduled in plan.steps:
+            for index, item in enumerate(scheduled.step.checklist):
+                todo = Todo()
+                todo.add("uid", _uid(identity, plan.template.name, f"{scheduled.step.id}:todo:{index}"))
+                todo.add("summary", one_line(item))
+                todo.add("due", scheduled.due if scheduled.step.anchor is None else scheduled.start.best)
+                todo.add("description", f"For: {scheduled.title}\nSource: {plan.template.cite(scheduled.step.source)}")
+                todo.add("categories", [scheduled.step.category, "Checklist"])
+                todo.add("status", "COMPLETED" if scheduled.status == "done" else "NEEDS-ACTION")
+                components.append(todo)
+
+    for component in components:
+        fingerprint = hashlib.sha256(component.to_ical()).hexdigest()[:32]
+        old_fingerprint, sequence, old_stamp = known.get(str(component["UID"]), (None, 0, None))
+        if old_fingerprint is not None and old_fingerprint != fingerprint:
+            sequence += 1
+        component.add("sequence", sequence)
+        if old_fingerprint == fingerprint and old_stamp is not None:
+            component["DTSTAMP"] = old_stamp
+        else:
+            component.add("dtstamp", stamp)
+        component.add(FINGERPRINT.lower(), fingerprint)
+        calendar.add_component(component)
+    return calendar.to_ical()

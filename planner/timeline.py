@@ -1,0 +1,113 @@
+"""A plan drawn on the terminal: months across, one bar per step, uncertainty shaded."""
+
+import math
+from datetime import date, timedelta
+
+from planner.engine import Plan
+
+SOLID, UNCERTAIN, MILESTONE, DUE, TODAY = "█", "░", "◆", "!", "│"
+LABEL_WIDTH = 30
+MAX_COLUMNS = 72
+
+
+def _months(first: date, last: date):
+    day = first.replace(day=1)
+    while day <= last:
+        yield day
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def draw(plan: Plan) -> str:
+    """The timeline as text lines, each at most LABEL_WIDTH + 2 + MAX_COLUMNS wide."""
+    rows = []  # (label, [(first, last, glyph)], due)
+    for scheduled in plan.steps:
+        step = scheduled.step
+        if step.anchor:
+            day = scheduled.start.best
+            rows.append((scheduled.title, [(day, day, MILESTONE)], None))
+            continue
+        if scheduled.status == "done" and not scheduled.actual:
+            continue
+        if step.kind == "milestone":
+            day = scheduled.actual or scheduled.finish.best
+            rows.append((scheduled.title, [(day, day, MILESTONE)], None if scheduled.actual else scheduled.due))
+        elif step.kind == "wait":
+            if scheduled.actual:
+                rows.append((scheduled.title, [(scheduled.actual, scheduled.actual, MILESTONE)], None))
+            else:
+                bars = [(scheduled.start.best, scheduled.finish.best, SOLID), (scheduled.finish.best, scheduled.finish.worst, UNCERTAIN)]
+                rows.append((scheduled.title, bars, plan.contingency))
+        else:
+            certain = scheduled.start.best == scheduled.start.worst
+            bars = [(scheduled.start.best, scheduled.finish.best, SOLID)]
+            if not certain:
+                bars.append((scheduled.finish.best, scheduled.finish.worst, UNCERTAIN))
+            rows.append((scheduled.title, bars, scheduled.due))
+    if plan.end:
+        rows.append((f"Internship at {plan.university_name}", [(plan.start, plan.end, SOLID)], None))
+
+    days = [d for _, bars, due in rows for first, last, _ in bars for d in (first, last)]
+    days += [due for _, _, due in rows if due] + [plan.today]
+    origin = min(days).replace(day=1)
+    finish = max(days)
+    per_column = max(1, math.ceil(((finish - origin).days + 1) / MAX_COLUMNS))
+
+    def column(day: date) -> int:
+        return (day - origin).days // per_column
+
+    width = column(finish) + 1
+    header_months = [" "] * width
+    header_years = [" "] * width
+    for month in _months(origin, finish):
+        at = column(month)
+        label = month.strftime("%b")
+        if all(c == " " for c in header_months[at:at + len(label) + 1]):
+            header_months[at:at + len(label)] = label
+        if month.month == 1 or month == origin.replace(day=1):
+            header_years[at:at + 4] = str(month.year)
+    lines = [
+        " " * (LABEL_WIDTH + 2) + "".join(header_years).rstrip(),
+        " " * (LABEL_WIDTH + 2) + "".join(header_months).rstrip(),
+    ]
+    today_at = column(plan.today)
+    for label, bars, due in rows:
+        cells = [" "] * width
+        if 0 <= today_at < width:
+            cells[today_at] = TODAY
+        for first, last, glyph in bars:
+            for at in range(column(first), column(last) + 1):
+                cells[at] = glyph
+        if due:
+            at = column(due)
+            if 0 <= at < width:
+                cells[at] = DUE
+        text = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+        lines.append(f"{text.ljust(LABEL_WIDTH)}  {''.join(cells).rstrip()}")
+    lines.append("")
+    lines.append(
+        f"{SOLID} planned   {UNCERTAIN} depends on the permit decision (best to worst case)   "
+        f"{MILESTONE} day   {DUE} due   {TODAY} today   (1 column = {per_column} day{'s' if per_column > 1 else ''})"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def summary_rows(plan: Plan) -> list[dict]:
+    """One row per step for the summary table: what, when, due, status."""
+    rows = []
+    for scheduled in plan.steps:
+        step = scheduled.step
+        if step.anchor:
+            when, due = str(scheduled.start.best), ""
+        elif step.kind == "wait":
+            when = str(scheduled.actual) if scheduled.actual else f"{scheduled.finish.best} to {scheduled.finish.worst}"
+            due = str(scheduled.due)
+        elif step.kind == "milestone":
+            when = str(scheduled.actual or scheduled.finish.best)
+            due = str(scheduled.due) if scheduled.due == scheduled.last_possible else f"{scheduled.due} (last {scheduled.last_possible})"
+        else:
+            when = f"{scheduled.start.best} to {scheduled.finish.best}"
+            if scheduled.finish.best != scheduled.finish.worst:
+                when = f"{scheduled.start.best} to {scheduled.finish.worst}"
+            due = str(scheduled.due)
+        rows.append({"step": scheduled.title, "when": when, "due": due, "status": scheduled.status})
+    return rows

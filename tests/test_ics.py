@@ -1,0 +1,216 @@
+"""`planner plan`: the .ics file, checked byte for byte and by independent parsers and khal."""
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from icalcheck import khal_listing, parse_everywhere
+from planner import ics
+from planner.engine import make_plan
+from test_dates import tricky_dates
+
+GOLDEN = Path(__file__).parent / "golden"
+EPOCH = "1795000000"  # 2026-11-18T11:06:40Z
+
+SCENARIOS = {
+    "feasible": ["--invited", "2026-12-01", "--start", "2027-11-01", "--months", "6", "--today", "2026-11-23"],
+    "at_risk": ["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "6", "--today", "2026-11-23"],
+    "not_feasible": ["--invited", "2026-12-01", "--start", "2027-06-01", "--months", "4", "--today", "2026-11-23"],
+    "approved": ["--invited", "2026-06-01", "--applied", "2026-07-01", "--approved", "2027-03-15", "--start", "2027-09-01",
+                 "--months", "12", "--today", "2027-05-01"],
+    "month_end_start": ["--invited", "2026-12-31", "--start", "2027-08-31", "--end", "2028-02-29", "--today", "2026-12-31"],
+    "leap_day": ["--invited", "2027-02-28", "--start", "2028-02-29", "--months", "12", "--today", "2027-02-28"],
+}
+
+
+@pytest.fixture(autouse=True)
+def pinned_stamp(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def write_plan(run, path, *args):
+    result = run("plan", "--name", "Ada Lovelace", "--university", "mcgill", *args, "-o", str(path))
+    assert result.exit_code == 0, result.output
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_golden_file(run, tmp_path, scenario):
+    data = write_plan(run, tmp_path / "plan.ics", *SCENARIOS[scenario])
+    golden = GOLDEN / f"plan_{scenario}.ics"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        golden.write_bytes(data)
+    assert data == golden.read_bytes()
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_golden_files_parse_everywhere_and_follow_the_client_rules(scenario):
+    data = (GOLDEN / f"plan_{scenario}.ics").read_bytes()
+    events = parse_everywhere(data)
+    assert len(events) >= 10
+    for first, after_last, summary in events:
+        assert type(first) is date and type(after_last) is date  # all-day, not midnight times
+        assert after_last > first  # exclusive end, never equal to the start
+        assert "\n" not in summary
+    calendar = icalendar.Calendar.from_ical(data)
+    assert "METHOD" not in calendar
+    assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == "Internship plan: Ada Lovelace"
+    assert b"REFRESH-INTERVAL" not in data and b"X-WR-TIMEZONE" not in data
+    for event in calendar.walk("VEVENT"):
+        assert event["TRANSP"] == "TRANSPARENT"
+        alarms = event.walk("VALARM")
+        if "Deadline" in event["CATEGORIES"].cats:
+            assert alarms, event["SUMMARY"]
+            first = alarms[0]
+            assert first["ACTION"] == "DISPLAY" and first.decoded("TRIGGER") == -timedelta(days=14)
+            assert "RELATED" not in first["TRIGGER"].params
+        else:
+            assert not alarms
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_khal_shows_every_event_on_its_date(scenario):
+    data = (GOLDEN / f"plan_{scenario}.ics").read_bytes()
+    listing = khal_listing(data)
+    if listing is None:
+        if os.environ.get("CI"):
+            pytest.fail("khal is not installed; .ci/run installs it")
+        pytest.skip("khal is not installed here (apt-get install khal); CI runs this test")
+    expected = sorted(f"{first} {after - timedelta(days=1)} {summary}" for first, after, summary in parse_everywhere(data))
+    assert sorted(listing) == expected
+
+
+def test_gate_waits_until_the_permit_is_approved(tmp_path, run):
+    waiting = icalendar.Calendar.from_ical(write_plan(run, tmp_path / "a.ics", *SCENARIOS["at_risk"]))
+    summaries = [str(e["SUMMARY"]) for e in waiting.walk("VEVENT")]
+    assert "Book flights and housing (waits until the work permit is confirmed)" in summaries
+    booking = next(e for e in waiting.walk("VEVENT") if str(e["SUMMARY"]).startswith("Book flights"))
+    assert booking.decoded("DTSTART") == date(2027, 6, 22)  # the earliest day the permit could come
+    approved = icalendar.Calendar.from_ical(write_plan(run, tmp_path / "b.ics", *SCENARIOS["approved"]))
+    booking = next(e for e in approved.walk("VEVENT") if str(e["SUMMARY"]) == "Book flights and housing")
+    assert (booking.decoded("DTSTART"), booking.decoded("DTEND")) == (date(2027, 5, 1), date(2027, 5, 29))
+
+
+def test_same_inputs_same_bytes_and_same_uids_for_the_same_intern(tmp_path, run):
+    first = write_plan(run, tmp_path / "one.ics", *SCENARIOS["at_risk"])
+    again = write_plan(run, tmp_path / "two.ics", *SCENARIOS["at_risk"])
+    assert first == again
+    other_dates = write_plan(run, tmp_path / "three.ics", *SCENARIOS["feasible"])
+    uids = lambda data: {str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    assert uids(first) == uids(other_dates)
+    result = run("plan", "--name", "Grace Hopper", *SCENARIOS["at_risk"], "-o", str(tmp_path / "grace.ics"))
+    assert result.exit_code == 0
+    assert not uids(first) & uids((tmp_path / "grace.ics").read_bytes())
+
+
+def test_updating_a_plan_raises_sequence_only_where_it_changed(tmp_path, run, monkeypatch):
+    path = tmp_path / "ada.ics"
+    write_plan(run, path, *SCENARIOS["at_risk"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))
+    later_start = [("2027-09-15" if arg == "2027-09-01" else arg) for arg in SCENARIOS["at_risk"]]
+    updated = icalendar.Calendar.from_ical(write_plan(run, path, *later_start))
+    by_summary = {str(e["SUMMARY"]): e for e in updated.walk("VEVENT")}
+    unchanged = by_summary["Invitation from the Mila professor"]
+    assert unchanged["SEQUENCE"] == 0 and unchanged.decoded("DTSTAMP").timestamp() == int(EPOCH)
+    moved = by_summary["Internship starts at Mila"]
+    assert moved.decoded("DTSTART") == date(2027, 9, 15)
+    assert moved["SEQUENCE"] == 1 and moved.decoded("DTSTAMP").timestamp() == int(EPOCH) + 86400
+    again = icalendar.Calendar.from_ical(write_plan(run, path, *later_start))
+    assert [e["SEQUENCE"] for e in again.walk("VEVENT")] == [e["SEQUENCE"] for e in updated.walk("VEVENT")]
+
+
+def test_reminders_are_adjustable_or_off(tmp_path, run):
+    data = write_plan(run, tmp_path / "a.ics", *SCENARIOS["at_risk"], "--remind", "2d,3w")
+    triggers = [a.decoded("TRIGGER") for a in icalendar.Calendar.from_ical(data).walk("VEVENT")[0].walk("VALARM")]
+    assert triggers == [-timedelta(weeks=3), -timedelta(days=2)]
+    silent = write_plan(run, tmp_path / "b.ics", *SCENARIOS["at_risk"], "--no-reminders")
+    assert b"BEGIN:VALARM" not in silent
+    bad = run("plan", *SCENARIOS["at_risk"], "--remind", "soon", "-o", str(tmp_path / "c.ics"))
+    assert bad.exit_code == 2 and "'soon' is not a reminder such as 14d, 2w or 12h" in bad.stderr
+    assert not (tmp_path / "c.ics").exists()
+
+
+def test_todos_only_on_request(tmp_path, run):
+    plain = write_plan(run, tmp_path / "a.ics", *SCENARIOS["at_risk"])
+    assert b"BEGIN:VTODO" not in plain
+    with_todos = write_plan(run, tmp_path / "b.ics", *SCENARIOS["at_risk"], "--todos")
+    todos = icalendar.Calendar.from_ical(with_todos).walk("VTODO")
+    assert "Book the flight to Montréal" in {str(t["SUMMARY"]) for t in todos}
+    parse_everywhere(with_todos)
+
+
+def test_stdout_gets_the_calendar_and_stderr_the_summary(run):
+    result = run("plan", *SCENARIOS["at_risk"], "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert "Work permit processing" in result.stderr and "█" in result.stderr
+
+
+def test_terminal_summary_and_timeline(run, tmp_path):
+    result = run("plan", *SCENARIOS["at_risk"], "--university", "mcgill", "-o", str(tmp_path / "x.ics"))
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("Work permit processing") and "2027-06-22 to 2027-08-22" in line for line in lines)
+    bar = next(line for line in lines if line.startswith("Work permit processing") and "█" in line)
+    assert "░" in bar and "!" in bar
+    assert "Nov Dec Jan" in result.stdout and "2027" in result.stdout
+    assert result.stdout.rstrip().endswith(f"Wrote {tmp_path / 'x.ics'}: 17 events.")
+
+
+def test_a_file_the_planner_did_not_write_is_kept(tmp_path, run):
+    path = tmp_path / "mine.ics"
+    path.write_text("my own notes\n")
+    result = run("plan", *SCENARIOS["at_risk"], "-o", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: exists and was not written by planner; use --force to replace it\n"
+    assert path.read_text() == "my own notes\n"
+    assert run("plan", *SCENARIOS["at_risk"], "-o", str(path), "--force").exit_code == 0
+    assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path, run, monkeypatch):
+    path = tmp_path / "plan.ics"
+    write_plan(run, path, *SCENARIOS["at_risk"])
+    before = path.read_bytes()
+
+    def refuse(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = run("plan", *SCENARIOS["feasible"], "-o", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: cannot write (No space left on device)\n"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.ics"]
+
+
+def test_writing_into_a_missing_directory_is_one_line(run, tmp_path):
+    result = run("plan", *SCENARIOS["at_risk"], "-o", str(tmp_path / "nowhere" / "x.ics"))
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+hostile = st.lists(
+    st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from([",", ";", "\\", "\n", "\r\n", '"', ":", "😀"])),
+    max_size=40,
+).map("".join) | st.sampled_from(["END:VCALENDAR", "Li, Wei; \\n", "a\r\nEND:VEVENT\r\nBEGIN:VEVENT", "<script>alert(1)</script>"])
+
+
+@settings(max_examples=30)
+@given(hostile, hostile, tricky_dates, st.integers(0, 600))
+def test_hostile_text_and_random_dates_parse_everywhere(mila, name, note, invited, days):
+    plan = make_plan(mila, invited=invited, start=invited + timedelta(days=days), today=invited, university="udem")
+    data = ics.calendar_bytes(plan, name=name, note=note, todos=True)
+    events = parse_everywhere(data)
+    assert len(events) == len(ics.entries(plan))
+    calendar = icalendar.Calendar.from_ical(data)
+    shown = ics.one_line(name)
+    expected = f"Internship plan: {shown}" if shown else "Internship plan"
+    escaped = expected.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    unfolded = data.decode().replace("\r\n ", "").split("\r\n")
+    assert f"NAME:{escaped}" in unfolded and f"X-WR-CALNAME:{escaped}" in unfolded
+    for event in calendar.walk("VEVENT"):
+        assert " ".join(ics.plain_text(note).split()) in " ".join(str(event["DESCRIPTION"]).split())

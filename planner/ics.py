@@ -217,7 +217,7 @@ def calendar_bytes(
     summary = verdict_sentence(plan) if plan.verdict else ""
     calendar.add("description", f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip())
 
-    components = []
+    components = []  # (component, what it says, for the fingerprint)
     for entry in entries(plan, note=note):
         event = Event()
         event.add("uid", _uid(identity, plan.template.name, entry.key))
@@ -234,7 +234,7 @@ def calendar_bytes(
                 alarm.add("description", f"Reminder: {entry.summary}")
                 alarm.add("trigger", -offset)
                 event.add_component(alarm)
-        components.append(event)
+        components.append((event, (entry, reminders if entry.deadline else ())))
 
     if todos:
         for scheduled in plan.steps:
@@ -246,10 +246,11 @@ def calendar_bytes(
                 todo.add("description", f"For: {scheduled.title}\nSource: {plan.template.cite(scheduled.step.source)}")
                 todo.add("categories", [scheduled.step.category, "Checklist"])
                 todo.add("status", "COMPLETED" if scheduled.status == "done" else "NEEDS-ACTION")
-                components.append(todo)
+                components.append((todo, tuple((k, str(v)) for k, v in todo.property_items(recursive=False))))
 
-    for component in components:
-        fingerprint = hashlib.sha256(component.to_ical()).hexdigest()[:32]
+    for component, content in components:
+        # A hash of what the component says (not of its bytes, which would mean serialising twice).
+        fingerprint = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
         old_fingerprint, sequence, old_stamp = known.get(str(component["UID"]), (None, 0, None))
         if old_fingerprint is not None and old_fingerprint != fingerprint:
             sequence += 1

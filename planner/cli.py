@@ -190,6 +190,103 @@ def _plan_summary(made, name: str) -> str:
     return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made)}\n"
 
 
+def output_format(func):
+    """The format options every printing command shares."""
+    func = click.option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
+                        help="Table style for --format text: any tabulate format (simple, grid, github, ...).")(func)
+    func = click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json"]),
+                        default="text", show_default=True, help="Output format.")(func)
+    return func
+
+
+def _check_table_format(table_format: str) -> None:
+    from tabulate import tabulate_formats
+
+    if table_format not in tabulate_formats:
+        raise click.BadParameter(f"unknown table format '{table_format}'; use one of: {', '.join(sorted(tabulate_formats))}",
+                                 param_hint="'--fmt'")
+
+
+@cli.command()
+@plan_options
+@click.option("--name", default="", help="The intern's name, printed at the top.")
+@output_format
+@click.option("-o", "--output", metavar="FILE", default="-", help="Write the checklist here (default: stdout).")
+@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+def checklist(name, fmt, table_format, output, force, **inputs):
+    """Print a checklist for one intern: eligibility, documents, dated steps and gates.
+
+    Each item has its due date, its status and its source. --format html gives one
+    self-contained page made for printing (A4 or Letter), with boxes to tick and the timeline.
+
+    \b
+    Example:
+        planner checklist --invited 2026-12-01 --start 2027-09-01 --name "Ada Lovelace" --format html -o ada.html
+        planner checklist --invited 2026-12-01 --start 2027-09-01 --format text --fmt grid
+    """
+    from planner import checklist as checklist_module
+    from planner import files, render
+
+    _check_table_format(table_format)
+    made = build_plan(**inputs, require_invited=True)
+    text = render.render(checklist_module.document(made, name), fmt, table_format)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        files.write_atomic(output, text.encode("utf-8"), force=force, ours=render.owned)
+
+
+@cli.command()
+@click.argument("roster", type=click.Path(dir_okay=False))
+@click.option("--out-dir", required=True, metavar="DIR", help="Folder for one calendar and one checklist per intern, and summary.csv.")
+@click.option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
+              show_default=True, help="Format of each intern's checklist.")
+@output_format
+@click.option("--today", type=DATE, help="Plan as of this date instead of the system date.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Processes to use (default: one per core).")
+@click.option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
+@click.option("-f", "--force", is_flag=True, help="Write into a folder that planner batch did not make.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet):
+    """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
+
+    ROSTER is a CSV file with a header row: name, invited, start (required); end or months,
+    university, applied, approved, template, note (optional). A bad row is reported with its
+    line number and the others are still planned.
+
+    \b
+    Exit codes: 0 every row planned; 5 some rows could not be planned; 1 or 2 nothing planned.
+
+    \b
+    Example:
+        planner batch tests/data/roster.csv --out-dir plans
+    """
+    from planner import files, render, roster as roster_module
+
+    _check_table_format(table_format)
+    today = today or date.today()
+    outcomes, failures = [], 0
+    results = roster_module.run(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
+                                jobs=jobs, force=force)
+    show_progress = not quiet and sys.stderr.isatty()
+    total = roster_module.count_rows(roster) if show_progress else None
+    with click.progressbar(results, length=total, file=sys.stderr, label="Planning", hidden=not show_progress) as bar:
+        for outcome in bar:
+            if outcome.error:
+                failures += 1
+                click.echo(f"{roster}: line {outcome.line}: {outcome.error}", err=True)
+            else:
+                outcomes.append(outcome)
+    rows = roster_module.sort_summary(outcomes)
+    summary = render.table(roster_module.SUMMARY_COLUMNS, rows)
+    files.write_atomic(f"{out_dir}/summary.csv", render.csv_text(summary).encode("utf-8"), force=True)
+    if rows:
+        click.echo(render.render(summary, fmt, table_format), nl=False)
+    click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/.", err=True)
+    if failures:
+        sys.exit(5 if rows else 2)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the templates as JSON.")
 def templates(as_json):

@@ -164,7 +164,7 @@ def make_plan(
     anchor = template.anchored("invited").id
     return Plan(
         template, invited, start, end, today, university, applied, approved, tuple(scheduled),
-        verdict, worst_slack, best_slack, probability, _contingency(template, latest),
+        verdict, worst_slack, best_slack, probability, _contingency(template, latest, done),
         earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best,
     )
 
@@ -300,9 +300,12 @@ def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window
     return latest
 
 
-def _contingency(template: Template, latest) -> date | None:
-    """The last day a gate's condition can be confirmed and still leave the gated steps their time."""
-    days = [latest[d.step][0].worst for s in template.steps if s.kind == "gate" for d in s.after]
+def _contingency(template: Template, latest, done: set[str] = frozenset()) -> date | None:
+    """The last day a gate's condition can be confirmed and still leave the gated steps their time.
+
+    None once every gate's condition is confirmed: there is no decision left to wait for.
+    """
+    days = [latest[d.step][0].worst for s in template.steps if s.kind == "gate" for d in s.after if d.step not in done]
     return min(days, default=None)
 
 

@@ -1,0 +1,257 @@
+"""Rosters: one plan, calendar and checklist per intern of a CSV file, and a summary sorted by risk."""
+
+import csv
+import os
+import re
+import unicodedata
+from datetime import date
+from itertools import islice
+from typing import Iterator, NamedTuple
+
+from planner.errors import InputError, PlannerError
+
+REQUIRED = ("name", "invited", "start")
+OPTIONAL = ("end", "months", "university", "applied", "approved", "template", "note")
+MARKER_FILE = ".planner-batch"
+SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist"]
+# Names a file may not take: the summary's own, and names Windows reserves.
+_RESERVED = {"summary", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+_MAX_STEM_BYTES = 100
+_VERDICT_ORDER = {"not feasible": 0, "at risk": 1, "feasible": 2}
+CHUNK = 256
+
+
+class Row(NamedTuple):
+    line: int
+    fields: dict
+    stem: str
+
+
+class Outcome(NamedTuple):
+    line: int
+    summary: dict | None
+    error: str | None
+    sort_key: tuple = ()
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem from a person's name: letters and digits of any script, no path, no dot files."""
+    text = unicodedata.normalize("NFKC", name)
+    stem = re.sub(r"[\W_]+", "-", text, flags=re.UNICODE).strip("-").lower()
+    encoded = stem.encode("utf-8")[:_MAX_STEM_BYTES]
+    stem = encoded.decode("utf-8", errors="ignore").strip("-")
+    if not stem:
+        return "intern"
+    return f"{stem}-intern" if stem in _RESERVED else stem
+
+
+class StemAllocator:
+    """Hands out distinct stems in roster order: the second 'Li Wei' becomes li-wei-2."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def __call__(self, name: str) -> str:
+        base = safe_stem(name)
+        stem, number = base, 1
+        while stem.casefold() in self.used:  # case-insensitive file systems would merge Li-Wei and li-wei
+            number += 1
+            stem = f"{base}-{number}"
+        self.used.add(stem.casefold())
+        return stem
+
+
+def read(path: str) -> Iterator[Row | Outcome]:
+    """The roster's rows, one at a time; a row that cannot be used comes out as an Outcome with its error."""
+    try:
+        stream = open(path, newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the roster ({error.strerror})") from None
+    with stream:
+        reader = csv.DictReader(stream)
+        try:
+            header = reader.fieldnames
+        except (UnicodeDecodeError, csv.Error):
+            raise InputError(f"{path}: not a CSV text file") from None
+        if not header:
+            raise InputError(f"{path}: the roster is empty; it needs a header row: {', '.join(REQUIRED + OPTIONAL)}")
+        columns = {h.strip().lower() for h in header if h}
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            raise InputError(f"{path}: the roster has no column {', '.join(missing)} (header: {', '.join(h for h in header if h)})")
+        allocate = StemAllocator()
+        line = reader.line_num
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InputError(f"{path}: line {line + 1}: not UTF-8 text") from None
+            except csv.Error as error:
+                yield Outcome(line + 1, None, f"not valid CSV ({error})")
+                line = reader.line_num
+                continue
+            first_line, line = line + 1, reader.line_num
+            fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+            if not any(fields.values()):
+                continue  # a blank line
+            if None in raw:
+                yield Outcome(first_line, None, "more cells than columns in the header")
+                continue
+            name = fields.get("name", "")
+            if not name:
+                yield Outcome(first_line, None, "missing name")
+                continue
+            yield Row(first_line, fields, allocate(name))
+
+
+def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders) -> Outcome:
+    """Plan one intern and write their calendar and checklist; any problem becomes the row's error."""
+    try:
+        return _plan_row(row, out_dir, today, checklist_format, reminders)
+    except PlannerError as error:
+        return Outcome(row.line, None, str(error))
+
+
+def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders) -> Outcome:
+    from planner import checklist, engine, files, ics, render, template
+    from planner.dates import parse_date
+
+    fields = row.fields
+    for column in REQUIRED[1:]:
+        if not fields.get(column):
+            raise InputError(f"missing {column}")
+    dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("invited", "start", "end", "applied", "approved")}
+    end = dates["end"]
+    if fields.get("months"):
+        if end is not None:
+            raise InputError("give either end or months, not both")
+        try:
+            months = int(fields["months"])
+        except ValueError:
+            raise InputError(f"months: '{fields['months']}' is not a whole number") from None
+        end = engine.end_from_months(dates["start"], months)
+    university = fields.get("university", "").lower() or None
+    loaded = template.load(fields.get("template") or None)
+    plan = engine.make_plan(
+        loaded, invited=dates["invited"], start=dates["start"], end=end, today=today,
+        university=university, applied=dates["applied"], approved=dates["approved"],
+    )
+    name = fields["name"]
+    calendar_name = f"{row.stem}.ics"
+    checklist_name = f"{row.stem}.{_EXTENSIONS[checklist_format]}"
+    calendar_path = os.path.join(out_dir, calendar_name)
+    data = ics.calendar_bytes(plan, name=name, note=fields.get("note", ""), reminders=reminders,
+                              previous=files.read_existing(calendar_path))
+    files.write_atomic(calendar_path, data, force=True)
+    text = render.render(checklist.document(plan, name), checklist_format)
+    files.write_atomic(os.path.join(out_dir, checklist_name), text.encode("utf-8"), force=True)
+
+    upcoming = next_deadline(plan)
+    summary = {
+        "name": name,
+        "verdict": plan.verdict,
+        "slack_days": plan.slack_days,
+        "chance": f"{round(plan.probability * 100)}%" if plan.probability is not None else "",
+        "next_deadline": str(upcoming[0]) if upcoming else "",
+        "next_step": upcoming[1] if upcoming else "",
+        "contingency": str(plan.contingency) if plan.contingency else "",
+        "calendar": calendar_name,
+        "checklist": checklist_name,
+    }
+    key = (
+        _VERDICT_ORDER[plan.verdict],
+        plan.probability if plan.probability is not None else 1.0,
+        plan.slack_days,
+        upcoming[0] if upcoming else date.max,
+        name.casefold(),
+    )
+    return Outcome(row.line, summary, None, key)
+
+
+_EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
+
+
+def next_deadline(plan) -> tuple[date, str] | None:
+    """The first deadline from today on of a step not yet done: (date, what)."""
+    candidates = []
+    for scheduled in plan.steps:
+        if scheduled.step.anchor or scheduled.status == "done":
+            continue
+        title = f"{scheduled.title}: decision" if scheduled.step.kind == "wait" else scheduled.title
+        for day, label in ((scheduled.due, title), (scheduled.last_possible, f"last possible: {title}")):
+            if day >= plan.today:
+                candidates.append((day, label))
+    if plan.contingency and plan.contingency >= plan.today:
+        candidates.append((plan.contingency, "contingency point"))
+    return min(candidates, default=None)
+
+
+def prepare_out_dir(out_dir: str, force: bool) -> None:
+    """Create the output folder, or reuse one the planner made; never write into someone else's folder unasked."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise PlannerError(f"{out_dir}: exists and is not a directory")
+    if os.path.isdir(out_dir) and os.listdir(out_dir) and not os.path.exists(os.path.join(out_dir, MARKER_FILE)) and not force:
+        raise PlannerError(f"{out_dir}: is not empty and was not made by planner batch; use --force to write into it")
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        with open(os.path.join(out_dir, MARKER_FILE), "w", encoding="utf-8") as marker:
+            marker.write("This folder is written by planner batch; its files are replaced on the next run.\n")
+    except OSError as error:
+        raise PlannerError(f"{out_dir}: cannot create ({error.strerror})") from None
+
+
+def _work(arguments):
+    row, out_dir, today, checklist_format, reminders = arguments
+    return plan_row(row, out_dir, today, checklist_format, reminders)
+
+
+def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html", reminders=None,
+        jobs: int | None = None, force: bool = False) -> Iterator[Outcome]:
+    """Plan every row of the roster; yields each row's Outcome in roster order, as rows finish.
+
+    Rows are read and planned CHUNK at a time, so memory stays flat however long the roster is;
+    with more than one job the rows of a chunk are planned in parallel processes.
+    """
+    from planner.ics import DEFAULT_REMINDERS
+
+    reminders = DEFAULT_REMINDERS if reminders is None else reminders
+    jobs = jobs or os.cpu_count() or 1
+    prepare_out_dir(out_dir, force)
+    rows = read(path)
+    pool = None
+    try:
+        while True:
+            chunk = list(islice(rows, CHUNK))
+            if not chunk:
+                break
+            work = [(item, out_dir, today, checklist_format, reminders) for item in chunk if isinstance(item, Row)]
+            if jobs > 1 and (pool is not None or len(work) >= 32):
+                if pool is None:
+                    import multiprocessing
+
+                    pool = multiprocessing.get_context("fork").Pool(jobs)
+                planned = iter(pool.imap(_work, work, chunksize=8))
+            else:
+                planned = map(_work, work)
+            for item in chunk:
+                yield item if isinstance(item, Outcome) else next(planned)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def sort_summary(outcomes: list[Outcome]) -> list[dict]:
+    return [o.summary for o in sorted((o for o in outcomes if o.summary), key=lambda o: o.sort_key)]
+
+
+def count_rows(path: str) -> int:
+    """Roughly how many interns a roster holds (lines after the header), for a progress bar."""
+    try:
+        with open(path, "rb") as stream:
+            return max(0, sum(1 for _ in stream) - 1)
+    except OSError:
+        return 0
+

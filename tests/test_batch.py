@@ -1,0 +1,132 @@
+"""`planner batch`: a roster in, one calendar and checklist per intern and a risk summary out."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.render import neutralise
+from planner.roster import StemAllocator, safe_stem
+
+ROSTER = Path(__file__).parent / "data" / "roster.csv"
+GOOD = {"ada-lovelace", "alan-turing", "grace-hopper", "li-wei", "li-wei-2", "mx-comma-semi", "hyperlink-evil"}
+
+
+@pytest.fixture(autouse=True)
+def pinned_stamp(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+
+def batch(run, out_dir, *extra, roster=ROSTER):
+    return run("batch", str(roster), "--out-dir", str(out_dir), "--today", "2026-11-23", "--quiet", *extra)
+
+
+def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
+    result = batch(run, tmp_path / "plans")
+    assert result.exit_code == 5
+    errors = [line for line in result.stderr.splitlines() if ": line " in line]
+    assert errors == [
+        f"{ROSTER}: line 7: invited: '03/04/2027' is ambiguous (day and month could be swapped); write 2027-04-03 or 2027-03-04",
+        f"{ROSTER}: line 8: an internship from 2027-09-01 to 2028-11-01 lasts 14 months; the maximum is 12 months "
+        "(ends by 2028-09-01, 000_d521c090baab27d8.txt)",
+        f"{ROSTER}: line 9: missing name",
+    ]
+    assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/."
+    files = {p.name for p in (tmp_path / "plans").iterdir()}
+    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", ".planner-batch"}
+
+
+def test_summary_is_sorted_by_risk_and_safe_in_a_spreadsheet(run, tmp_path):
+    result = batch(run, tmp_path / "plans")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "plans" / "summary.csv").read_text())))
+    assert [r["verdict"] for r in rows] == ["not feasible", "at risk"] + ["feasible"] * 5
+    feasible_slack = [int(r["slack_days"]) for r in rows if r["verdict"] == "feasible"]
+    assert feasible_slack == sorted(feasible_slack)
+    assert rows[0]["name"] == "Li Wei" and rows[0]["slack_days"] == "-109"  # a number stays a number
+    evil = next(r for r in rows if "HYPERLINK" in r["name"])
+    assert evil["name"] == "'=HYPERLINK(evil)"
+    assert result.stdout.splitlines()[0].split()[:2] == ["name", "verdict"]
+    assert "Li Wei" in result.stdout.splitlines()[2]
+
+
+def test_one_process_and_many_give_the_same_files(run, tmp_path):
+    # A roster long enough to go through the process pool.
+    lines = ROSTER.read_text().splitlines()
+    body = [line for line in lines[1:] if line.split(",")[0] in ("Ada Lovelace", "Alan Turing", "Li Wei")]
+    long_roster = tmp_path / "long.csv"
+    long_roster.write_text("\n".join([lines[0]] + body * 20) + "\n")
+    assert batch(run, tmp_path / "one", "--jobs", "1", roster=long_roster).exit_code == 0
+    assert batch(run, tmp_path / "two", "--jobs", "2", roster=long_roster).exit_code == 0
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert len(one) == 80 * 2 + 2 and one == two
+
+
+def test_rerun_replaces_its_own_files_but_never_fills_a_foreign_folder(run, tmp_path):
+    out = tmp_path / "plans"
+    batch(run, out)
+    assert batch(run, out).exit_code == 5  # same bad rows, files replaced
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("precious")
+    result = batch(run, foreign)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {foreign}: is not empty and was not made by planner batch; use --force to write into it\n"
+    assert [p.name for p in foreign.iterdir()] == ["thesis.tex"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the roster is empty"),
+        (b"name,start\nAda,2027-09-01\n", "the roster has no column invited (header: name, start)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not a CSV text file"),
+    ],
+)
+def test_a_roster_that_cannot_be_read_is_one_line(run, tmp_path, content, message):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(content)
+    result = batch(run, tmp_path / "out", roster=roster)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {roster}: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert batch(run, tmp_path / "out", roster=tmp_path / "missing.csv").exit_code == 2
+
+
+names = st.text(min_size=0, max_size=80)
+
+
+@given(names)
+def test_file_names_are_safe(name):
+    stem = safe_stem(name)
+    assert stem and stem not in (".", "..")
+    assert not stem.startswith((".", "-"))
+    assert not set(stem) & set("/\\\0:*?\"<>|")
+    assert len(stem.encode("utf-8")) <= 100
+    assert stem != "summary"
+
+
+@given(st.lists(st.sampled_from(["Li Wei", "li wei", "LI-WEI", "../etc/passwd", "", "summary", "李伟", "Zoë"]) | names, max_size=30))
+def test_two_interns_never_share_a_file(roster):
+    allocate = StemAllocator()
+    stems = [allocate(name) for name in roster]
+    assert len({s.casefold() for s in stems}) == len(stems)
+
+
+@given(st.text(max_size=30) | st.sampled_from(["-1e5", "-inf", "+.5", "-25", "-2.5", "=1+1", "-1+1", "@SUM(A1)"]))
+def test_csv_cells_never_start_a_formula(value):
+    cell = neutralise(value)
+    plain_number = re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", value) is not None
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not plain_number:
+        assert cell == "'" + value
+    else:
+        assert cell == value
+
+
+def test_csv_cell_examples():
+    assert [neutralise(v) for v in ["-25", "+3", "-2.5", "=1+1", "-1+1", "@SUM(A1)", "-inf", "Ada"]] == [
+        "-25", "+3", "-2.5", "'=1+1", "'-1+1", "'@SUM(A1)", "'-inf", "Ada"]

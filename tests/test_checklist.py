@@ -1,0 +1,123 @@
+"""`planner checklist`: every format, golden outputs, and the HTML printed by a real headless browser."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+AT_RISK = ["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "6", "--university", "mcgill", "--today", "2026-11-23"]
+APPROVED = ["--invited", "2026-03-01", "--applied", "2026-04-01", "--approved", "2026-11-10", "--start", "2027-09-01",
+            "--months", "12", "--university", "poly", "--today", "2026-11-23"]
+EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
+
+
+def checklist(run, *args):
+    result = run("checklist", "--name", "Ada Lovelace", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("fmt", sorted(EXTENSIONS))
+@pytest.mark.parametrize("scenario, args", [("at_risk", AT_RISK), ("approved", APPROVED)])
+def test_golden_output(run, fmt, scenario, args):
+    out = checklist(run, *args, "--format", fmt)
+    golden = GOLDEN / f"checklist_{scenario}.{EXTENSIONS[fmt]}"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+
+
+def test_the_checklist_holds_what_an_advisor_needs(run):
+    facts = json.loads(checklist(run, *AT_RISK, "--format", "json"))
+    sections = {s["name"]: s["rows"] for s in facts["sections"]}
+    assert list(sections) == ["Eligibility", "Documents", "Dated steps", "Gates"]
+    items = lambda name: [r["item"] for r in sections[name]]
+    assert "Registered in a graduate degree program at a university or institute" in items("Eligibility")
+    assert "No full-time classes during the internship" in items("Eligibility")
+    assert {"Updated CV", "Letter of motivation", "Letter of recommendation (optional)", "Account on the MyMila portal",
+            "Up-to-date list of publications"} <= set(items("Documents"))
+    dated = {r["item"]: r for r in sections["Dated steps"]}
+    assert dated["Apply for the work permit"]["due"] == "2026-11-28 (safe), 2027-01-28 (last possible)"
+    assert dated["Work permit processing"]["status"] == "expected 2027-06-22 to 2027-08-22"
+    assert dated["Register as research intern at McGill University"]["due"] == "2026-11-28"
+    assert dated["Contingency point: no permit decision by this day? Agree on a later start"]["due"] == "2027-07-28"
+    gate = sections["Gates"][0]
+    assert (gate["item"], gate["status"]) == ("Book flights and housing", "closed until the work permit is confirmed")
+    assert all(row["source"] for rows in sections.values() for row in rows)
+    months = next(r for r in sections["Eligibility"] if r["item"] == "Internship of at most 12 months")
+    assert (months["status"], months["done"]) == ("ok: 6 months", True)
+
+    approved = json.loads(checklist(run, *APPROVED, "--format", "json"))
+    gate = next(s for s in approved["sections"] if s["name"] == "Gates")["rows"][0]
+    assert gate["status"] == "open: go ahead"
+
+
+def test_markdown_is_a_task_list_and_text_takes_any_table_format(run):
+    markdown = checklist(run, *APPROVED, "--format", "markdown")
+    assert "- [x] Invited by a Mila faculty member to do research in their lab" in markdown
+    assert "\n  - [ ] Book the flight to Montréal — due: 2027-08-25" in markdown  # a step's to-do, nested under it
+    grid = checklist(run, *AT_RISK, "--format", "text", "--fmt", "grid")
+    assert "+======" in grid and "| [ ]" in grid
+    result = run("checklist", *AT_RISK, "--fmt", "fancy")
+    assert result.exit_code == 2 and "unknown table format 'fancy'" in result.stderr
+
+
+def test_hostile_names_stay_text(run):
+    name = "<script>alert(1)</script> & \"Li\", Wei"
+    page = run("checklist", "--name", name, *AT_RISK, "--format", "html").stdout
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Li&quot;, Wei" in page
+    markdown = run("checklist", "--name", "[x](javascript:alert(1)) *bold*", *AT_RISK, "--format", "markdown").stdout
+    assert "[x](javascript" not in markdown and "\\[x\\](javascript:alert(1)) \\*bold\\*" in markdown
+    rows = run("checklist", "--name", "=cmd|' /C calc'!A0", *AT_RISK, "--format", "csv").stdout
+    assert "\n=" not in rows and ",=" not in rows
+
+
+def test_written_files_are_never_foreign_ones(run, tmp_path):
+    path = tmp_path / "ada.html"
+    path.write_text("my notes")
+    result = run("checklist", *AT_RISK, "--format", "html", "-o", str(path))
+    assert result.exit_code == 1 and "exists and was not written by planner" in result.stderr
+    assert path.read_text() == "my notes"
+    assert run("checklist", *AT_RISK, "--format", "html", "-o", str(path), "--force").exit_code == 0
+    assert run("checklist", *AT_RISK, "--format", "html", "-o", str(path)).exit_code == 0  # ours now: replaced
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed; .ci/run installs it")
+    pytest.skip("chromium is not installed here (apt-get install chromium poppler-utils); CI runs this test")
+
+
+def test_html_prints_in_a_real_browser(run, tmp_path):
+    browser = _chromium()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed here (apt-get install poppler-utils)")
+    page = tmp_path / "ada.html"
+    assert run("checklist", "--name", "<script>alert(1)</script>", *AT_RISK, "--format", "html", "-o", str(page)).exit_code == 0
+    pdf = tmp_path / "ada.pdf"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 2 <= pages <= 6
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Internship checklist: <script>alert(1)</script>" in text  # the name printed, not run
+    for expected in ["Eligibility", "Documents", "Dated steps", "Gates", "Apply for the work permit",
+                     "closed until", "Contingency point", "2027-07-28"]:
+        assert expected in text, expected
+    # No item is split across pages: every page starts with a table header or a heading.
+    for page_text in text.split("\f")[1:]:
+        first = next((line.strip() for line in page_text.splitlines() if line.strip()), "")
+        assert first == "" or first.startswith(("✓", "item", "Eligibility", "Documents", "Dated steps", "Gates", "Assumptions", "generated")), first

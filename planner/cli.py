@@ -287,6 +287,81 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
         sys.exit(5 if rows else 2)
 
 
+def _optional_reminders(ctx, param, value):
+    return None if value is None else _reminders(ctx, param, value)
+
+
+@cli.command()
+@click.option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
+@click.option("--contacts", type=click.Path(dir_okay=False), help="Your log of e-mails to professors (CSV): whom to remind today.")
+@click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template (default: mila).")
+@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+@click.option("-o", "--output", metavar="FILE", help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
+@click.option("--remind", callback=_optional_reminders,
+              help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
+@click.option("--no-reminders", is_flag=True, help="Write no reminders.")
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+def outreach(start, contacts, template_name, today, output, remind, no_reminders, as_json, force):
+    """Before the invitation: by when to be invited, when to e-mail professors, whom to remind.
+
+    With --start: the latest invitation for a safe and for a possible start, the e-mailing
+    season(s) before it, the documents to have ready and other routes. With --contacts: who is
+    due a reminder, who can be let go, which e-mails go to the same lab or university at once.
+
+    \b
+    Exit codes: 0 done; 5 some contact rows could not be used (each is reported); 1 or 2 errors.
+
+    \b
+    Example:
+        planner outreach --start 2027-09-01
+        planner outreach --contacts contacts.csv -o followups.ics
+    """
+    from datetime import timedelta
+
+    from planner import files, ics, outreach as module, render, template
+
+    if start is None and contacts is None:
+        raise click.UsageError("give --start, --contacts or both")
+    today = today or date.today()
+    loaded = template.load(template_name)
+    rules = module.settings(loaded)
+    facts, texts, calendars, problems = {}, [], [], []
+    if start is not None:
+        report = module.outreach_plan(loaded, start, today)
+        facts["outreach"] = module.outreach_facts(report)
+        texts.append(module.outreach_text(report))
+        calendars.append((module.outreach_entries(report), remind or ics.DEFAULT_REMINDERS))
+    if contacts is not None:
+        people, problems = module.read_contacts(contacts)
+        items = module.follow_ups(people, today, rules)
+        document = module.contacts_document(people, items, today, rules)
+        facts["contacts"] = render.json_value(document)
+        texts.append(render.text(document))
+        calendars.append((module.follow_up_entries(items), remind or (timedelta(days=1),)))
+        for line, problem in problems:
+            click.echo(f"{contacts}: line {line}: {problem}", err=True)
+    if output:
+        entries = [entry for items, _ in calendars for entry in items]
+        offsets = {entry.key: reminders for items, reminders in calendars for entry in items}
+        data = ics.build_calendar(
+            entries, title="Before the invitation", description=f"{loaded.title}. As of {today}.",
+            identity=("outreach", loaded.name), reminders=() if no_reminders else None, reminders_by_key=offsets,
+            previous=files.read_existing(output) if output != "-" else None,
+        )
+        if output == "-":
+            click.echo(data, nl=False)
+        else:
+            files.write_atomic(output, data, force=force, ours=ics.written_by_planner)
+    if output != "-":
+        if as_json:
+            _echo_json(facts)
+        else:
+            click.echo("\n".join(texts), nl=False)
+    if problems:
+        sys.exit(5)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the templates as JSON.")
 def templates(as_json):

@@ -150,9 +150,9 @@ def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
     return lines
 
 
-def _uid(identity: str, template: str, key: str) -> str:
+def _uid(identity: tuple[str, ...], key: str) -> str:
     # The unit separator cannot occur in a one-line name, so distinct parts never collide.
-    return f"{uuid.uuid5(_NAMESPACE, chr(31).join((identity, template, key)))}@planner"
+    return f"{uuid.uuid5(_NAMESPACE, chr(31).join((*identity, key)))}@planner"
 
 
 def _stamp() -> datetime:
@@ -201,7 +201,48 @@ def calendar_bytes(
     give the same bytes.
     """
     name = one_line(name)
-    identity = name.casefold()
+    summary = verdict_sentence(plan) if plan.verdict else ""
+    tasks = []
+    if todos:
+        for scheduled in plan.steps:
+            for index, item in enumerate(scheduled.step.checklist):
+                tasks.append((
+                    f"{scheduled.step.id}:todo:{index}",
+                    item,
+                    scheduled.due if scheduled.step.anchor is None else scheduled.start.best,
+                    f"For: {scheduled.title}\nSource: {plan.template.cite(scheduled.step.source)}",
+                    (scheduled.step.category, "Checklist"),
+                    scheduled.status == "done",
+                ))
+    return build_calendar(
+        entries(plan, note=note),
+        title=f"Internship plan: {name}" if name else "Internship plan",
+        description=f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip(),
+        identity=(name.casefold(), plan.template.name),
+        reminders=reminders,
+        tasks=tasks,
+        previous=previous,
+    )
+
+
+def build_calendar(
+    items: list[Entry],
+    *,
+    title: str,
+    description: str,
+    identity: tuple[str, ...],
+    reminders: tuple[timedelta, ...] | None = DEFAULT_REMINDERS,
+    reminders_by_key: dict[str, tuple[timedelta, ...]] | None = None,
+    tasks: list[tuple] = (),
+    previous: bytes | None = None,
+) -> bytes:
+    """Any list of dated entries as an iCalendar file, with the same rules as a plan's.
+
+    `identity` (with each entry's key) makes the UIDs: the same person and timeline give the same
+    UIDs on every run. Deadlines get `reminders`; when it is None, each entry's own from
+    `reminders_by_key` (else the default). `tasks` are (key, summary, due, description,
+    categories, done) VTODOs.
+    """
     known = previous_versions(previous)
     stamp = _stamp()
 
@@ -211,42 +252,41 @@ def calendar_bytes(
     calendar.add("calscale", "GREGORIAN")
     # NAME and X-WR-CALNAME (the one Outlook names its folder after) as escaped TEXT: icalendar's
     # calendar_name writes them raw, and a comma or semicolon in a name would then break the value.
-    calendar_name = vText(f"Internship plan: {name}" if name else "Internship plan")
+    calendar_name = vText(one_line(title))
     calendar.add("name", calendar_name)
     calendar.add("x-wr-calname", calendar_name)
-    summary = verdict_sentence(plan) if plan.verdict else ""
-    calendar.add("description", f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip())
+    calendar.add("description", plain_text(description))
 
     components = []  # (component, what it says, for the fingerprint)
-    for entry in entries(plan, note=note):
+    for entry in items:
         event = Event()
-        event.add("uid", _uid(identity, plan.template.name, entry.key))
-        event.add("summary", entry.summary)
+        event.add("uid", _uid(identity, entry.key))
+        event.add("summary", one_line(entry.summary))
         event.add("dtstart", entry.first)
         event.add("dtend", entry.last + ONE_DAY)
-        event.add("description", entry.description)
+        event.add("description", plain_text(entry.description))
         event.add("categories", list(entry.categories))
         event.add("transp", "TRANSPARENT")
+        offsets = ()
         if entry.deadline:
-            for offset in reminders:
+            offsets = reminders if reminders is not None else (reminders_by_key or {}).get(entry.key, DEFAULT_REMINDERS)
+            for offset in offsets:
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", f"Reminder: {entry.summary}")
+                alarm.add("description", f"Reminder: {one_line(entry.summary)}")
                 alarm.add("trigger", -offset)
                 event.add_component(alarm)
-        components.append((event, (entry, reminders if entry.deadline else ())))
+        components.append((event, (entry, offsets)))
 
-    if todos:
-        for scheduled in plan.steps:
-            for index, item in enumerate(scheduled.step.checklist):
-                todo = Todo()
-                todo.add("uid", _uid(identity, plan.template.name, f"{scheduled.step.id}:todo:{index}"))
-                todo.add("summary", one_line(item))
-                todo.add("due", scheduled.due if scheduled.step.anchor is None else scheduled.start.best)
-                todo.add("description", f"For: {scheduled.title}\nSource: {plan.template.cite(scheduled.step.source)}")
-                todo.add("categories", [scheduled.step.category, "Checklist"])
-                todo.add("status", "COMPLETED" if scheduled.status == "done" else "NEEDS-ACTION")
-                components.append((todo, tuple((k, str(v)) for k, v in todo.property_items(recursive=False))))
+    for key, summary, due, task_description, categories, done in tasks:
+        todo = Todo()
+        todo.add("uid", _uid(identity, key))
+        todo.add("summary", one_line(summary))
+        todo.add("due", due)
+        todo.add("description", plain_text(task_description))
+        todo.add("categories", list(categories))
+        todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
+        components.append((todo, (key, summary, due, task_description, categories, done)))
 
     for component, content in components:
         # A hash of what the component says (not of its bytes, which would mean serialising twice).

@@ -190,11 +190,14 @@ def csv_text(document: Document, table_format: str = "") -> str:
     return buffer.getvalue()
 
 
-def json_text(document: Document, table_format: str = "") -> str:
-    value = {
+def json_value(document: Document) -> dict:
+    return {
         "generator": MARKER,
         "title": document.title,
         "facts": dict(document.facts),
         "sections": [{"name": name, "rows": rows} for name, rows in document.sections],
     }
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def json_text(document: Document, table_format: str = "") -> str:
+    return json.dumps(json_value(document), indent=2, ensure_ascii=False, default=str) + "\n"

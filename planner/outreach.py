@@ -1,0 +1,403 @@
+"""Before the invitation: when to be invited by, when to e-mail professors, and whom to follow up with."""
+
+import csv
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
+
+from planner.dates import Duration, parse_date
+from planner.engine import Plan, make_plan
+from planner.errors import InputError, PlannerError, TemplateError
+from planner.template import Template
+
+POSITIVE = {"positive", "yes", "accepted", "offer", "invited", "invitation"}
+CONTACT_COLUMNS = ("professor", "sent")
+OPTIONAL_CONTACT_COLUMNS = ("email", "lab", "university", "reminded", "replied", "outcome", "timezone")
+
+
+class Settings(NamedTuple):
+    season: tuple[tuple[int, int], tuple[int, int]]  # (month, day) of its first and last day
+    reminder_after: Duration
+    let_go_after: Duration
+    send_time: time
+    template: Template
+
+    def rule(self, key: str) -> str:
+        """A rule's text with where it comes from: '(004_....txt)' or '(assumption)'."""
+        outreach = self.template.outreach
+        text = outreach.get(f"{key}_rule") or outreach.get(key) or outreach.get(f"{key}_assumption", "")
+        return f"{text} ({self.template.cite(outreach.get(f'{key}_source'))})"
+
+
+def settings(template: Template) -> Settings:
+    outreach = template.outreach
+    where = f"{template.path}: [outreach]"
+    if not outreach:
+        raise TemplateError(f"{template.path}: has no [outreach] section, so it cannot plan the time before an invitation")
+    try:
+        first, last = (tuple(int(part) for part in value.split("-")) for value in outreach["season"])
+        date(2000, *first), date(2000, *last)
+        hour, minute = (int(part) for part in outreach.get("send_time", "07:30").split(":"))
+        return Settings(
+            season=(first, last),
+            reminder_after=Duration.parse(outreach.get("reminder_after", "7 days")),
+            let_go_after=Duration.parse(outreach.get("let_go_after", "7 days")),
+            send_time=time(hour, minute),
+            template=template,
+        )
+    except (KeyError, ValueError, TypeError) as error:
+        raise TemplateError(f"{where}: season must be ['MM-DD', 'MM-DD'] and send_time 'HH:MM' ({error})") from None
+
+
+class Window(NamedTuple):
+    first: date
+    last: date
+    season_last: date  # the season's own last day; later than `last` when the window is cut short
+
+
+def season_windows(deadline: date, today: date, season) -> list[Window]:
+    """The parts of each e-mailing season that lie between today and the invitation deadline."""
+    (first_month, first_day), (last_month, last_day) = season
+    windows = []
+    for year in range(today.year - 1, deadline.year + 1):
+        first = date(year, first_month, first_day)
+        last = date(year if (last_month, last_day) >= (first_month, first_day) else year + 1, last_month, last_day)
+        begin, end = max(first, today), min(last, deadline)
+        if begin <= end:
+            windows.append(Window(begin, end, last))
+    return windows
+
+
+class Outreach(NamedTuple):
+    plan: Plan
+    settings: Settings
+    safe_windows: list[Window]
+    possible_windows: list[Window]
+    whole_season_start: date | None  # earliest start with a whole season before a safe invitation
+    next_season: Window | None
+
+
+def outreach_plan(template: Template, start: date, today: date) -> Outreach:
+    rules = settings(template)
+    plan = make_plan(template, start=start, today=today)
+    safe = season_windows(plan.latest_invitation_safe, today, rules.season)
+    possible = season_windows(plan.latest_invitation_possible, today, rules.season)
+    # The next season that is still whole: one already under way is only a remainder.
+    upcoming = [w for w in season_windows(today + timedelta(days=800), today, rules.season) if w.first > today
+                or (w.first == today and _season_first(w, rules.season) == today)]
+    next_season = upcoming[0] if upcoming else None
+    whole = None
+    if next_season and not any(w.last == w.season_last for w in safe):
+        whole = _earliest_start_after(template, start, today, next_season.season_last)
+    return Outreach(plan, rules, safe, possible, whole, next_season)
+
+
+def _season_first(window: Window, season) -> date:
+    (first_month, first_day), _ = season
+    year = window.season_last.year if date(window.season_last.year, first_month, first_day) <= window.season_last else window.season_last.year - 1
+    return date(year, first_month, first_day)
+
+
+def _earliest_start_after(template: Template, start: date, today: date, season_end: date) -> date:
+    """The earliest start whose latest safe invitation comes after the whole season (it only moves later with the start)."""
+    low, high = start, start + timedelta(days=366 * 4)
+    while low < high:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if make_plan(template, start=middle, today=today).latest_invitation_safe >= season_end:
+            high = middle
+        else:
+            low = middle + timedelta(days=1)
+    return low
+
+
+def _window_text(windows: list[Window], deadline: date, today: date) -> str:
+    if deadline < today:
+        return f"none: the invitation had to arrive by {deadline}, already passed"
+    if not windows:
+        return f"none: no season lies between today and the invitation deadline {deadline}"
+    parts = []
+    for window in windows:
+        text = f"{window.first} to {window.last}"
+        if window.last < window.season_last:
+            text += f" (cut short by the invitation deadline; the season runs to {window.season_last})"
+        elif window.first == today:
+            text += " (what is left of this season)"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def outreach_text(report: Outreach) -> str:
+    plan, rules, template = report.plan, report.settings, report.settings.template
+    today = plan.today
+    lines = [f"Before the invitation: {template.title}", f"Start {plan.start}, as of {today}", ""]
+    rows = [
+        ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({_relative(plan.latest_invitation_safe, today)})"),
+        ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({_relative(plan.latest_invitation_possible, today)})"),
+        ("E-mailing, for a safe start", _window_text(report.safe_windows, plan.latest_invitation_safe, today)),
+        ("E-mailing, for a possible start", _window_text(report.possible_windows, plan.latest_invitation_possible, today)),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
+    lines.append("")
+    if report.whole_season_start and report.next_season:
+        season = report.next_season
+        lines.append(
+            f"A whole e-mailing season ({season.first} to {season.season_last}) before a safe invitation "
+            f"needs a start on {report.whole_season_start} or later."
+        )
+        lines.append("")
+    lines.append(f"When: {rules.rule('season')}")
+    lines.append(f"Follow up: remind a professor after {rules.reminder_after} without reply ({template.cite(template.outreach.get('reminder_source'))}).")
+    lines.append(f"One at a time: {rules.rule('one_at_a_time')}")
+    lines.append(f"Expect: {rules.rule('expected')}")
+    lines.append("")
+    documents = [item for item in template.checklist if item.group == "documents"]
+    if documents:
+        cited = template.cite(documents[0].source)
+        lines.append(f"Have ready before the first e-mail ({cited}):")
+        lines += [f"  [ ] {item.item}" + (" (optional)" if item.optional else "") for item in documents]
+        lines.append("")
+    programs = template.outreach.get("programs", [])
+    if programs:
+        lines.append(f"Other routes: research programs. {rules.rule('programs')}")
+        for program in programs:
+            lines.append(f"  - {program['name']}: {program.get('note', '')} "
+                         f"Confirm its deadline on the program's own page. ({template.cite(program.get('source'))})")
+    return "\n".join(lines) + "\n"
+
+
+def outreach_facts(report: Outreach) -> dict:
+    plan, template = report.plan, report.settings.template
+    window = lambda w: {"first": str(w.first), "last": str(w.last), "season_last": str(w.season_last)}
+    return {
+        "start": str(plan.start),
+        "today": str(plan.today),
+        "latest_invitation_safe": str(plan.latest_invitation_safe),
+        "latest_invitation_possible": str(plan.latest_invitation_possible),
+        "emailing_safe": [window(w) for w in report.safe_windows],
+        "emailing_possible": [window(w) for w in report.possible_windows],
+        "whole_season_start": str(report.whole_season_start) if report.whole_season_start else None,
+        "reminder_after": str(report.settings.reminder_after),
+        "documents": [item.item for item in template.checklist if item.group == "documents"],
+        "programs": [
+            {**program, "source": template.cite(program.get("source")), "deadline": "confirm on the program's own page"}
+            for program in template.outreach.get("programs", [])
+        ],
+    }
+
+
+def outreach_entries(report: Outreach) -> list:
+    from planner.ics import Entry
+
+    plan, rules = report.plan, report.settings
+    season_rule = rules.rule("season")
+    items = []
+    for label, windows in (("safe", report.safe_windows), ("possible", report.possible_windows)):
+        for window in windows:
+            key = f"season:{label}:{window.season_last.year}"
+            if label == "possible" and window in report.safe_windows:
+                continue
+            items.append(Entry(key, f"E-mail professors (season, for a {label} start)", window.first, window.last,
+                               season_rule, ("Outreach", "Plan"), False))
+    for label, day in (("safe", plan.latest_invitation_safe), ("possible", plan.latest_invitation_possible)):
+        if day >= plan.today:
+            items.append(Entry(f"invitation:{label}", f"Latest invitation for a {label} start on {plan.start}", day, day,
+                               "An invitation after this day makes the start " + ("at risk." if label == "safe" else "impossible."),
+                               ("Outreach", "Deadline"), True))
+    items.append(Entry("start", f"Planned start of the internship ({plan.start})", plan.start, plan.start, "",
+                       ("Outreach", "Plan"), False))
+    return sorted(items, key=lambda e: (e.first, e.key))
+
+
+def _relative(day: date, today: date) -> str:
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    return f"in {delta} days" if delta > 0 else f"passed {-delta} days ago"
+
+
+# ---- the student's log of e-mails -------------------------------------------------------------
+
+
+class Contact(NamedTuple):
+    line: int
+    professor: str
+    email: str
+    lab: str
+    university: str
+    sent: date
+    reminded: date | None
+    replied: date | None
+    outcome: str
+    zone: object | None  # zoneinfo.ZoneInfo
+
+    @property
+    def where(self) -> str:
+        return " / ".join(part for part in (self.lab, self.university) if part)
+
+    @property
+    def key(self) -> str:
+        return (self.email or self.professor).casefold()
+
+    @property
+    def answered(self) -> bool:
+        return self.replied is not None or bool(self.outcome)
+
+    @property
+    def positive(self) -> bool:
+        return self.outcome.strip().lower() in POSITIVE
+
+
+def read_contacts(path: str) -> tuple[list[Contact], list[tuple[int, str]]]:
+    """Every usable contact, and (line, problem) for each row that could not be used."""
+    try:
+        stream = open(path, newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    contacts, problems = [], []
+    with stream:
+        try:
+            reader = csv.DictReader(stream)
+            header = reader.fieldnames
+            if not header:
+                raise InputError(f"{path}: the file is empty; it needs a header row: {', '.join(CONTACT_COLUMNS + OPTIONAL_CONTACT_COLUMNS)}")
+            columns = {(h or "").strip().lower() for h in header}
+            missing = [c for c in CONTACT_COLUMNS if c not in columns]
+            if missing:
+                raise InputError(f"{path}: no column {', '.join(missing)} (is it a CSV file with a header row? found: {', '.join(h for h in header if h)})")
+            line = reader.line_num
+            for raw in reader:
+                first_line, line = line + 1, reader.line_num
+                fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+                if not any(fields.values()):
+                    continue
+                try:
+                    contacts.append(_contact(first_line, fields))
+                except PlannerError as error:
+                    problems.append((first_line, str(error)))
+        except (UnicodeDecodeError, csv.Error) as error:
+            reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else f"not valid CSV ({error})"
+            raise InputError(f"{path}: {reason}") from None
+    return contacts, problems
+
+
+def _contact(line: int, fields: dict) -> Contact:
+    if not fields.get("professor"):
+        raise InputError("missing professor")
+    if not fields.get("sent"):
+        raise InputError("missing sent (the date of the e-mail)")
+    dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("sent", "reminded", "replied")}
+    for column in ("reminded", "replied"):
+        if dates[column] and dates[column] < dates["sent"]:
+            raise InputError(f"{column} {dates[column]} is before the e-mail was sent ({dates['sent']})")
+    zone = None
+    if fields.get("timezone"):
+        zone = _zone(fields["timezone"])
+    return Contact(line, fields["professor"], fields.get("email", ""), fields.get("lab", ""), fields.get("university", ""),
+                   dates["sent"], dates["reminded"], dates["replied"], fields.get("outcome", ""), zone)
+
+
+def _zone(name: str):
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise InputError(f"timezone: unknown time zone '{name}' (use a name such as America/Toronto)") from None
+
+
+class FollowUp(NamedTuple):
+    contact: Contact
+    action: str  # remind | wait | let go | wait after reminder | replied
+    day: date  # when the action is due
+    send_at: str  # suggested local sending time, or ""
+
+
+def follow_ups(contacts: list[Contact], today: date, rules: Settings) -> list[FollowUp]:
+    result = []
+    for contact in contacts:
+        if contact.answered:
+            result.append(FollowUp(contact, "replied", contact.replied or contact.sent, ""))
+            continue
+        if contact.reminded is None:
+            due = rules.reminder_after.after(contact.sent)
+            action = "remind" if due <= today else "wait"
+        else:
+            due = rules.let_go_after.after(contact.reminded)
+            action = "let go" if due <= today else "wait after reminder"
+        send_at = _send_at(contact, max(due, today), rules) if action in ("remind", "wait") else ""
+        result.append(FollowUp(contact, action, due, send_at))
+    return result
+
+
+def _send_at(contact: Contact, day: date, rules: Settings) -> str:
+    if contact.zone is None:
+        return ""
+    local = datetime.combine(day, rules.send_time, tzinfo=contact.zone)
+    utc = local.astimezone(timezone.utc)
+    return f"{local:%H:%M} {contact.zone.key} ({utc:%Y-%m-%d %H:%M} UTC)"
+
+
+def conflicts(contacts: list[Contact]) -> list[tuple[str, str, list[Contact]]]:
+    """Groups of unanswered e-mails to the same lab or the same university: (kind, name, contacts)."""
+    groups = []
+    for kind in ("lab", "university"):
+        by_name: dict[str, list[Contact]] = {}
+        for contact in contacts:
+            name = getattr(contact, kind)
+            if name and not contact.answered:
+                by_name.setdefault(_normal(name), []).append(contact)
+        groups += [(kind, getattr(members[0], kind), members) for members in by_name.values() if len(members) > 1]
+    return groups
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"\W+", " ", name.casefold()).strip()
+
+
+def contacts_document(contacts: list[Contact], items: list[FollowUp], today: date, rules: Settings):
+    from planner.render import Document
+
+    columns = ["professor", "where", "sent", "due", "send at"]
+    row = lambda f: {"professor": f.contact.professor, "where": f.contact.where, "sent": str(f.contact.sent),
+                     "due": str(f.day), "send at": f.send_at}
+    sections = [
+        ("Remind now: no reply a week after the e-mail", [row(f) for f in items if f.action == "remind"]),
+        ("Let go: reminded, still no answer", [row(f) for f in items if f.action == "let go"]),
+        ("Waiting for a reply (due: remind on)", [row(f) for f in items if f.action == "wait"]),
+        ("Reminded, waiting (due: let go on)", [row(f) for f in items if f.action == "wait after reminder"]),
+    ]
+    clashes = [
+        {"professor": ", ".join(c.professor for c in members), "where": f"{kind}: {name}",
+         "sent": ", ".join(str(c.sent) for c in members), "due": "now", "send at": ""}
+        for kind, name, members in conflicts(contacts)
+    ]
+    sections.append(("Same lab or university at once", clashes))
+    sections = [(name, rows) for name, rows in sections if rows]
+    notes = [f"Rule: {rules.rule('one_at_a_time')}"] if clashes else []
+    sent = len(contacts)
+    replied = sum(1 for c in contacts if c.answered)
+    positive = sum(1 for c in contacts if c.positive)
+    facts = [("As of", str(today)), ("Sent", str(sent)), ("Replied", str(replied)), ("Positive", str(positive)),
+             ("For comparison", rules.rule("expected"))]
+    return Document("E-mails to professors", facts, columns, sections, notes=notes)
+
+
+def follow_up_entries(items: list[FollowUp]) -> list:
+    from planner.ics import Entry
+
+    entries = []
+    for item in items:
+        contact = item.contact
+        if item.action in ("remind", "wait"):
+            summary = f"Remind {contact.professor}" + (f" ({contact.where})" if contact.where else "")
+        elif item.action in ("let go", "wait after reminder"):
+            summary = f"No answer from {contact.professor}? Let go and write to another professor"
+        else:
+            continue
+        description = f"E-mail sent {contact.sent}." + (f" Reminder sent {contact.reminded}." if contact.reminded else "")
+        if item.send_at:
+            description += f"\nSend early in the morning their time: {item.send_at}."
+        key = f"{contact.key}|{_normal(contact.where)}:follow-up"
+        entries.append(Entry(key, summary, item.day, item.day, description, ("Outreach", "Deadline"), True))
+    return sorted(entries, key=lambda e: (e.first, e.summary))

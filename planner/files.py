@@ -7,10 +7,12 @@ from typing import Callable
 from planner.errors import OutputError
 
 
-def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[[bytes], bool] | None = None) -> None:
+def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[[bytes], bool] | None = None,
+                 durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file and a rename: readers see the old or the new file, whole.
 
     An existing file is replaced only when `force` is set or `ours(old_bytes)` says the planner wrote it.
+    `durable=False` skips the flush to disk for a caller that syncs once after many files (a roster).
     """
     if os.path.isdir(path):
         raise OutputError(f"{path}: is a directory")
@@ -25,8 +27,9 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as error:

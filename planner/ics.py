@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
-from icalendar import Alarm, Calendar, Event, Todo, vText
+from icalendar import Alarm, Calendar, Event, Todo, vDDDTypes, vText
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
@@ -167,21 +167,29 @@ def written_by_planner(data: bytes) -> bool:
 
 
 def previous_versions(data: bytes | None) -> dict[str, tuple[str, int, object]]:
-    """UID -> (fingerprint, SEQUENCE, DTSTAMP) of the components of a calendar the planner wrote before."""
+    """UID -> (fingerprint, SEQUENCE, DTSTAMP) of the components of a calendar the planner wrote before.
+
+    The planner reads back only its own files, so a scan of their unfolded lines is enough (and a
+    full parse would cost more than writing the calendar).
+    """
     if not data or not written_by_planner(data):
         return {}
-    try:
-        calendar = Calendar.from_ical(data)
-    except ValueError:
-        return {}
     versions = {}
-    for component in calendar.walk():
-        if component.name in ("VEVENT", "VTODO") and "UID" in component:
-            versions[str(component["UID"])] = (
-                str(component.get(FINGERPRINT, "")),
-                int(component.get("SEQUENCE", 0)),
-                component.get("DTSTAMP"),
-            )
+    current: dict[str, str] = {}
+    for line in data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        name = name.split(b";")[0].upper()
+        if name == b"BEGIN" and value in (b"VEVENT", b"VTODO"):
+            current = {}
+        elif name in (b"UID", b"SEQUENCE", b"DTSTAMP", FINGERPRINT.encode()) and current is not None:
+            current.setdefault(name.decode(), value.decode("utf-8", "replace"))
+        elif name == b"END" and value in (b"VEVENT", b"VTODO") and "UID" in current:
+            try:
+                stamp = vDDDTypes.from_ical(current.get("DTSTAMP", ""))
+                sequence = int(current.get("SEQUENCE", "0"))
+            except ValueError:
+                continue
+            versions[current["UID"]] = (current.get(FINGERPRINT, ""), sequence, stamp)
     return versions
 
 
@@ -295,10 +303,7 @@ def build_calendar(
         if old_fingerprint is not None and old_fingerprint != fingerprint:
             sequence += 1
         component.add("sequence", sequence)
-        if old_fingerprint == fingerprint and old_stamp is not None:
-            component["DTSTAMP"] = old_stamp
-        else:
-            component.add("dtstamp", stamp)
+        component.add("dtstamp", old_stamp if old_fingerprint == fingerprint and old_stamp is not None else stamp)
         component.add(FINGERPRINT.lower(), fingerprint)
         calendar.add_component(component)
     return calendar.to_ical()

@@ -144,9 +144,9 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
     calendar_path = os.path.join(out_dir, calendar_name)
     data = ics.calendar_bytes(plan, name=name, note=fields.get("note", ""), reminders=reminders,
                               previous=files.read_existing(calendar_path))
-    files.write_atomic(calendar_path, data, force=True)
+    files.write_atomic(calendar_path, data, force=True, durable=False)
     text = render.render(checklist.document(plan, name), checklist_format)
-    files.write_atomic(os.path.join(out_dir, checklist_name), text.encode("utf-8"), force=True)
+    files.write_atomic(os.path.join(out_dir, checklist_name), text.encode("utf-8"), force=True, durable=False)
 
     upcoming = next_deadline(plan)
     summary = {
@@ -241,6 +241,8 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
         if pool is not None:
             pool.terminate()
             pool.join()
+        # One flush to disk for the whole roster instead of one per file.
+        os.sync()
 
 
 def sort_summary(outcomes: list[Outcome]) -> list[dict]:

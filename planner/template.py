@@ -129,18 +129,82 @@ def load(name_or_path: str | None = None) -> Template:
 
 @lru_cache(maxsize=32)
 def _load_cached(resolved: str, mtime_ns: int, size: int, shown: str) -> Template:
+    cache = _cache_path(resolved, mtime_ns, size)
+    data = _read_cache(cache)
+    if data is None:
+        data = _parse(resolved, shown)
+        _write_cache(cache, data)
+    return _build(data, Path(shown))
+
+
+def _parse(resolved: str, shown: str) -> dict:
     import tomllib
 
     try:
         with open(resolved, "rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise TemplateError(f"{shown}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise TemplateError(f"{shown}: not valid TOML (not UTF-8 text)") from None
     except OSError as error:
         raise TemplateError(f"{shown}: cannot read ({error.strerror})") from None
-    return _build(data, Path(shown))
+
+
+# A parsed template is kept in the user's cache folder: reading it back with marshal costs a
+# fraction of importing tomllib and parsing, which `planner check` would otherwise pay every run.
+# The key holds the file's path, modification time and size, so an edited template is parsed anew.
+def _cache_path(resolved: str, mtime_ns: int, size: int) -> str | None:
+    import os
+
+    if os.environ.get("PLANNER_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = f"{resolved}\0{mtime_ns}\0{size}".encode("utf-8", "surrogateescape")
+    import zlib
+
+    name = f"{zlib.crc32(key):08x}-{size}-{mtime_ns}.marshal"
+    return os.path.join(base, "planner", "templates", name)
+
+
+def _read_cache(cache: str | None) -> dict | None:
+    if cache is None:
+        return None
+    import marshal
+
+    try:
+        with open(cache, "rb") as handle:
+            data = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_cache(cache: str | None, data: dict) -> None:
+    if cache is None:
+        return
+    import marshal
+    import os
+
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        temporary = f"{cache}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            marshal.dump(_plain(data), handle)
+        os.replace(temporary, cache)
+    except (OSError, ValueError):
+        pass  # no cache this time; the template was still read
+
+
+def _plain(value):
+    """TOML values marshal can store: dates and times (not used by templates) become strings."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _build(data: dict, path: Path) -> Template:

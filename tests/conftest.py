@@ -14,6 +14,14 @@ settings.load_profile("default")
 TODAY = date(2026, 11, 23)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """The template cache goes to a folder of the tests' own, never the user's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
 def mila():
     return load("mila")

@@ -75,3 +75,27 @@ def test_missing_and_unknown_templates_are_named(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00title")
     with pytest.raises(TemplateError, match="not valid TOML"):
         load(str(binary))
+
+
+def test_the_parsed_template_cache_follows_edits_and_survives_damage(tmp_path, monkeypatch):
+    import os
+
+    from planner import template as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "mine.toml"
+    path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    assert load(str(path)).title.startswith("Research internship at Mila")
+    cached = list((tmp_path / "cache" / "planner" / "templates").iterdir())
+    assert len(cached) == 1
+    module._load_cached.cache_clear()
+    assert load(str(path)).step("permit_processing").duration.longest.amount == 8  # read back from the cache
+
+    path.write_text(DEFAULT_TEXT.replace('title = "Research internship at Mila', 'title = "Edited'), encoding="utf-8")
+    os.utime(path, ns=(1, 2_000_000_000))
+    assert load(str(path)).title.startswith("Edited")  # a changed file is parsed anew
+
+    module._load_cached.cache_clear()
+    for entry in (tmp_path / "cache" / "planner" / "templates").iterdir():
+        entry.write_bytes(b"not marshal")
+    assert load(str(path)).title.startswith("Edited")  # a damaged cache is ignored

@@ -213,6 +213,24 @@ def _successors(template: Template) -> dict[str, list[tuple[str, Duration]]]:
     return following
 
 
+_DEADLINES: dict[int, tuple[Template, dict]] = {}
+
+
+def _deadlines_of(template: Template) -> dict[str, list[tuple[str, Duration]]]:
+    """Each step's successors that set its deadline (all but the end anchor), worked out once per template.
+
+    The backward pass runs many times per plan (the earliest-start search) and once per intern in a
+    roster: it should not rebuild the graph each time.
+    """
+    cached = _DEADLINES.get(id(template))
+    if cached is None or cached[0] is not template:
+        anchors = {s.id: s.anchor for s in template.steps}
+        graph = {step: [(succ, lag) for succ, lag in following if anchors[succ] != "end"]
+                 for step, following in _successors(template).items()}
+        cached = _DEADLINES[id(template)] = (template, graph)
+    return cached[1]
+
+
 def _done_steps(template: Template, invited: date, today: date, actuals: dict) -> set[str]:
     """Steps with a real date, every step they depend on, and an invitation that has arrived."""
     done: set[str] = set()
@@ -281,7 +299,7 @@ def _forward(template, invited, start, end, today, actuals, done, outcome=None) 
 
 def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window]]:
     """Latest finish and start of every step: .worst with the longest durations (safe), .best with the shortest."""
-    following = _successors(template)
+    deadlines = _deadlines_of(template)
     latest: dict[str, tuple[Window, Window]] = {}
     for step in reversed(template.steps):
         if step.anchor in ("start", "end"):
@@ -289,11 +307,7 @@ def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window
             continue
         finish = []
         for case in (0, 1):
-            limits = [
-                lag.latest_before(latest[succ][1][case])
-                for succ, lag in following[step.id]
-                if template.step(succ).anchor != "end"
-            ]
+            limits = [lag.latest_before(latest[succ][1][case]) for succ, lag in deadlines[step.id]]
             finish.append(min(limits, default=start))
         begin = (step.duration.shortest.latest_before(finish[0]), step.duration.longest.latest_before(finish[1]))
         latest[step.id] = (Window(*finish), Window(*begin))

@@ -21,7 +21,9 @@ from planner.report import verdict_sentence
 PRODID = f"-//planner//planner {__version__}//EN"
 _PRODID_PREFIX = b"PRODID:-//planner//planner "
 _NAMESPACE = uuid.UUID("4f5c2a0e-6a4b-5d8e-9a37-0c1f3b2d7e61")
-FINGERPRINT = "X-PLANNER-FINGERPRINT"
+# What each event said when it was written, so that a rewrite raises SEQUENCE only where it changed:
+# one calendar property ("uid-prefix=hash ..."), not a line in every event.
+FINGERPRINTS = "X-PLANNER-FINGERPRINTS"
 DEFAULT_REMINDERS = (timedelta(days=14), timedelta(days=2))
 ONE_DAY = timedelta(days=1)
 
@@ -174,23 +176,28 @@ def previous_versions(data: bytes | None) -> dict[str, tuple[str, int, object]]:
     """
     if not data or not written_by_planner(data):
         return {}
-    versions = {}
+    fingerprints: dict[str, str] = {}
+    found: dict[str, tuple[int, object]] = {}
     current: dict[str, str] = {}
     for line in data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").split(b"\r\n"):
         name, _, value = line.partition(b":")
         name = name.split(b";")[0].upper()
-        if name == b"BEGIN" and value in (b"VEVENT", b"VTODO"):
+        if name == FINGERPRINTS.encode():
+            fingerprints = dict(pair.split("=", 1) for pair in value.decode("ascii", "replace").split() if "=" in pair)
+        elif name == b"BEGIN" and value in (b"VEVENT", b"VTODO"):
             current = {}
-        elif name in (b"UID", b"SEQUENCE", b"DTSTAMP", FINGERPRINT.encode()) and current is not None:
+        elif name in (b"UID", b"SEQUENCE", b"DTSTAMP"):
             current.setdefault(name.decode(), value.decode("utf-8", "replace"))
         elif name == b"END" and value in (b"VEVENT", b"VTODO") and "UID" in current:
             try:
-                stamp = vDDDTypes.from_ical(current.get("DTSTAMP", ""))
-                sequence = int(current.get("SEQUENCE", "0"))
+                found[current["UID"]] = (int(current.get("SEQUENCE", "0")), vDDDTypes.from_ical(current.get("DTSTAMP", "")))
             except ValueError:
                 continue
-            versions[current["UID"]] = (current.get(FINGERPRINT, ""), sequence, stamp)
-    return versions
+    return {uid: (fingerprints.get(_short(uid), ""), sequence, stamp) for uid, (sequence, stamp) in found.items()}
+
+
+def _short(uid: str) -> str:
+    return uid.replace("-", "")[:12]
 
 
 def calendar_bytes(
@@ -296,14 +303,18 @@ def build_calendar(
         todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
         components.append((todo, (key, summary, due, task_description, categories, done)))
 
+    fingerprints = []
     for component, content in components:
         # A hash of what the component says (not of its bytes, which would mean serialising twice).
-        fingerprint = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
-        old_fingerprint, sequence, old_stamp = known.get(str(component["UID"]), (None, 0, None))
+        fingerprint = hashlib.sha256(repr(content).encode()).hexdigest()[:12]
+        uid = str(component["UID"])
+        old_fingerprint, sequence, old_stamp = known.get(uid, (None, 0, None))
         if old_fingerprint is not None and old_fingerprint != fingerprint:
             sequence += 1
         component.add("sequence", sequence)
         component.add("dtstamp", old_stamp if old_fingerprint == fingerprint and old_stamp is not None else stamp)
-        component.add(FINGERPRINT.lower(), fingerprint)
+        fingerprints.append(f"{_short(uid)}={fingerprint}")
+    calendar.add(FINGERPRINTS.lower(), " ".join(fingerprints))
+    for component, _ in components:
         calendar.add_component(component)
     return calendar.to_ical()

@@ -232,7 +232,7 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
                     import multiprocessing
 
                     pool = multiprocessing.get_context("fork").Pool(jobs)
-                planned = iter(pool.imap(_work, work, chunksize=8))
+                planned = iter(pool.imap(_work, work, chunksize=4))
             else:
                 planned = map(_work, work)
             for item in chunk:

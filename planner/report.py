@@ -99,8 +99,12 @@ def verdict_sentence(plan: Plan) -> str:
             f"AT RISK: the start holds only{decision}: about {chance}% likely, assuming "
             f"{PROBABILITY_ASSUMPTION}. The worst case misses the start by {_days(-plan.slack_days)}."
         )
+    if plan.start < plan.today:
+        reason = f"the start ({plan.start}) is already past (today is {plan.today})"
+    else:
+        reason = f"even the best case misses the start by {_days(-plan.best_slack_days)}"
     return (
-        f"NOT FEASIBLE: even the best case misses the start by {_days(-plan.best_slack_days)}. "
+        f"NOT FEASIBLE: {reason}. "
         f"Earliest start at risk: {plan.earliest_start_at_risk}; earliest safe start: {plan.earliest_start_safe}. "
         f"For a start on {plan.start} the invitation would have had to arrive by "
         f"{plan.latest_invitation_safe} (safe) or {plan.latest_invitation_possible} (at the latest)."

@@ -159,3 +159,9 @@ def test_check_does_not_load_heavy_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_start_already_past_is_said_plainly(run):
+    result = run("check", "--today", "2026-11-23", "--invited", "2020-01-01", "--start", "2021-01-01")
+    assert result.exit_code == 4
+    assert "NOT FEASIBLE: the start (2021-01-01) is already past (today is 2026-11-23). Earliest start at risk:" in result.stdout.replace("\n", " ")

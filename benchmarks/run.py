@@ -144,14 +144,17 @@ def main() -> int:
             batch = lambda jobs: planner + ["batch", str(roster), "--out-dir", str(work / f"out{size}-{jobs}"),
                                             "--today", "2026-11-23", "-q", "--jobs", str(jobs)]
             reference = [PYTHON, str(HERE / "reference_ics.py"), str(events), str(work / f"ref{size}")]
-            ref_time = statistics.median(timed(reference, env) for _ in range(repeat))
-            one_times, all_times, memory = [], [], []
+            # The three runs alternate, so that a change in the machine's load touches them alike.
+            ref_times, one_times, all_times, memory = [], [], [], []
             for _ in range(repeat):
+                shutil.rmtree(work / f"ref{size}", ignore_errors=True)
+                ref_times.append(timed(reference, env))
                 seconds, _ = peak_memory(batch(1), env)
                 one_times.append(seconds)
                 seconds, mib = peak_memory(batch(cores), env)
                 all_times.append(seconds)
                 memory.append(mib)
+            ref_time = statistics.median(ref_times)
             one, everything = statistics.median(one_times), statistics.median(all_times)
             shutil.rmtree(work / f"ref{size}", ignore_errors=True)
             ratio = (size / one) / (size / ref_time)

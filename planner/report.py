@@ -111,7 +111,7 @@ def verdict_sentence(plan: Plan) -> str:
     )
 
 
-def _step_line(scheduled: ScheduledStep, plan: Plan) -> tuple[str, str]:
+def _step_line(scheduled: ScheduledStep) -> tuple[str, str]:
     step = scheduled.step
     if step.anchor:
         return scheduled.title, str(scheduled.start.best)
@@ -172,7 +172,7 @@ def check_text(plan: Plan) -> str:
     lines.append("")
     lines.extend(textwrap.wrap(verdict_sentence(plan), width=96))
     lines.append("")
-    rows = [_step_line(s, plan) for s in plan.steps if s.step.anchor != "end"]
+    rows = [_step_line(s) for s in plan.steps if s.step.anchor != "end"]
     if plan.contingency:
         index = next(i for i, s in enumerate(plan.steps) if s.step.kind == "gate")
         rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))

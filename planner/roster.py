@@ -8,6 +8,8 @@ from datetime import date
 from itertools import islice
 from typing import Iterator, NamedTuple
 
+from planner import checklist, engine, files, ics, render, template
+from planner.dates import parse_date
 from planner.errors import InputError, PlannerError
 
 REQUIRED = ("name", "invited", "start")
@@ -115,9 +117,6 @@ def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminde
 
 
 def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders) -> Outcome:
-    from planner import checklist, engine, files, ics, render, template
-    from planner.dates import parse_date
-
     fields = row.fields
     for column in REQUIRED[1:]:
         if not fields.get(column):
@@ -214,9 +213,7 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
     Rows are read and planned CHUNK at a time, so memory stays flat however long the roster is;
     with more than one job the rows of a chunk are planned in parallel processes.
     """
-    from planner.ics import DEFAULT_REMINDERS
-
-    reminders = DEFAULT_REMINDERS if reminders is None else reminders
+    reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
     jobs = jobs or os.cpu_count() or 1
     prepare_out_dir(out_dir, force)
     rows = read(path)

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
-from icalendar import Alarm, Calendar, Event, Todo, vDDDTypes, vText
+from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDDDTypes, vInt, vText
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
@@ -272,24 +272,28 @@ def build_calendar(
     calendar.add("x-wr-calname", calendar_name)
     calendar.add("description", plain_text(description))
 
+    # Values are handed to icalendar already typed: the same bytes, without its type inference on
+    # every property (about 70 µs an event, most of a roster's time that is not icalendar's own).
+    transparent, display = vText("TRANSPARENT"), vText("DISPLAY")
     components = []  # (component, what it says, for the fingerprint)
     for entry in items:
+        summary = one_line(entry.summary)
         event = Event()
-        event.add("uid", _uid(identity, entry.key))
-        event.add("summary", one_line(entry.summary))
-        event.add("dtstart", entry.first)
-        event.add("dtend", entry.last + ONE_DAY)
-        event.add("description", plain_text(entry.description))
-        event.add("categories", list(entry.categories))
-        event.add("transp", "TRANSPARENT")
+        event.add("uid", vText(_uid(identity, entry.key)))
+        event.add("summary", vText(summary))
+        event.add("dtstart", vDDDTypes(entry.first))
+        event.add("dtend", vDDDTypes(entry.last + ONE_DAY))
+        event.add("description", vText(plain_text(entry.description)))
+        event.add("categories", vCategory(list(entry.categories)))
+        event.add("transp", transparent)
         offsets = ()
         if entry.deadline:
             offsets = reminders if reminders is not None else (reminders_by_key or {}).get(entry.key, DEFAULT_REMINDERS)
             for offset in offsets:
                 alarm = Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", f"Reminder: {one_line(entry.summary)}")
-                alarm.add("trigger", -offset)
+                alarm.add("action", display)
+                alarm.add("description", vText(f"Reminder: {summary}"))
+                alarm.add("trigger", vDDDTypes(-offset))
                 event.add_component(alarm)
         components.append((event, (entry, offsets)))
 
@@ -311,8 +315,8 @@ def build_calendar(
         old_fingerprint, sequence, old_stamp = known.get(uid, (None, 0, None))
         if old_fingerprint is not None and old_fingerprint != fingerprint:
             sequence += 1
-        component.add("sequence", sequence)
-        component.add("dtstamp", old_stamp if old_fingerprint == fingerprint and old_stamp is not None else stamp)
+        component.add("sequence", vInt(sequence))
+        component.add("dtstamp", vDDDTypes(old_stamp if old_fingerprint == fingerprint and old_stamp is not None else stamp))
         fingerprints.append(f"{_short(uid)}={fingerprint}")
     calendar.add(FINGERPRINTS.lower(), " ".join(fingerprints))
     for component, _ in components:

@@ -1,6 +1,6 @@
 """Benchmarks for planner: how quick the commands are next to baselines measured in the same run.
 
-    python benchmarks/run.py            # every measurement (about twenty minutes on two cores)
+    python benchmarks/run.py            # every measurement (ten to twenty minutes on two cores)
     python benchmarks/run.py --quick    # rosters of 100 and 1,000 only
 
 Standard library only. Each command runs in a fresh process; the table shows medians over repeated

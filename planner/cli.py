@@ -180,12 +180,10 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs
 def _plan_summary(made, name: str) -> str:
     import textwrap
 
-    from tabulate import tabulate
-
-    from planner import report, timeline
+    from planner import render, report, timeline
 
     title = made.template.title + (f", for {' '.join(name.split())}" if name.strip() else "")
-    table = tabulate(timeline.summary_rows(made), headers="keys", tablefmt="simple")
+    table = render.text(render.table(["step", "when", "due", "status"], timeline.summary_rows(made))).rstrip("\n")
     verdict = "\n".join(textwrap.wrap(report.verdict_sentence(made), width=96))
     return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made)}\n"
 

@@ -1,10 +1,11 @@
 """Writing files safely: atomically, never over a file the planner did not write unless forced."""
 
+import csv
 import os
 import tempfile
-from typing import Callable
+from typing import Callable, Iterator
 
-from planner.errors import OutputError
+from planner.errors import InputError, OutputError
 
 
 def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[[bytes], bool] | None = None,
@@ -53,3 +54,47 @@ def _remove_quietly(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun: str) -> Iterator[tuple[int, dict, str | None]]:
+    """(first line, cells by lower-case column, problem or None) for each non-blank row of a CSV file with a header.
+
+    A file that cannot be read as CSV with those columns raises InputError naming it; a malformed
+    row comes with its problem, and the rows after it are still read.
+    """
+    try:
+        stream = open(path, newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the {noun} ({error.strerror})") from None
+    with stream:
+        reader = csv.DictReader(stream)
+        try:
+            header = reader.fieldnames
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not a CSV text file (not UTF-8 text)") from None
+        except csv.Error as error:
+            raise InputError(f"{path}: not a CSV text file ({error})") from None
+        if not header:
+            raise InputError(f"{path}: the {noun} is empty; it needs a header row: {', '.join(required + known)}")
+        columns = {(h or "").strip().lower() for h in header}
+        missing = [c for c in required if c not in columns]
+        if missing:
+            found = ", ".join(h for h in header if h)
+            raise InputError(f"{path}: the {noun} has no column {', '.join(missing)} (header: {found})")
+        line = reader.line_num
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InputError(f"{path}: line {line + 1}: not UTF-8 text") from None
+            except csv.Error as error:
+                yield line + 1, {}, f"not valid CSV ({error})"
+                line = reader.line_num
+                continue
+            first_line, line = line + 1, reader.line_num
+            fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+            if not any(fields.values()):
+                continue  # a blank line
+            yield first_line, fields, "more cells than columns in the header" if None in raw else None

@@ -85,7 +85,7 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
             lines += [""] + footer
         kind = "Deadline" if deadline else "Plan"
         categories = (category or (scheduled.step.category if scheduled else "Internship"), kind)
-        items.append(Entry(key, one_line(summary), first, max(first, last), "\n".join(lines).strip(), categories, deadline))
+        items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline))
 
     for scheduled in plan.steps:
         step = scheduled.step

@@ -1,6 +1,5 @@
 """Before the invitation: when to be invited by, when to e-mail professors, and whom to follow up with."""
 
-import csv
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
@@ -8,6 +7,7 @@ from typing import NamedTuple
 from planner.dates import Duration, parse_date
 from planner.engine import Plan, make_plan
 from planner.errors import InputError, PlannerError, TemplateError
+from planner.report import relative_day
 from planner.template import Template
 
 POSITIVE = {"positive", "yes", "accepted", "offer", "invited", "invitation"}
@@ -131,8 +131,8 @@ def outreach_text(report: Outreach) -> str:
     today = plan.today
     lines = [f"Before the invitation: {template.title}", f"Start {plan.start}, as of {today}", ""]
     rows = [
-        ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({_relative(plan.latest_invitation_safe, today)})"),
-        ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({_relative(plan.latest_invitation_possible, today)})"),
+        ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, today)})"),
+        ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, today)})"),
         ("E-mailing, for a safe start", _window_text(report.safe_windows, plan.latest_invitation_safe, today)),
         ("E-mailing, for a possible start", _window_text(report.possible_windows, plan.latest_invitation_possible, today)),
     ]
@@ -209,13 +209,6 @@ def outreach_entries(report: Outreach) -> list:
     return sorted(items, key=lambda e: (e.first, e.key))
 
 
-def _relative(day: date, today: date) -> str:
-    delta = (day - today).days
-    if delta == 0:
-        return "today"
-    return f"in {delta} days" if delta > 0 else f"passed {-delta} days ago"
-
-
 # ---- the student's log of e-mails -------------------------------------------------------------
 
 
@@ -250,34 +243,16 @@ class Contact(NamedTuple):
 
 def read_contacts(path: str) -> tuple[list[Contact], list[tuple[int, str]]]:
     """Every usable contact, and (line, problem) for each row that could not be used."""
-    try:
-        stream = open(path, newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    from planner.files import csv_rows
+
     contacts, problems = [], []
-    with stream:
+    for line, fields, problem in csv_rows(path, CONTACT_COLUMNS, OPTIONAL_CONTACT_COLUMNS, "file"):
         try:
-            reader = csv.DictReader(stream)
-            header = reader.fieldnames
-            if not header:
-                raise InputError(f"{path}: the file is empty; it needs a header row: {', '.join(CONTACT_COLUMNS + OPTIONAL_CONTACT_COLUMNS)}")
-            columns = {(h or "").strip().lower() for h in header}
-            missing = [c for c in CONTACT_COLUMNS if c not in columns]
-            if missing:
-                raise InputError(f"{path}: no column {', '.join(missing)} (is it a CSV file with a header row? found: {', '.join(h for h in header if h)})")
-            line = reader.line_num
-            for raw in reader:
-                first_line, line = line + 1, reader.line_num
-                fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
-                if not any(fields.values()):
-                    continue
-                try:
-                    contacts.append(_contact(first_line, fields))
-                except PlannerError as error:
-                    problems.append((first_line, str(error)))
-        except (UnicodeDecodeError, csv.Error) as error:
-            reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else f"not valid CSV ({error})"
-            raise InputError(f"{path}: {reason}") from None
+            if problem:
+                raise InputError(problem)
+            contacts.append(_contact(line, fields))
+        except PlannerError as error:
+            problems.append((line, str(error)))
     return contacts, problems
 
 

@@ -81,7 +81,7 @@ def _days(count: int) -> str:
     return f"{count} day{'s' if abs(count) != 1 else ''}"
 
 
-def _relative(day: date, today: date) -> str:
+def relative_day(day: date, today: date) -> str:
     delta = (day - today).days
     if delta == 0:
         return "today"
@@ -143,8 +143,8 @@ def check_text(plan: Plan) -> str:
         lines.append(f"Start {plan.start}, no invitation yet, as of {plan.today}")
         lines.append("")
         rows = [
-            ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({_relative(plan.latest_invitation_safe, plan.today)})"),
-            ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({_relative(plan.latest_invitation_possible, plan.today)})"),
+            ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, plan.today)})"),
+            ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, plan.today)})"),
         ]
         for scheduled in plan.steps:
             if scheduled.step.actual == "applied":

@@ -1,6 +1,5 @@
 """Rosters: one plan, calendar and checklist per intern of a CSV file, and a summary sorted by risk."""
 
-import csv
 import os
 import re
 import unicodedata
@@ -65,47 +64,14 @@ class StemAllocator:
 
 def read(path: str) -> Iterator[Row | Outcome]:
     """The roster's rows, one at a time; a row that cannot be used comes out as an Outcome with its error."""
-    try:
-        stream = open(path, newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(f"{path}: cannot read the roster ({error.strerror})") from None
-    with stream:
-        reader = csv.DictReader(stream)
-        try:
-            header = reader.fieldnames
-        except (UnicodeDecodeError, csv.Error):
-            raise InputError(f"{path}: not a CSV text file") from None
-        if not header:
-            raise InputError(f"{path}: the roster is empty; it needs a header row: {', '.join(REQUIRED + OPTIONAL)}")
-        columns = {h.strip().lower() for h in header if h}
-        missing = [c for c in REQUIRED if c not in columns]
-        if missing:
-            raise InputError(f"{path}: the roster has no column {', '.join(missing)} (header: {', '.join(h for h in header if h)})")
-        allocate = StemAllocator()
-        line = reader.line_num
-        while True:
-            try:
-                raw = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                raise InputError(f"{path}: line {line + 1}: not UTF-8 text") from None
-            except csv.Error as error:
-                yield Outcome(line + 1, None, f"not valid CSV ({error})")
-                line = reader.line_num
-                continue
-            first_line, line = line + 1, reader.line_num
-            fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
-            if not any(fields.values()):
-                continue  # a blank line
-            if None in raw:
-                yield Outcome(first_line, None, "more cells than columns in the header")
-                continue
-            name = fields.get("name", "")
-            if not name:
-                yield Outcome(first_line, None, "missing name")
-                continue
-            yield Row(first_line, fields, allocate(name))
+    allocate = StemAllocator()
+    for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster"):
+        if problem:
+            yield Outcome(line, None, problem)
+        elif not fields.get("name"):
+            yield Outcome(line, None, "missing name")
+        else:
+            yield Row(line, fields, allocate(fields["name"]))
 
 
 def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders) -> Outcome:

@@ -154,3 +154,12 @@ def test_follow_up_uids_are_stable_per_contact(run, tmp_path, monkeypatch):
 def test_outreach_needs_something_to_work_on(run):
     result = run("outreach")
     assert result.exit_code == 2 and "give --start, --contacts or both" in result.stderr
+
+
+def test_a_malformed_contacts_row_is_its_own_problem(run, tmp_path):
+    log = tmp_path / "contacts.csv"
+    log.write_text("professor,sent\nProf. A,2026-11-02,surplus\nProf. B,2026-11-20\n")
+    result = run("outreach", "--contacts", str(log), "--today", TODAY, "--json")
+    assert result.exit_code == 5
+    assert result.stderr == f"{log}: line 2: more cells than columns in the header\n"
+    assert json.loads(result.stdout)["contacts"]["facts"]["Sent"] == "1"

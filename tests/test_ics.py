@@ -214,3 +214,23 @@ def test_hostile_text_and_random_dates_parse_everywhere(mila, name, note, invite
     assert f"NAME:{escaped}" in unfolded and f"X-WR-CALNAME:{escaped}" in unfolded
     for event in calendar.walk("VEVENT"):
         assert " ".join(ics.plain_text(note).split()) in " ".join(str(event["DESCRIPTION"]).split())
+
+
+# Lines near the fold limit, escapes at the fold point, and characters of 1 to 4 octets.
+content_lines = st.text(alphabet=st.sampled_from(list("ab:;,=\\^ ") + ["é", "李", "😀", "\t"]), max_size=320) | st.builds(
+    lambda width, tail: "x" * width + tail, st.integers(60, 160), st.sampled_from(["", "\\", "\\n", "^", "é", "😀\\,"])
+)
+
+
+@settings(max_examples=2000)
+@given(content_lines)
+def test_folding_matches_icalendar_byte_for_byte(line):
+    folded = ics.fold(line)
+    assert folded.encode("utf-8") == icalendar.parser.Contentline(line).to_ical()
+    assert all(len(part.encode("utf-8")) < 75 for part in folded.split("\r\n "))
+
+
+def test_serialise_is_icalendar_to_ical_with_faster_folding(mila):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 9, 1), today=date(2026, 11, 23))
+    calendar = icalendar.Calendar.from_ical(ics.calendar_bytes(plan, name="Zoë Ngozi-Éric, \\ 李伟 " * 4, note="é" * 300))
+    assert ics.serialise(calendar) == calendar.to_ical()

@@ -128,17 +128,17 @@ class Duration(NamedTuple):
     def latest_before(self, deadline: date) -> date:
         """The latest date x such that `self.after(x)` is on or before `deadline`.
 
-        Adding months clamps to the month's end, so subtracting is not its exact inverse; the
-        subtraction is only a first guess, nudged until it is the latest date that still fits.
+        Adding months clamps to the month's end, so subtracting is not its exact inverse. The
+        answer lies in the month `amount` months before the deadline's: on the deadline's day of
+        the month (or that month's last day, if shorter), or on that month's last day when the
+        deadline is the last day of its own month, since every day of the month then lands on or
+        before it (31 August + 6 months = 28 February, so 28 February - 6 months = 31 August).
         """
         if self.unit != "months":
             return deadline - timedelta(days=self.amount * (7 if self.unit == "weeks" else 1))
-        candidate = deadline - relativedelta(months=self.amount)
-        while self.after(candidate) > deadline:
-            candidate -= ONE_DAY
-        while self.after(candidate + ONE_DAY) <= deadline:
-            candidate += ONE_DAY
-        return candidate
+        if (deadline + ONE_DAY).day == 1:
+            return deadline - relativedelta(months=self.amount, day=31)
+        return deadline - relativedelta(months=self.amount)
 
     def __str__(self) -> str:
         unit = self.unit if self.amount != 1 else self.unit[:-1]

@@ -137,7 +137,7 @@ def timeline_svg(plan: Plan) -> str:
         if month.month == 1 or month == first:
             parts.append(f'<text x="{x(month) + 2:.1f}" y="9" font-weight="bold">{month.year}</text>')
         parts.append(f'<text x="{x(month) + 2:.1f}" y="22">{e(month.strftime("%b"))}</text>')
-        month = month + relativedelta(months=1)
+        month = date(month.year + 1, 1, 1) if month.month == 12 else month.replace(month=month.month + 1)
     for index, (title, begin, sure, worst) in enumerate(bars):
         y = top + index * row
         short = title if len(title) <= 38 else title[:37] + "…"

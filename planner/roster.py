@@ -98,7 +98,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
             raise InputError(f"months: '{fields['months']}' is not a whole number") from None
         end = engine.end_from_months(dates["start"], months)
     university = fields.get("university", "").lower() or None
-    loaded = template.load(fields.get("template") or None)
+    loaded = _template(fields.get("template") or None)
     plan = engine.make_plan(
         loaded, invited=dates["invited"], start=dates["start"], end=end, today=today,
         university=university, applied=dates["applied"], approved=dates["approved"],
@@ -167,6 +167,17 @@ def prepare_out_dir(out_dir: str, force: bool) -> None:
         raise PlannerError(f"{out_dir}: cannot create ({error.strerror})") from None
 
 
+_TEMPLATES: dict = {}
+
+
+def _template(name: str | None):
+    """The row's template, loaded once per roster run (template.load looks at the file on every call)."""
+    loaded = _TEMPLATES.get(name)
+    if loaded is None:
+        loaded = _TEMPLATES[name] = template.load(name)
+    return loaded
+
+
 def _work(arguments):
     row, out_dir, today, checklist_format, reminders = arguments
     return plan_row(row, out_dir, today, checklist_format, reminders)
@@ -182,6 +193,7 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
     reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
     jobs = jobs or os.cpu_count() or 1
     prepare_out_dir(out_dir, force)
+    _TEMPLATES.clear()  # before the pool forks: a template edited since the last run is read again
     rows = read(path)
     pool = None
     try:

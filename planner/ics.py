@@ -56,7 +56,7 @@ def one_line(text: str) -> str:
 
 
 _FOLD_LIMIT = 75  # a folded line holds fewer octets than this, as icalendar folds
-_KEEP_WITH_NEXT = "\\^"  # an escape's first character never ends a folded line (icalendar issue 1501)
+_KEEP_WITH_NEXT = "\\^"  # never the last character of a folded line: icalendar keeps escapes whole
 
 
 def fold(line: str) -> str:
@@ -320,9 +320,8 @@ def build_calendar(
 
     # Values are handed to icalendar already typed, as items: the same bytes, without its type
     # inference on every property (about 70 µs an event, most of a roster's time that is not
-    # icalendar's own). Values that repeat are made once.
+    # icalendar's own). Values that repeat are made once per calendar.
     transparent, display, now = vText("TRANSPARENT"), vText("DISPLAY"), vDatetime(stamp)
-    triggers: dict[timedelta, vDuration] = {}
     components = []  # (component, what it says, for the fingerprint)
     for entry in items:
         summary = one_line(entry.summary)
@@ -342,7 +341,7 @@ def build_calendar(
                 alarm = Alarm()
                 alarm["ACTION"] = display
                 alarm["DESCRIPTION"] = reminder
-                alarm["TRIGGER"] = triggers.get(offset) or triggers.setdefault(offset, vDuration(-offset))
+                alarm["TRIGGER"] = vDuration(-offset)
                 event.add_component(alarm)
         components.append((event, (entry, offsets)))
 

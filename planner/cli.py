@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 
@@ -431,4 +432,10 @@ def _template_text(template) -> str:
 
 
 def main():
-    cli(prog_name="planner")
+    try:
+        cli(prog_name="planner")
+    finally:
+        # The interpreter's last garbage collection walks every object the imports made, only to
+        # find nothing to free: 20 ms of a `plan` run with icalendar loaded. Frozen objects are
+        # skipped; everything else about the exit (flushing, closing) happens as before.
+        gc.freeze()

@@ -165,3 +165,25 @@ def test_a_start_already_past_is_said_plainly(run):
     result = run("check", "--today", "2026-11-23", "--invited", "2020-01-01", "--start", "2021-01-01")
     assert result.exit_code == 4
     assert "NOT FEASIBLE: the start (2021-01-01) is already past (today is 2026-11-23). Earliest start at risk:" in result.stdout.replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    "args, code, stream, expected",
+    [
+        (["check", "--invited", "2026-12-01", "--start", "2027-09-01", "--today", "2026-11-23"], 3, "stdout", "AT RISK"),
+        (["check", "--invited", "2026-12-01", "--start", "2027-05-01", "--today", "2026-11-23"], 4, "stdout", "NOT FEASIBLE"),
+        (["check", "--invited", "someday", "--start", "2027-09-01"], 2, "stderr", "Error"),
+        (["plan", "--invited", "2026-12-01", "--start", "2027-09-01", "--today", "2026-11-23", "-q", "-o", "-"], 0, "stdout", "END:VCALENDAR\r\n"),
+    ],
+)
+def test_the_installed_entry_point_keeps_exit_codes_and_output_whole(args, code, stream, expected):
+    """`main` freezes the garbage collector on the way out; the process must still end as click says."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True)
+    assert result.returncode == code
+    text = getattr(result, stream).decode()
+    assert expected in text
+    if expected.startswith("END:"):
+        assert text.endswith(expected) and text.count("BEGIN:VEVENT") == text.count("END:VEVENT") > 10

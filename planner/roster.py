@@ -3,6 +3,7 @@
 import os
 import re
 import unicodedata
+from collections import deque
 from datetime import date
 from itertools import islice
 from typing import Iterator, NamedTuple
@@ -19,7 +20,8 @@ SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "
 _RESERVED = {"summary", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
 _VERDICT_ORDER = {"not feasible": 0, "at risk": 1, "feasible": 2}
-CHUNK = 256
+CHUNK = 256  # rows read and handed out at a time
+MIN_POOL_ROWS = 32  # fewer rows than this are planned in-process: a pool would cost more than it saves
 
 
 class Row(NamedTuple):
@@ -188,7 +190,9 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
     """Plan every row of the roster; yields each row's Outcome in roster order, as rows finish.
 
     Rows are read and planned CHUNK at a time, so memory stays flat however long the roster is;
-    with more than one job the rows of a chunk are planned in parallel processes.
+    with more than one job the rows of a chunk are planned in parallel processes, and the next
+    chunk is handed out before the last results of the current one come back, so that no worker
+    waits between chunks.
     """
     reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
     jobs = jobs or os.cpu_count() or 1
@@ -196,22 +200,30 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
     _TEMPLATES.clear()  # before the pool forks: a template edited since the last run is read again
     rows = read(path)
     pool = None
-    try:
-        while True:
-            chunk = list(islice(rows, CHUNK))
-            if not chunk:
-                break
-            work = [(item, out_dir, today, checklist_format, reminders) for item in chunk if isinstance(item, Row)]
-            if jobs > 1 and (pool is not None or len(work) >= 32):
-                if pool is None:
-                    import multiprocessing
 
-                    pool = multiprocessing.get_context("fork").Pool(jobs)
-                planned = iter(pool.imap(_work, work, chunksize=4))
-            else:
-                planned = map(_work, work)
-            for item in chunk:
-                yield item if isinstance(item, Outcome) else next(planned)
+    def start(chunk: list) -> Iterator[Outcome]:
+        nonlocal pool
+        work = [(item, out_dir, today, checklist_format, reminders) for item in chunk if isinstance(item, Row)]
+        if jobs > 1 and (pool is not None or len(work) >= MIN_POOL_ROWS):
+            if pool is None:
+                import multiprocessing
+
+                pool = multiprocessing.get_context("fork").Pool(jobs)
+            return pool.imap(_work, work, chunksize=4)
+        return map(_work, work)  # lazy: planned as the results are read
+
+    def finish(chunk: list, planned: Iterator[Outcome]) -> Iterator[Outcome]:
+        for item in chunk:
+            yield item if isinstance(item, Outcome) else next(planned)
+
+    try:
+        in_flight: deque = deque()  # at most two chunks: the one being read back and the next
+        for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
+            in_flight.append((chunk, start(chunk)))
+            if len(in_flight) == 2:
+                yield from finish(*in_flight.popleft())
+        while in_flight:
+            yield from finish(*in_flight.popleft())
     finally:
         if pool is not None:
             pool.terminate()

@@ -66,6 +66,26 @@ def test_one_process_and_many_give_the_same_files(run, tmp_path):
     assert len(one) == 80 * 2 + 2 and one == two
 
 
+def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(run, tmp_path, monkeypatch):
+    # Small chunks, so that several are in flight at once, and bad rows among them.
+    monkeypatch.setattr("planner.roster.CHUNK", 7)
+    monkeypatch.setattr("planner.roster.MIN_POOL_ROWS", 1)
+    lines = ROSTER.read_text().splitlines()
+    good = [line for line in lines[1:] if line.split(",")[0] in ("Ada Lovelace", "Alan Turing", "Li Wei")]
+    bad = "Nobody,someday,2027-09-01,,,,,,,"
+    body = [row for index in range(15) for row in good + ([bad] if index % 4 == 0 else [])]
+    roster = tmp_path / "chunks.csv"
+    roster.write_text("\n".join([lines[0]] + body) + "\n")
+    results = {jobs: batch(run, tmp_path / f"jobs{jobs}", "--jobs", jobs, roster=roster) for jobs in ("1", "2")}
+    one, two = results["1"], results["2"]
+    assert one.exit_code == two.exit_code == 5
+    assert one.stdout == two.stdout and one.stderr.replace("jobs1", "jobs2") == two.stderr
+    reported = [int(n) for n in re.findall(r": line (\d+): ", one.stderr)]
+    assert reported == [index + 2 for index, row in enumerate(body) if row == bad]
+    files = [{p.name: p.read_bytes() for p in (tmp_path / f"jobs{jobs}").iterdir()} for jobs in ("1", "2")]
+    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 2
+
+
 def test_rerun_replaces_its_own_files_but_never_fills_a_foreign_folder(run, tmp_path):
     out = tmp_path / "plans"
     batch(run, out)

@@ -1,0 +1,41 @@
+"""The benchmark's reference serialiser writes the same events as `planner batch`, so the ratio compares like with like."""
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+import icalendar
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+benchmark, reference_ics = load("run"), load("reference_ics")
+
+
+def events_by_calendar(folder: Path) -> dict[str, list[tuple]]:
+    calendars = {}
+    for path in folder.glob("*.ics"):
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        calendars[str(calendar["X-WR-CALNAME"])] = sorted(
+            (str(e["SUMMARY"]), e.decoded("DTSTART"), e.decoded("DTEND"), str(e["DESCRIPTION"]), len(e.subcomponents))
+            for e in calendar.walk("VEVENT")
+        )
+    return calendars
+
+
+def test_reference_writes_the_events_batch_writes(run, tmp_path, capsys):
+    roster, events = tmp_path / "roster.csv", tmp_path / "events.jsonl"
+    benchmark.make_roster(roster, 12)
+    benchmark.dump_events(roster, events, date(2026, 11, 23))
+    assert reference_ics.main(str(events), str(tmp_path / "reference")) == 0
+    result = run("batch", str(roster), "--out-dir", str(tmp_path / "batch"), "--today", "2026-11-23", "-q", "--jobs", "1")
+    assert result.exit_code == 0
+    ours, theirs = events_by_calendar(tmp_path / "batch"), events_by_calendar(tmp_path / "reference")
+    assert len(ours) == 12 and ours == theirs

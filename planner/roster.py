@@ -5,7 +5,7 @@ import re
 import unicodedata
 from collections import deque
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from typing import Iterator, NamedTuple
 
 from planner import checklist, engine, files, ics, render, template
@@ -196,9 +196,10 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
     """
     reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
     jobs = jobs or os.cpu_count() or 1
+    rows = read(path)
+    first = list(islice(rows, CHUNK))  # reads the header: a roster that cannot be read leaves no folder behind
     prepare_out_dir(out_dir, force)
     _TEMPLATES.clear()  # before the pool forks: a template edited since the last run is read again
-    rows = read(path)
     pool = None
 
     def start(chunk: list) -> Iterator[Outcome]:
@@ -218,7 +219,7 @@ def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html",
 
     try:
         in_flight: deque = deque()  # at most two chunks: the one being read back and the next
-        for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
+        for chunk in chain([first], iter(lambda: list(islice(rows, CHUNK)), [])):
             in_flight.append((chunk, start(chunk)))
             if len(in_flight) == 2:
                 yield from finish(*in_flight.popleft())

@@ -115,6 +115,7 @@ def test_a_roster_that_cannot_be_read_is_one_line(run, tmp_path, content, messag
     assert result.stderr.startswith(f"Error: {roster}: ") and message in result.stderr
     assert result.stderr.count("\n") == 1
     assert batch(run, tmp_path / "out", roster=tmp_path / "missing.csv").exit_code == 2
+    assert not (tmp_path / "out").exists()  # nothing to plan, so no folder left behind
 
 
 names = st.text(min_size=0, max_size=80)

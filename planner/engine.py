@@ -91,9 +91,13 @@ class Plan(NamedTuple):
         return self.start + relativedelta(months=self.template.max_months)
 
 
-def end_from_months(start: date, months: int) -> date:
+# How an input is named in error messages: the command line's flags by default; a roster names its columns.
+FLAGS = {"applied": "--applied", "approved": "--approved", "university": "--university", "months": "--months"}
+
+
+def end_from_months(start: date, months: int, names: dict[str, str] = FLAGS) -> date:
     if months <= 0:
-        raise InputError(f"--months: {months} is not a positive number of months")
+        raise InputError(f"{names['months']}: {months} is not a positive number of months")
     return start + relativedelta(months=months)
 
 
@@ -107,13 +111,14 @@ def make_plan(
     university: str | None = None,
     applied: date | None = None,
     approved: date | None = None,
+    names: dict[str, str] = FLAGS,
 ) -> Plan:
     """Schedule `template` between the invitation and the start, as of `today`.
 
     Without `invited`, only the backward pass runs: the plan then answers when the invitation must
-    arrive at the latest, and carries no verdict.
+    arrive at the latest, and carries no verdict. `names` says how errors name the inputs.
     """
-    _check_inputs(template, invited, start, end, today, university, applied, approved)
+    _check_inputs(template, invited, start, end, today, university, applied, approved, names)
     actuals = {"applied": applied, "approved": approved}
     latest = _backward(template, start)
 
@@ -169,7 +174,7 @@ def make_plan(
     )
 
 
-def _check_inputs(template, invited, start, end, today, university, applied, approved) -> None:
+def _check_inputs(template, invited, start, end, today, university, applied, approved, names) -> None:
     if invited is not None and start < invited:
         raise InputError(f"the start ({start}) is before the invitation ({invited})")
     if end is not None:
@@ -184,14 +189,14 @@ def _check_inputs(template, invited, start, end, today, university, applied, app
             )
     if university is not None and university not in template.universities:
         known = ", ".join(template.universities) or "none in this template"
-        raise InputError(f"--university: unknown university '{university}'; choose one of: {known}")
-    for name, value in (("--applied", applied), ("--approved", approved)):
+        raise InputError(f"{names['university']}: unknown university '{university}'; choose one of: {known}")
+    for name, value in ((names["applied"], applied), (names["approved"], approved)):
         if value is not None and value > today:
             raise InputError(f"{name} {value} is after today ({today}): give the date it happened")
         if value is not None and invited is not None and value < invited:
             raise InputError(f"{name} {value} is before the invitation ({invited})")
     if applied is not None and approved is not None and approved < applied:
-        raise InputError(f"--approved {approved} is before --applied {applied}")
+        raise InputError(f"{names['approved']} {approved} is before {names['applied']} {applied}")
 
 
 def _months_between(start: date, end: date) -> str:

@@ -20,6 +20,7 @@ SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "
 _RESERVED = {"summary", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
 _VERDICT_ORDER = {"not feasible": 0, "at risk": 1, "feasible": 2}
+_COLUMNS = {name: name for name in engine.FLAGS}  # errors name the roster's columns, not the flags
 CHUNK = 256  # rows read and handed out at a time
 MIN_POOL_ROWS = 32  # fewer rows than this are planned in-process: a pool would cost more than it saves
 
@@ -98,12 +99,12 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
             months = int(fields["months"])
         except ValueError:
             raise InputError(f"months: '{fields['months']}' is not a whole number") from None
-        end = engine.end_from_months(dates["start"], months)
+        end = engine.end_from_months(dates["start"], months, _COLUMNS)
     university = fields.get("university", "").lower() or None
     loaded = _template(fields.get("template") or None)
     plan = engine.make_plan(
         loaded, invited=dates["invited"], start=dates["start"], end=end, today=today,
-        university=university, applied=dates["applied"], approved=dates["approved"],
+        university=university, applied=dates["applied"], approved=dates["approved"], names=_COLUMNS,
     )
     name = fields["name"]
     calendar_name = f"{row.stem}.ics"

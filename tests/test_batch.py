@@ -118,6 +118,23 @@ def test_a_roster_that_cannot_be_read_is_one_line(run, tmp_path, content, messag
     assert not (tmp_path / "out").exists()  # nothing to plan, so no folder left behind
 
 
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ("2026-06-01,2027-09-01,,,2026-12-01,", "applied 2026-12-01 is after today (2026-11-23): give the date it happened"),
+        ("2026-06-01,2027-09-01,,,2026-08-01,2026-07-01", "approved 2026-07-01 is before applied 2026-08-01"),
+        ("2026-06-01,2027-09-01,,mit,,", "university: unknown university 'mit'; choose one of: udem,"),
+        ("2026-06-01,2027-09-01,0,,,", "months: 0 is not a positive number of months"),
+    ],
+)
+def test_row_errors_name_the_roster_columns(run, tmp_path, cells, message):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"name,invited,start,months,university,applied,approved\nAda,{cells}\n")
+    result = batch(run, tmp_path / "out", roster=roster)
+    assert result.exit_code == 2
+    assert f"{roster}: line 2: {message}" in result.stderr and "--" not in result.stderr
+
+
 names = st.text(min_size=0, max_size=80)
 
 

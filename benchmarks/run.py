@@ -92,14 +92,12 @@ def make_roster(path: Path, size: int) -> None:
 
 def dump_events(roster: Path, events: Path, today: date) -> None:
     """The events planner would write for each intern, for the reference (untimed: planning is not its job)."""
-    from planner import engine, ics, template
+    from planner import ics, plans, template
 
     loaded = template.load()
     with open(roster, newline="", encoding="utf-8") as stream, open(events, "w", encoding="utf-8") as out:
         for row in csv.DictReader(stream):
-            start = date.fromisoformat(row["start"])
-            plan = engine.make_plan(loaded, invited=date.fromisoformat(row["invited"]), start=start, today=today,
-                                    end=engine.end_from_months(start, int(row["months"])), university=row["university"])
+            plan = plans.make(plans.from_row(row, today=today))
             items = [
                 {"uid": f"{row['name']}-{entry.key}", "summary": entry.summary, "first": str(entry.first),
                  "last": str(entry.last), "description": entry.description, "categories": list(entry.categories),

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from planner.engine import Plan
 from planner.render import Document
 from planner.report import verdict_sentence
+from planner.view import ANCHOR, DAY, DECISION, DONE, views
 
 COLUMNS = ["item", "due", "status", "source"]
 
@@ -31,14 +32,7 @@ def document(plan: Plan, name: str = "") -> Document:
     for item in template.checklist:
         if item.group != "eligibility":
             continue
-        status, done = "to confirm", False
-        lowered = item.item.lower()
-        if lowered.startswith("invited"):
-            status, done = ("done", True) if invited_yet else (f"expected {plan.invited}" if plan.invited else "not yet invited"), invited_yet
-        elif "months" in lowered and plan.end:
-            status, done = f"ok: {_months(plan.start, plan.end)}", True
-        elif "months" in lowered:
-            status = f"end by {plan.latest_end}"
+        status, done = _eligibility(plan, item, invited_yet)
         eligibility.append({"item": item.item, "due": str(plan.start), "status": status, "source": _source(plan, item.source), "done": done})
     sections.append(("Eligibility", eligibility))
 
@@ -55,32 +49,31 @@ def document(plan: Plan, name: str = "") -> Document:
         sections.append(("Documents", documents))
 
     dated, gates = [], []
-    for scheduled in plan.steps:
-        step = scheduled.step
-        rows = gates if step.kind == "gate" else dated
+    for shown in views(plan):
+        scheduled = shown.scheduled
+        rows = gates if shown.gate else dated
         done = scheduled.status == "done"
-        if step.anchor:
-            due, status = str(scheduled.start.best), "done" if done else "to do"
-        elif step.kind == "milestone":
-            due = str(scheduled.due) if scheduled.due == scheduled.last_possible else f"{scheduled.due} (safe), {scheduled.last_possible} (last possible)"
-            status = f"done {scheduled.actual}" if scheduled.actual else ("done" if done else f"planned {scheduled.finish.best}")
-        elif step.kind == "wait":
-            due = f"decision by {scheduled.due}"
-            status = f"decided {scheduled.actual}" if scheduled.actual else f"expected {scheduled.finish.best} to {scheduled.finish.worst}"
-        elif step.kind == "gate":
-            due = str(scheduled.due)
-            status = "open: go ahead" if scheduled.status == "open" else f"closed until {step.condition}"
+        if shown.shape == ANCHOR:
+            status = "done" if done else "to do"
+        elif shown.shape == DONE:
+            status = f"done by {shown.day}" if shown.implied else (f"decided {shown.day}" if shown.decision else f"done {shown.day}")
+        elif shown.shape == DAY:
+            status = f"planned {shown.day}"
+        elif shown.shape == DECISION:
+            status = f"expected {scheduled.finish.best} to {scheduled.finish.worst}"
+        elif shown.gate:
+            status = "open: go ahead" if scheduled.status == "open" else f"closed until {shown.gate}"
         else:
-            due = str(scheduled.due)
-            status = "done" if done else f"{scheduled.start.best} to {scheduled.finish.best}"
-        source = _source(plan, step.source)
-        rows.append({"item": scheduled.title, "due": due, "status": status, "source": source, "done": done})
-        for item in step.checklist:
+            status = f"{scheduled.start.best} to {scheduled.finish.best}"
+        source = _source(plan, scheduled.step.source)
+        due = shown.due_text
+        rows.append({"item": shown.title, "due": due, "status": status, "source": source, "done": done})
+        for item in scheduled.step.checklist:
             rows.append({"item": item, "due": due, "status": status, "source": source, "done": done, "level": 1})
-        if step.kind == "wait" and plan.contingency and not scheduled.actual:
+        if shown.shape == DECISION and plan.contingency:
             dated.append({
                 "item": "Contingency point: no permit decision by this day? Agree on a later start",
-                "due": str(plan.contingency), "status": "", "source": _source(plan, step.source), "done": False,
+                "due": str(plan.contingency), "status": "", "source": source, "done": False,
             })
     sections.append(("Dated steps", dated))
     if gates:
@@ -100,19 +93,37 @@ def document(plan: Plan, name: str = "") -> Document:
     return Document(title, facts, COLUMNS, sections, checkboxes=True, svg=timeline_svg(plan), notes=notes)
 
 
+def _eligibility(plan: Plan, item, invited_yet: bool) -> tuple[str, bool]:
+    """An eligibility item's status and whether it is met, by the rule or the step the template names."""
+    if item.rule == "invited":
+        if invited_yet:
+            return "done", True
+        return (f"expected {plan.invited}" if plan.invited else "not yet invited"), False
+    if item.rule == "max_months":
+        if plan.end:
+            return f"ok: {_months(plan.start, plan.end)}", True
+        return f"end by {plan.latest_end}", False
+    if item.step is not None and plan.invited is not None:
+        scheduled = plan.step(item.step)
+        if scheduled.actual:
+            return f"done {scheduled.actual}", True
+        if scheduled.done_by:
+            return f"done by {scheduled.done_by}", True
+        return f"to do, due {scheduled.due}", False
+    return "to confirm", False
+
+
 def timeline_svg(plan: Plan) -> str:
     """The plan as an inline SVG: one bar per step, uncertainty lighter, month ticks, today marked."""
     bars = []
-    for scheduled in plan.steps:
-        step = scheduled.step
-        if step.anchor or scheduled.start is None:
+    for shown in views(plan):
+        scheduled = shown.scheduled
+        if shown.shape == ANCHOR or scheduled.start is None:
             continue
-        if step.kind == "wait" and not scheduled.actual:
-            bars.append((scheduled.title, scheduled.start.best, scheduled.finish.best, scheduled.finish.worst))
-        elif scheduled.actual:
-            bars.append((scheduled.title, scheduled.actual, scheduled.actual, scheduled.actual))
+        if shown.shape == DONE and not shown.implied:
+            bars.append((shown.title, shown.day, shown.day, shown.day))
         else:
-            bars.append((scheduled.title, scheduled.start.best, scheduled.finish.best, scheduled.finish.worst))
+            bars.append((shown.title, scheduled.start.best, scheduled.finish.best, scheduled.finish.worst))
     if plan.end:
         bars.append((f"Internship at {plan.university_name}", plan.start, plan.end, plan.end))
     if not bars:

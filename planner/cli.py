@@ -46,6 +46,20 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 
+def _done(ctx, param, values):
+    """--done STEP=DATE, repeatable: (step, date) pairs; the step is checked against the template later."""
+    from planner.dates import parse_date
+
+    recorded = []
+    for value in values:
+        step, sign, day = value.partition("=")
+        if not sign or not step.strip():
+            raise click.BadParameter(f"'{value}' is not STEP=DATE, e.g. registration=2026-12-10 (see planner templates)")
+        step = step.strip()
+        recorded.append((step, parse_date(day, f"--done {step}")))
+    return tuple(recorded)
+
+
 def plan_options(func):
     """The inputs every planning command takes."""
     options = [
@@ -53,8 +67,10 @@ def plan_options(func):
         click.option("--start", type=DATE, required=True, help="First day of the internship."),
         click.option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
         click.option("--months", type=int, help="Length of the internship in months, instead of --end."),
-        click.option("--applied", type=DATE, help="Date the work permit was applied for (replaces the estimate)."),
-        click.option("--approved", type=DATE, help="Date the work permit was approved (opens the booking gate)."),
+        click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done,
+                     help="A step done on DATE (repeatable); STEP is a step id from `planner templates`."),
+        click.option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
+        click.option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
         click.option("--university", metavar="NAME", help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
         click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template: a built-in name or a .toml file (default: mila)."),
         click.option("--today", type=DATE, help="Plan as of this date instead of the system date."),
@@ -64,27 +80,17 @@ def plan_options(func):
     return func
 
 
-def build_plan(invited, start, end, months, applied, approved, university, template_name, today, require_invited=False):
-    """Load the template and make the plan from the shared options."""
-    from planner import engine, template
+def build_plan(invited, start, end, months, done, applied, approved, university, template_name, today, require_invited=False):
+    """The plan from the shared options, through the same path as a roster's rows."""
+    from planner import plans
 
-    if end is not None and months is not None:
-        raise click.UsageError("give either --end or --months, not both")
     if require_invited and invited is None:
         raise click.UsageError("Missing option '--invited'.")
-    loaded = template.load(template_name)
-    if months is not None:
-        end = engine.end_from_months(start, months)
-    return engine.make_plan(
-        loaded,
-        invited=invited,
-        start=start,
-        end=end,
-        university=university.lower() if university else None,
-        applied=applied,
-        approved=approved,
-        today=today or date.today(),
-    )
+    recorded = [plans.flag_record(flag, flag[2:], day) for flag, day in (("--applied", applied), ("--approved", approved)) if day]
+    recorded += [plans.flag_record("--done", step, day) for step, day in done]
+    inputs = plans.Inputs(start=start, invited=invited, end=end, months=months, university=university,
+                          template=template_name, today=today, recorded=tuple(recorded))
+    return plans.make(inputs)
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT_SETTINGS)
@@ -157,17 +163,15 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs
         planner plan --invited 2026-12-01 --start 2027-09-01 --name "Ada Lovelace" --university mcgill -o ada.ics
         planner plan --invited 2026-12-01 --start 2027-09-01 -o - > plan.ics
     """
-    from planner import files, ics, timeline
+    from planner import plans
 
     made = build_plan(**inputs, require_invited=True)
-    reminders = () if no_reminders else remind
-    if output and output != "-":
-        previous = files.read_existing(output)
-        data = ics.calendar_bytes(made, name=name, note=note, reminders=reminders, todos=todos, previous=previous)
-        files.write_atomic(output, data, force=force, ours=ics.written_by_planner)
-    elif output == "-":
-        data = ics.calendar_bytes(made, name=name, note=note, reminders=reminders, todos=todos)
+    options = {"name": name, "note": note, "reminders": () if no_reminders else remind, "todos": todos}
+    if output == "-":
+        data = plans.calendar_bytes(made, **options)
         click.echo(data, nl=False)
+    elif output:
+        data = plans.write_calendar(made, output, force=force, **options)
     if quiet:
         return
     to_stderr = output == "-"
@@ -223,16 +227,14 @@ def checklist(name, fmt, table_format, output, force, **inputs):
         planner checklist --invited 2026-12-01 --start 2027-09-01 --name "Ada Lovelace" --format html -o ada.html
         planner checklist --invited 2026-12-01 --start 2027-09-01 --format text --fmt grid
     """
-    from planner import checklist as checklist_module
-    from planner import files, render
+    from planner import plans
 
     _check_table_format(table_format)
     made = build_plan(**inputs, require_invited=True)
-    text = render.render(checklist_module.document(made, name), fmt, table_format)
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(plans.checklist_text(made, name=name, fmt=fmt, table_format=table_format), nl=False)
     else:
-        files.write_atomic(output, text.encode("utf-8"), force=force, ours=render.owned)
+        plans.write_checklist(made, output, force=force, name=name, fmt=fmt, table_format=table_format)
 
 
 @cli.command()
@@ -250,8 +252,9 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
 
     ROSTER is a CSV file with a header row: name, invited, start (required); end or months,
-    university, applied, approved, template, note (optional). A bad row is reported with its
-    line number and the others are still planned.
+    university, applied, approved, template, note (optional); and a column per step recorded
+    as done, named by its id (see planner templates), holding the day it was done. A bad row
+    is reported with its line number and the others are still planned.
 
     \b
     Exit codes: 0 every row planned; 5 some rows could not be planned; 1 or 2 nothing planned.
@@ -266,7 +269,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     today = today or date.today()
     outcomes, failures = [], 0
     results = roster_module.run(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
-                                jobs=jobs, force=force)
+                                jobs=jobs, force=force, warn=lambda message: click.echo(f"{roster}: {message}", err=True))
     show_progress = not quiet and sys.stderr.isatty()
     total = roster_module.count_rows(roster) if show_progress else None
     with click.progressbar(results, length=total, file=sys.stderr, label="Planning", hidden=not show_progress) as bar:

@@ -44,7 +44,8 @@ class ScheduledStep(NamedTuple):
     finish: Window  # earliest finish
     latest_finish: Window  # .best: latest if every wait is short (last possible); .worst: latest safe
     latest_start: Window
-    actual: date | None
+    actual: date | None  # the date recorded for this step
+    done_by: date | None = None  # not recorded, but a later step that needs it is: done by then
 
     @property
     def due(self) -> date:
@@ -63,8 +64,7 @@ class Plan(NamedTuple):
     end: date | None
     today: date
     university: str | None
-    applied: date | None
-    approved: date | None
+    recorded: dict[str, date]  # step id -> the day it was done
     steps: tuple[ScheduledStep, ...]
     verdict: str | None
     slack_days: int | None  # worst case; negative when the worst case misses
@@ -91,16 +91,6 @@ class Plan(NamedTuple):
         return self.start + relativedelta(months=self.template.max_months)
 
 
-# How an input is named in error messages: the command line's flags by default; a roster names its columns.
-FLAGS = {"applied": "--applied", "approved": "--approved", "university": "--university", "months": "--months"}
-
-
-def end_from_months(start: date, months: int, names: dict[str, str] = FLAGS) -> date:
-    if months <= 0:
-        raise InputError(f"{names['months']}: {months} is not a positive number of months")
-    return start + relativedelta(months=months)
-
-
 def make_plan(
     template: Template,
     *,
@@ -109,34 +99,35 @@ def make_plan(
     invited: date | None = None,
     end: date | None = None,
     university: str | None = None,
-    applied: date | None = None,
-    approved: date | None = None,
-    names: dict[str, str] = FLAGS,
+    recorded: dict[str, date] | None = None,
 ) -> Plan:
     """Schedule `template` between the invitation and the start, as of `today`.
 
-    Without `invited`, only the backward pass runs: the plan then answers when the invitation must
-    arrive at the latest, and carries no verdict. `names` says how errors name the inputs.
+    `recorded` maps step ids to the days they were done: each replaces its step's estimate, and
+    every step it depends on is taken as done by then. Without `invited`, only the backward pass
+    runs: the plan then answers when the invitation must arrive at the latest, and carries no
+    verdict. The inputs are taken as checked (`planner.plans` checks them and names them).
     """
-    _check_inputs(template, invited, start, end, today, university, applied, approved, names)
-    actuals = {"applied": applied, "approved": approved}
+    recorded = dict(recorded or {})
+    _check_inputs(template, invited, start, end)
     latest = _backward(template, start)
 
     if invited is None:
         scheduled = tuple(
-            ScheduledStep(s, _title(s, template, university), "to do", None, None, latest[s.id][0], latest[s.id][1], None)
+            ScheduledStep(s, _title(s, template, university), _status(s, set()), None, None,
+                          latest[s.id][0], latest[s.id][1], None)
             for s in template.steps
             if s.anchor != "end" or end is not None
         )
         anchor = template.anchored("invited").id
         return Plan(
-            template, None, start, end, today, university, applied, approved, scheduled,
+            template, None, start, end, today, university, recorded, scheduled,
             None, None, None, None, _contingency(template, latest), None, None,
             latest[anchor][0].worst, latest[anchor][0].best,
         )
 
-    done = _done_steps(template, invited, today, actuals)
-    earliest = _forward(template, invited, start, end, today, actuals, done)
+    done, done_by = _done_steps(template, invited, today, recorded)
+    earliest = _forward(template, invited, start, end, today, recorded, done, done_by)
     checked = [s for s in template.steps if s.anchor is None and s.id not in done]
     worst_slack = min(((latest[s.id][0].worst - earliest[s.id][1].worst).days for s in checked), default=0)
     best_slack = min(((latest[s.id][0].best - earliest[s.id][1].best).days for s in checked), default=0)
@@ -149,7 +140,7 @@ def make_plan(
 
     probability = None
     if verdict == AT_RISK:
-        probability = _chance_in_time(template, invited, start, end, today, actuals, done, earliest)
+        probability = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest)
 
     earliest_at_risk = earliest_safe = None
     if verdict != FEASIBLE:
@@ -161,20 +152,19 @@ def make_plan(
         if step.anchor == "end" and end is None:
             continue
         first, last = earliest[step.id]
-        status = _status(step, done)
-        actual = actuals.get(step.actual) if step.actual else None
-        scheduled.append(
-            ScheduledStep(step, _title(step, template, university), status, first, last, latest[step.id][0], latest[step.id][1], actual)
-        )
+        scheduled.append(ScheduledStep(
+            step, _title(step, template, university), _status(step, done), first, last,
+            latest[step.id][0], latest[step.id][1], recorded.get(step.id), done_by.get(step.id),
+        ))
     anchor = template.anchored("invited").id
     return Plan(
-        template, invited, start, end, today, university, applied, approved, tuple(scheduled),
+        template, invited, start, end, today, university, recorded, tuple(scheduled),
         verdict, worst_slack, best_slack, probability, _contingency(template, latest, done),
         earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best,
     )
 
 
-def _check_inputs(template, invited, start, end, today, university, applied, approved, names) -> None:
+def _check_inputs(template, invited, start, end) -> None:
     if invited is not None and start < invited:
         raise InputError(f"the start ({start}) is before the invitation ({invited})")
     if end is not None:
@@ -187,16 +177,6 @@ def _check_inputs(template, invited, start, end, today, university, applied, app
                 f"an internship from {start} to {end} lasts {months}; the maximum is "
                 f"{template.max_months} months (ends by {longest}, {template.cite(template.max_months_source)})"
             )
-    if university is not None and university not in template.universities:
-        known = ", ".join(template.universities) or "none in this template"
-        raise InputError(f"{names['university']}: unknown university '{university}'; choose one of: {known}")
-    for name, value in ((names["applied"], applied), (names["approved"], approved)):
-        if value is not None and value > today:
-            raise InputError(f"{name} {value} is after today ({today}): give the date it happened")
-        if value is not None and invited is not None and value < invited:
-            raise InputError(f"{name} {value} is before the invitation ({invited})")
-    if applied is not None and approved is not None and approved < applied:
-        raise InputError(f"{names['approved']} {approved} is before {names['applied']} {applied}")
 
 
 def _months_between(start: date, end: date) -> str:
@@ -210,46 +190,22 @@ def _title(step: Step, template: Template, university: str | None) -> str:
     return step.title.replace("{university}", template.university_name(university))
 
 
-def _successors(template: Template) -> dict[str, list[tuple[str, Duration]]]:
-    following: dict[str, list[tuple[str, Duration]]] = {s.id: [] for s in template.steps}
-    for step in template.steps:
-        for dep in step.after:
-            following[dep.step].append((step.id, dep.lag))
-    return following
+def _done_steps(template: Template, invited: date, today: date, recorded: dict[str, date]):
+    """The steps done as of today, and for those done by implication the day they were done by.
 
-
-_DEADLINES: dict[int, tuple[Template, dict]] = {}
-
-
-def _deadlines_of(template: Template) -> dict[str, list[tuple[str, Duration]]]:
-    """Each step's successors that set its deadline (all but the end anchor), worked out once per template.
-
-    The backward pass runs many times per plan (the earliest-start search) and once per intern in a
-    roster: it should not rebuild the graph each time.
+    Done: the recorded steps, an invitation that has arrived, and every step a recorded step
+    depends on (an application was made, so the documents were gathered by then).
     """
-    cached = _DEADLINES.get(id(template))
-    if cached is None or cached[0] is not template:
-        anchors = {s.id: s.anchor for s in template.steps}
-        graph = {step: [(succ, lag) for succ, lag in following if anchors[succ] != "end"]
-                 for step, following in _successors(template).items()}
-        cached = _DEADLINES[id(template)] = (template, graph)
-    return cached[1]
-
-
-def _done_steps(template: Template, invited: date, today: date, actuals: dict) -> set[str]:
-    """Steps with a real date, every step they depend on, and an invitation that has arrived."""
-    done: set[str] = set()
-    for step in template.steps:
-        if (step.actual and actuals.get(step.actual)) or (step.anchor == "invited" and invited <= today):
-            done.add(step.id)
-    by_id = {s.id: s for s in template.steps}
-    stack = [d.step for s in template.steps if s.id in done for d in s.after]
-    while stack:
-        step_id = stack.pop()
-        if step_id not in done:
-            done.add(step_id)
-            stack.extend(d.step for d in by_id[step_id].after)
-    return done
+    done = set(recorded)
+    anchor = template.anchored("invited")
+    if invited <= today:
+        done.add(anchor.id)
+    done_by: dict[str, date] = {}
+    for step_id, day in recorded.items():
+        for earlier in template.ancestors[step_id]:
+            if earlier not in recorded and earlier != anchor.id:
+                done_by[earlier] = min(day, done_by.get(earlier, day))
+    return done | set(done_by), done_by
 
 
 def _status(step: Step, done: set[str]) -> str:
@@ -263,7 +219,7 @@ def _status(step: Step, done: set[str]) -> str:
     return "to do"
 
 
-def _forward(template, invited, start, end, today, actuals, done, outcome=None) -> dict[str, tuple[Window, Window]]:
+def _forward(template, invited, start, end, today, recorded, done, done_by, outcome=None) -> dict[str, tuple[Window, Window]]:
     """Earliest start and finish of every step, best and worst case.
 
     `outcome` maps an uncertain wait to a fraction of its window (0 = best case, 1 = worst case),
@@ -276,23 +232,23 @@ def _forward(template, invited, start, end, today, actuals, done, outcome=None) 
             day = anchors[step.anchor]
             dates[step.id] = (Window(day, day), Window(day, day))
             continue
-        actual = actuals.get(step.actual) if step.actual else None
-        if step.kind == "milestone" and actual:
-            dates[step.id] = (Window(actual, actual), Window(actual, actual))
+        begin = [max(dep.lag.after(dates[dep.step][1][case]) for dep in step.after) for case in (0, 1)]
+        actual = recorded.get(step.id)
+        if actual is not None:
+            # Done on that day: it began by then, whatever the estimate said.
+            begin = [actual, actual] if step.kind == "milestone" else [min(day, actual) for day in begin]
+            dates[step.id] = (Window(*begin), Window(actual, actual))
             continue
-        begin = []
-        for case in (0, 1):
-            begin.append(max(dep.lag.after(dates[dep.step][1][case]) for dep in step.after))
-        in_progress = step.kind == "wait" and all(d.step in done for d in step.after)
-        if step.id not in done and not in_progress:
-            # A step not yet done cannot begin in the past.
-            begin = [max(day, today) for day in begin]
-        if actual:
-            finish = [actual, actual]
+        if step.id in done_by:
+            # Taken as done by the day a later step was recorded: never shown after it.
+            bound = done_by[step.id]
+            finish = [min(step.duration.shortest.after(begin[0]), bound), min(step.duration.longest.after(begin[1]), bound)]
+            begin = [min(day, last) for day, last in zip(begin, finish)]
         else:
-            finish = [step.duration.shortest.after(begin[0]), step.duration.longest.after(begin[1])]
-            if step.id not in done:
-                finish = [max(day, today) for day in finish]
+            if not (step.kind == "wait" and all(d.step in done for d in step.after)):
+                # A step not yet done cannot begin in the past (a wait already under way keeps its start).
+                begin = [max(day, today) for day in begin]
+            finish = [max(step.duration.shortest.after(begin[0]), today), max(step.duration.longest.after(begin[1]), today)]
             if outcome and step.id in outcome:
                 low = max(step.duration.shortest.after(begin[0]), today)
                 high = max(step.duration.longest.after(begin[0]), today)
@@ -304,7 +260,6 @@ def _forward(template, invited, start, end, today, actuals, done, outcome=None) 
 
 def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window]]:
     """Latest finish and start of every step: .worst with the longest durations (safe), .best with the shortest."""
-    deadlines = _deadlines_of(template)
     latest: dict[str, tuple[Window, Window]] = {}
     for step in reversed(template.steps):
         if step.anchor in ("start", "end"):
@@ -312,7 +267,7 @@ def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window
             continue
         finish = []
         for case in (0, 1):
-            limits = [lag.latest_before(latest[succ][1][case]) for succ, lag in deadlines[step.id]]
+            limits = [lag.latest_before(latest[succ][1][case]) for succ, lag in template.successors[step.id]]
             finish.append(min(limits, default=start))
         begin = (step.duration.shortest.latest_before(finish[0]), step.duration.longest.latest_before(finish[1]))
         latest[step.id] = (Window(*finish), Window(*begin))
@@ -328,7 +283,7 @@ def _contingency(template: Template, latest, done: set[str] = frozenset()) -> da
     return min(days, default=None)
 
 
-def _chance_in_time(template, invited, start, end, today, actuals, done, earliest) -> float:
+def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest) -> float:
     uncertain = [
         s for s in template.steps
         if s.kind == "wait" and s.id not in done and earliest[s.id][1].best != earliest[s.id][1].worst
@@ -340,7 +295,7 @@ def _chance_in_time(template, invited, start, end, today, actuals, done, earlies
     feeding = _feeding_start(template, done)
 
     def fits(outcome: dict) -> bool:
-        dates = _forward(template, invited, start, end, today, actuals, done, outcome)
+        dates = _forward(template, invited, start, end, today, recorded, done, done_by, outcome)
         return all(lag.after(dates[step_id][1].worst) <= start for step_id, lag in feeding)
 
     if len(uncertain) == 1:
@@ -370,7 +325,7 @@ def _chance_in_time(template, invited, start, end, today, actuals, done, earlies
 
 def _feeding_start(template: Template, done: set[str]) -> list[tuple[str, Duration]]:
     """Steps whose finish (plus lag) must come by the start: those leading into it, and loose ends."""
-    following = _successors(template)
+    following = template.successors
     by_id = {s.id: s for s in template.steps}
     feeding = []
     for step in template.steps:

@@ -56,11 +56,13 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun: str) -> Iterator[tuple[int, dict, str | None]]:
+def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun: str,
+             header_columns: list | None = None) -> Iterator[tuple[int, dict, str | None]]:
     """(first line, cells by lower-case column, problem or None) for each non-blank row of a CSV file with a header.
 
-    A file that cannot be read as CSV with those columns raises InputError naming it; a malformed
-    row comes with its problem, and the rows after it are still read.
+    A file that cannot be read as CSV with those columns, or that has a column twice, raises
+    InputError naming it; a malformed row comes with its problem, and the rows after it are still
+    read. `header_columns`, if given, receives the header's columns (lower case) once it is read.
     """
     try:
         stream = open(path, newline="", encoding="utf-8-sig")
@@ -76,11 +78,16 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
             raise InputError(f"{path}: not a CSV text file ({error})") from None
         if not header:
             raise InputError(f"{path}: the {noun} is empty; it needs a header row: {', '.join(required + known)}")
-        columns = {(h or "").strip().lower() for h in header}
+        columns = [(h or "").strip().lower() for h in header]
+        twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
+        if twice is not None:
+            raise InputError(f"{path}: the {noun} has the column '{twice}' twice; keep one")
         missing = [c for c in required if c not in columns]
         if missing:
             found = ", ".join(h for h in header if h)
             raise InputError(f"{path}: the {noun} has no column {', '.join(missing)} (header: {found})")
+        if header_columns is not None:
+            header_columns.extend(c for c in columns if c)
         line = reader.line_num
         while True:
             try:

@@ -18,6 +18,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
 from planner.report import verdict_sentence
+from planner.view import ANCHOR, DAY, DECISION, DONE, views
 
 PRODID = f"-//planner//planner {__version__}//EN"
 _PRODID_PREFIX = b"PRODID:-//planner//planner "
@@ -128,50 +129,40 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
         categories = (category or (scheduled.step.category if scheduled else "Internship"), kind)
         items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline))
 
-    for scheduled in plan.steps:
-        step = scheduled.step
-        title = scheduled.title
-        if step.anchor == "invited":
-            add(step.id, title, plan.invited, plan.invited, scheduled)
-        elif step.anchor == "start":
-            add(step.id, title, plan.start, plan.start, scheduled, deadline=True)
-            if plan.end:
+    for shown in views(plan):
+        scheduled, step, title = shown.scheduled, shown.scheduled.step, shown.title
+        if shown.shape == ANCHOR:
+            add(step.id, title, shown.day, shown.day, scheduled, deadline=shown.anchor == "start")
+            if shown.anchor == "start" and plan.end:
                 add("internship", f"Internship at {plan.university_name}", plan.start, plan.end, None,
                     [f"From {plan.start} to {plan.end}."], category="Internship")
-        elif step.anchor == "end":
-            add(step.id, title, plan.end, plan.end, scheduled)
-        elif step.kind == "wait":
-            if scheduled.actual:
-                add(step.id, f"{title}: decision received", scheduled.actual, scheduled.actual, scheduled)
-            else:
-                add(step.id, f"{title}: decision expected (best to worst case)",
-                    scheduled.finish.best, scheduled.finish.worst, scheduled,
-                    [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
-                if plan.contingency:
-                    add("contingency", "Contingency point: no permit yet? Agree on a later start",
-                        plan.contingency, plan.contingency, None,
-                        ["Without a permit decision by today, the steps after it no longer fit before the start.",
-                         "Agree with the supervisor on a later start (internships can start at any time of the year)."],
-                        deadline=True, category=step.category)
-        elif step.kind == "milestone":
-            if scheduled.actual:
-                add(step.id, f"{title} (done)", scheduled.actual, scheduled.actual, scheduled)
-                continue
-            add(step.id, f"{title} (planned)", scheduled.finish.best, scheduled.finish.best, scheduled)
+        elif shown.shape == DONE:
+            if not shown.implied:  # a step only taken as done has no day of its own
+                add(step.id, shown.done_summary, shown.day, shown.day, scheduled)
+        elif shown.shape == DECISION:
+            add(step.id, f"{title}: decision expected (best to worst case)",
+                scheduled.finish.best, scheduled.finish.worst, scheduled,
+                [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
+            if plan.contingency:
+                add("contingency", "Contingency point: no permit yet? Agree on a later start",
+                    plan.contingency, plan.contingency, None,
+                    ["Without a permit decision by today, the steps after it no longer fit before the start.",
+                     "Agree with the supervisor on a later start (internships can start at any time of the year)."],
+                    deadline=True, category=step.category)
+        elif shown.shape == DAY:
+            add(step.id, f"{title} (planned)", shown.day, shown.day, scheduled)
             add(f"{step.id}:due", f"Latest safe day: {title}", scheduled.due, scheduled.due, scheduled,
                 ["Done by today, even the longest wait after it still fits before the start."], deadline=True)
             if scheduled.last_possible != scheduled.due:
                 add(f"{step.id}:last", f"Last possible day: {title}", scheduled.last_possible, scheduled.last_possible,
                     scheduled, ["After today, only the shortest wait after it would still fit before the start."], deadline=True)
         else:
-            if scheduled.status == "done":
-                continue
             first, last = scheduled.start.best, scheduled.finish.best - ONE_DAY
-            if step.kind == "gate" and scheduled.status == "closed":
-                extra = [f"Waits until {step.condition}: do not begin before that.",
+            if shown.gate and scheduled.status == "closed":
+                extra = [f"Waits until {shown.gate}: do not begin before that.",
                          f"Shown at the earliest day it could open ({first}); it opens between "
                          f"{scheduled.start.best} and {scheduled.start.worst}."]
-                add(step.id, f"{title} (waits until {step.condition})", first, first, scheduled, extra)
+                add(step.id, f"{title} (waits until {shown.gate})", first, first, scheduled, extra)
             else:
                 add(step.id, title, first, last, scheduled)
             add(f"{step.id}:due", f"Due: {title}", scheduled.due, scheduled.due, scheduled, deadline=True)
@@ -253,9 +244,13 @@ def calendar_bytes(
     note: str = "",
     reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS,
     todos: bool = False,
+    occurrence: int = 1,
     previous: bytes | None = None,
 ) -> bytes:
     """The plan as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
+
+    `occurrence` tells apart interns of the same name in one roster (the second is 2): their
+    events then get UIDs of their own, and the same ones on every run of the roster.
 
     `previous` is the calendar this one replaces, if the planner wrote it: an event that changed
     gets its SEQUENCE raised and a new DTSTAMP; an unchanged one keeps both, so the same inputs
@@ -279,7 +274,7 @@ def calendar_bytes(
         entries(plan, note=note),
         title=f"Internship plan: {name}" if name else "Internship plan",
         description=f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip(),
-        identity=(name.casefold(), plan.template.name),
+        identity=(name.casefold(), plan.template.name) + ((str(occurrence),) if occurrence > 1 else ()),
         reminders=reminders,
         tasks=tasks,
         previous=previous,

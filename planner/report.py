@@ -4,7 +4,8 @@
 import textwrap
 from datetime import date
 
-from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan, ScheduledStep
+from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan
+from planner.view import ANCHOR, DAY, DECISION, DONE, StepView, views
 
 EXIT_FEASIBLE = 0
 EXIT_AT_RISK = 3
@@ -38,8 +39,7 @@ def plan_facts(plan: Plan) -> dict:
         "latest_end": _iso(plan.latest_end),
         "university": plan.university,
         "university_name": plan.university_name,
-        "applied": _iso(plan.applied),
-        "approved": _iso(plan.approved),
+        "recorded": {step_id: _iso(day) for step_id, day in plan.recorded.items()},
         "verdict": plan.verdict,
         "exit_code": exit_code(plan),
         "slack_days": plan.slack_days,
@@ -66,6 +66,7 @@ def plan_facts(plan: Plan) -> dict:
             "latest_start_safe": _iso(scheduled.latest_start.worst),
             "latest_start_possible": _iso(scheduled.latest_start.best),
             "actual": _iso(scheduled.actual),
+            "done_by": _iso(scheduled.done_by),
             "condition": step.condition,
             "source": template.cite(step.source) if step.source else None,
             "assumption": step.assumption,
@@ -111,28 +112,26 @@ def verdict_sentence(plan: Plan) -> str:
     )
 
 
-def _step_line(scheduled: ScheduledStep) -> tuple[str, str]:
-    step = scheduled.step
-    if step.anchor:
-        return scheduled.title, str(scheduled.start.best)
+def _step_line(shown: StepView) -> tuple[str, str]:
+    scheduled = shown.scheduled
+    if shown.shape == ANCHOR:
+        return shown.title, str(shown.day)
+    if shown.shape == DONE:
+        return shown.title, shown.done_when
     first, last = scheduled.start, scheduled.finish
-    if step.kind == "milestone":
-        when = f"{scheduled.actual} (done)" if scheduled.actual else f"planned {last.best}"
+    if shown.shape == DAY:
+        when = f"planned {shown.day}"
         if scheduled.due == scheduled.last_possible:
-            return scheduled.title, f"{when}; due {scheduled.due}"
-        return scheduled.title, f"{when}; latest safe {scheduled.due}, last possible {scheduled.last_possible}"
-    if step.kind == "wait":
-        if scheduled.actual:
-            return scheduled.title, f"decision {scheduled.actual} (done)"
+            return shown.title, f"{when}; due {scheduled.due}"
+        return shown.title, f"{when}; latest safe {scheduled.due}, last possible {scheduled.last_possible}"
+    if shown.shape == DECISION:
         state = " (waiting)" if scheduled.status == "waiting" else ""
-        return scheduled.title, f"decision {last.best} to {last.worst}, best to worst case{state}"
+        return shown.title, f"decision {last.best} to {last.worst}, best to worst case{state}"
     span = f"{first.best} to {last.best}" if first.best == first.worst else f"{first.best} to {last.worst} (best to worst case)"
-    if step.kind == "gate":
-        state = "open" if scheduled.status == "open" else f"closed until {step.condition}"
-        return scheduled.title, f"{state}; {span}; done by {scheduled.due}"
-    if scheduled.status == "done":
-        return scheduled.title, "done"
-    return scheduled.title, f"{span}; due {scheduled.due}"
+    if shown.gate:
+        state = "open" if scheduled.status == "open" else f"closed until {shown.gate}"
+        return shown.title, f"{state}; {span}; done by {scheduled.due}"
+    return shown.title, f"{span}; due {scheduled.due}"
 
 
 def check_text(plan: Plan) -> str:
@@ -146,10 +145,11 @@ def check_text(plan: Plan) -> str:
             ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, plan.today)})"),
             ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, plan.today)})"),
         ]
-        for scheduled in plan.steps:
-            if scheduled.step.actual == "applied":
-                rows.append(("Latest safe permit application", str(scheduled.due)))
-                rows.append(("Last possible permit application", str(scheduled.last_possible)))
+        application = plan.template.shorthand("applied")
+        if application is not None:
+            scheduled = plan.step(application.id)
+            rows.append(("Latest safe permit application", str(scheduled.due)))
+            rows.append(("Last possible permit application", str(scheduled.last_possible)))
         if plan.contingency:
             rows.append(("Contingency point", f"{plan.contingency} (last day for the permit decision)"))
         rows.append(("Start", str(plan.start)))
@@ -172,9 +172,10 @@ def check_text(plan: Plan) -> str:
     lines.append("")
     lines.extend(textwrap.wrap(verdict_sentence(plan), width=96))
     lines.append("")
-    rows = [_step_line(s) for s in plan.steps if s.step.anchor != "end"]
+    shown = [s for s in views(plan) if s.anchor != "end"]
+    rows = [_step_line(s) for s in shown]
     if plan.contingency:
-        index = next(i for i, s in enumerate(plan.steps) if s.step.kind == "gate")
+        index = next(i for i, s in enumerate(shown) if s.gate)
         rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))
     rows.append(("End", str(plan.end) if plan.end else f"not given (at most {plan.latest_end})"))
     lines.extend(_aligned(rows))

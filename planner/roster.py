@@ -8,19 +8,18 @@ from datetime import date
 from itertools import chain, islice
 from typing import Iterator, NamedTuple
 
-from planner import checklist, engine, files, ics, render, template
-from planner.dates import parse_date
+from planner import files, ics, plans, template
 from planner.errors import InputError, PlannerError
+from planner.view import ANCHOR, DONE, views
 
 REQUIRED = ("name", "invited", "start")
-OPTIONAL = ("end", "months", "university", "applied", "approved", "template", "note")
+OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
 MARKER_FILE = ".planner-batch"
 SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist"]
 # Names a file may not take: the summary's own, and names Windows reserves.
 _RESERVED = {"summary", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
 _VERDICT_ORDER = {"not feasible": 0, "at risk": 1, "feasible": 2}
-_COLUMNS = {name: name for name in engine.FLAGS}  # errors name the roster's columns, not the flags
 CHUNK = 256  # rows read and handed out at a time
 MIN_POOL_ROWS = 32  # fewer rows than this are planned in-process: a pool would cost more than it saves
 
@@ -29,6 +28,7 @@ class Row(NamedTuple):
     line: int
     fields: dict
     stem: str
+    occurrence: int  # 2 for the second intern of the same name: their calendars' UIDs differ
 
 
 class Outcome(NamedTuple):
@@ -55,66 +55,56 @@ class StemAllocator:
     def __init__(self):
         self.used: set[str] = set()
 
-    def __call__(self, name: str) -> str:
+    def __call__(self, name: str) -> tuple[str, int]:
+        """The stem and how many interns before this one (and this one) wanted it: li-wei-2 is 2."""
         base = safe_stem(name)
         stem, number = base, 1
         while stem.casefold() in self.used:  # case-insensitive file systems would merge Li-Wei and li-wei
             number += 1
             stem = f"{base}-{number}"
         self.used.add(stem.casefold())
-        return stem
+        return stem, number
 
 
-def read(path: str) -> Iterator[Row | Outcome]:
-    """The roster's rows, one at a time; a row that cannot be used comes out as an Outcome with its error."""
+def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
+    """The roster's rows, one at a time; a row that cannot be used comes out as an Outcome with its error.
+
+    `header`, if given, receives the roster's columns once the header is read.
+    """
     allocate = StemAllocator()
-    for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster"):
+    for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster", header):
         if problem:
             yield Outcome(line, None, problem)
         elif not fields.get("name"):
             yield Outcome(line, None, "missing name")
         else:
-            yield Row(line, fields, allocate(fields["name"]))
+            yield Row(line, fields, *allocate(fields["name"]))
 
 
-def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders) -> Outcome:
+def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates: template.Templates,
+             step_columns: frozenset[str] = frozenset()) -> Outcome:
     """Plan one intern and write their calendar and checklist; any problem becomes the row's error."""
     try:
-        return _plan_row(row, out_dir, today, checklist_format, reminders)
+        return _plan_row(row, out_dir, today, checklist_format, reminders, templates, step_columns)
     except PlannerError as error:
         return Outcome(row.line, None, str(error))
 
 
-def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders) -> Outcome:
+def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates, step_columns) -> Outcome:
     fields = row.fields
-    for column in REQUIRED[1:]:
-        if not fields.get(column):
-            raise InputError(f"missing {column}")
-    dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("invited", "start", "end", "applied", "approved")}
-    end = dates["end"]
-    if fields.get("months"):
-        if end is not None:
-            raise InputError("give either end or months, not both")
-        try:
-            months = int(fields["months"])
-        except ValueError:
-            raise InputError(f"months: '{fields['months']}' is not a whole number") from None
-        end = engine.end_from_months(dates["start"], months, _COLUMNS)
-    university = fields.get("university", "").lower() or None
-    loaded = _template(fields.get("template") or None)
-    plan = engine.make_plan(
-        loaded, invited=dates["invited"], start=dates["start"], end=end, today=today,
-        university=university, applied=dates["applied"], approved=dates["approved"], names=_COLUMNS,
-    )
+    loaded = templates.load(fields.get("template") or None)
+    own_steps = frozenset(c for c in fields if c in loaded.recordable)
+    for column in sorted(step_columns - own_steps):
+        if fields.get(column):
+            raise InputError(f"{column}: not a step of the timeline '{loaded.name}' (its steps: {', '.join(loaded.recordable)})")
+    plan = plans.make(plans.from_row(fields, own_steps, today), templates)
     name = fields["name"]
     calendar_name = f"{row.stem}.ics"
     checklist_name = f"{row.stem}.{_EXTENSIONS[checklist_format]}"
-    calendar_path = os.path.join(out_dir, calendar_name)
-    data = ics.calendar_bytes(plan, name=name, note=fields.get("note", ""), reminders=reminders,
-                              previous=files.read_existing(calendar_path))
-    files.write_atomic(calendar_path, data, force=True, durable=False)
-    text = render.render(checklist.document(plan, name), checklist_format)
-    files.write_atomic(os.path.join(out_dir, checklist_name), text.encode("utf-8"), force=True, durable=False)
+    plans.write_calendar(plan, os.path.join(out_dir, calendar_name), force=True, durable=False, name=name,
+                         note=fields.get("note", ""), reminders=reminders, occurrence=row.occurrence)
+    plans.write_checklist(plan, os.path.join(out_dir, checklist_name), force=True, durable=False, name=name,
+                          fmt=checklist_format)
 
     upcoming = next_deadline(plan)
     summary = {
@@ -144,11 +134,11 @@ _EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "j
 def next_deadline(plan) -> tuple[date, str] | None:
     """The first deadline from today on of a step not yet done: (date, what)."""
     candidates = []
-    for scheduled in plan.steps:
-        if scheduled.step.anchor or scheduled.status == "done":
+    for shown in views(plan):
+        if shown.shape in (ANCHOR, DONE):
             continue
-        title = f"{scheduled.title}: decision" if scheduled.step.kind == "wait" else scheduled.title
-        for day, label in ((scheduled.due, title), (scheduled.last_possible, f"last possible: {title}")):
+        scheduled = shown.scheduled
+        for day, label in ((scheduled.due, shown.deadline_title), (scheduled.last_possible, f"last possible: {shown.deadline_title}")):
             if day >= plan.today:
                 candidates.append((day, label))
     if plan.contingency and plan.contingency >= plan.today:
@@ -170,42 +160,58 @@ def prepare_out_dir(out_dir: str, force: bool) -> None:
         raise PlannerError(f"{out_dir}: cannot create ({error.strerror})") from None
 
 
-_TEMPLATES: dict = {}
-
-
-def _template(name: str | None):
-    """The row's template, loaded once per roster run (template.load looks at the file on every call)."""
-    loaded = _TEMPLATES.get(name)
-    if loaded is None:
-        loaded = _TEMPLATES[name] = template.load(name)
-    return loaded
-
-
 def _work(arguments):
-    row, out_dir, today, checklist_format, reminders = arguments
-    return plan_row(row, out_dir, today, checklist_format, reminders)
+    row, out_dir, today, checklist_format, reminders, step_columns = arguments
+    return plan_row(row, out_dir, today, checklist_format, reminders, _RUN_TEMPLATES, step_columns)
+
+
+# The templates of the current run: made before the pool forks, so every worker starts with them loaded.
+_RUN_TEMPLATES = template.Templates()
+
+
+def known_columns(rows: list, templates: template.Templates) -> set[str]:
+    """The columns a roster may have: its fields, and the steps of the built-in timelines and of those its rows name."""
+    names = {None} | {str(p) for p in template.builtin_templates()}
+    names |= {r.fields.get("template") or None for r in rows if isinstance(r, Row)}
+    known = set(plans.ROSTER_FIELDS)
+    for name in names:
+        try:
+            known |= set(templates.load(name).recordable)
+        except PlannerError:
+            pass  # the rows that name it are refused on their own
+    return known
 
 
 def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html", reminders=None,
-        jobs: int | None = None, force: bool = False) -> Iterator[Outcome]:
+        jobs: int | None = None, force: bool = False, warn=lambda message: None) -> Iterator[Outcome]:
     """Plan every row of the roster; yields each row's Outcome in roster order, as rows finish.
 
     Rows are read and planned CHUNK at a time, so memory stays flat however long the roster is;
     with more than one job the rows of a chunk are planned in parallel processes, and the next
     chunk is handed out before the last results of the current one come back, so that no worker
-    waits between chunks.
+    waits between chunks. `warn` receives what is worth saying once about the whole roster (a
+    column that matches nothing).
     """
+    global _RUN_TEMPLATES
     reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
     jobs = jobs or os.cpu_count() or 1
-    rows = read(path)
+    header: list[str] = []
+    rows = read(path, header)
     first = list(islice(rows, CHUNK))  # reads the header: a roster that cannot be read leaves no folder behind
+    _RUN_TEMPLATES = template.Templates()  # a template edited since the last run is read again
+    known = known_columns(first, _RUN_TEMPLATES)
+    for column in header:
+        if column not in known:
+            match = plans.closest(column, sorted(known))
+            warn(f"column '{column}' is not a roster column nor a step of its timelines, and is ignored"
+                 + (f" (did you mean '{match}'?)" if match else ""))
+    step_columns = frozenset(c for c in header if c in known and c not in plans.ROSTER_FIELDS)
     prepare_out_dir(out_dir, force)
-    _TEMPLATES.clear()  # before the pool forks: a template edited since the last run is read again
     pool = None
 
     def start(chunk: list) -> Iterator[Outcome]:
         nonlocal pool
-        work = [(item, out_dir, today, checklist_format, reminders) for item in chunk if isinstance(item, Row)]
+        work = [(item, out_dir, today, checklist_format, reminders, step_columns) for item in chunk if isinstance(item, Row)]
         if jobs > 1 and (pool is not None or len(work) >= MIN_POOL_ROWS):
             if pool is None:
                 import multiprocessing

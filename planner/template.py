@@ -23,7 +23,12 @@ _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
     "checklist", "actual", "condition", "category", "remind",
 }
-_CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional"}
+_CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", "step"}
+# What a checklist item's `rule` checks against the plan; an item without one is confirmed by hand.
+RULES = {
+    "invited": "the invitation has arrived",
+    "max_months": "the internship is no longer than the template's maximum",
+}
 
 
 class Dependency(NamedTuple):
@@ -53,6 +58,8 @@ class ChecklistItem(NamedTuple):
     source: str | None
     assumption: str | None
     optional: bool
+    rule: str | None  # one of RULES: the plan says whether it holds
+    step: str | None  # a step whose completion fulfils the item
 
 
 class Source(NamedTuple):
@@ -74,6 +81,19 @@ class Template(NamedTuple):
     steps: tuple[Step, ...]  # in an order where every step comes after the steps it depends on
     checklist: tuple[ChecklistItem, ...]
     outreach: dict
+    # The step graph, built once with the template: each step's successors (with their lags),
+    # and each step's ancestors (every step it follows, directly or not).
+    successors: dict[str, tuple[Dependency, ...]]
+    ancestors: dict[str, frozenset[str]]
+
+    @property
+    def recordable(self) -> tuple[str, ...]:
+        """The ids of the steps that can be recorded as done (all but the anchors, which are dates of their own)."""
+        return tuple(s.id for s in self.steps if s.anchor is None)
+
+    def shorthand(self, actual: str) -> Step | None:
+        """The step a shorthand such as 'applied' records (the step whose `actual` it is)."""
+        return next((s for s in self.steps if s.actual == actual), None)
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -125,6 +145,23 @@ def load(name_or_path: str | None = None) -> Template:
         raise TemplateError(f"{path}: cannot read ({error.strerror})") from None
     # Cached by modification time and size: a roster reads its template once, an edited file is reread.
     return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path))
+
+
+class Templates:
+    """The templates of one run (a command, a roster), each loaded once by the name it was asked by.
+
+    `load` looks at the file on every call so that an edited template is read again; within one
+    run a template cannot change, and a roster of thousands should not stat its file per row.
+    """
+
+    def __init__(self):
+        self._loaded: dict[str | None, Template] = {}
+
+    def load(self, name_or_path: str | None = None) -> Template:
+        loaded = self._loaded.get(name_or_path)
+        if loaded is None:
+            loaded = self._loaded[name_or_path] = load(name_or_path)
+        return loaded
 
 
 @lru_cache(maxsize=32)
@@ -247,8 +284,14 @@ def _build(data: dict, path: Path) -> Template:
             if key not in raw:
                 raise TemplateError(f"{item_where}: missing field '{key}'")
         _known_source(raw, sources, item_where)
+        rule, fulfilled_by = raw.get("rule"), raw.get("step")
+        if rule is not None and rule not in RULES:
+            raise TemplateError(f"{item_where}: unknown rule '{rule}' (use one of {', '.join(RULES)})")
+        if fulfilled_by is not None and fulfilled_by not in {s.id for s in steps if s.anchor is None}:
+            raise TemplateError(f"{item_where}: step '{fulfilled_by}' is not a step of this template (anchors are dates, not steps)")
         checklist.append(
-            ChecklistItem(raw["group"], raw["item"], raw.get("source"), raw.get("assumption"), bool(raw.get("optional", False)))
+            ChecklistItem(raw["group"], raw["item"], raw.get("source"), raw.get("assumption"),
+                          bool(raw.get("optional", False)), rule, fulfilled_by)
         )
 
     max_source = data.get("max_months_source")
@@ -272,7 +315,24 @@ def _build(data: dict, path: Path) -> Template:
         steps=tuple(ordered),
         checklist=tuple(checklist),
         outreach=data.get("outreach", {}),
+        successors=_successors(ordered),
+        ancestors=_ancestors(ordered),
     )
+
+
+def _successors(steps: list[Step]) -> dict[str, tuple[Dependency, ...]]:
+    following: dict[str, list[Dependency]] = {s.id: [] for s in steps}
+    for step in steps:
+        for dep in step.after:
+            following[dep.step].append(Dependency(step.id, dep.lag))
+    return {key: tuple(value) for key, value in following.items()}
+
+
+def _ancestors(steps: list[Step]) -> dict[str, frozenset[str]]:
+    found: dict[str, frozenset[str]] = {}
+    for step in steps:  # in dependency order: a step's predecessors are done before it
+        found[step.id] = frozenset().union(*({d.step} | found[d.step] for d in step.after))
+    return found
 
 
 def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:

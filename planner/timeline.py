@@ -4,6 +4,7 @@ import math
 from datetime import date, timedelta
 
 from planner.engine import Plan
+from planner.view import ANCHOR, DAY, DECISION, DONE, views
 
 SOLID, UNCERTAIN, MILESTONE, DUE, TODAY = "█", "░", "◆", "!", "│"
 LABEL_WIDTH = 30
@@ -20,29 +21,22 @@ def _months(first: date, last: date):
 def draw(plan: Plan) -> str:
     """The timeline as text lines, each at most LABEL_WIDTH + 2 + MAX_COLUMNS wide."""
     rows = []  # (label, [(first, last, glyph)], due)
-    for scheduled in plan.steps:
-        step = scheduled.step
-        if step.anchor:
-            day = scheduled.start.best
-            rows.append((scheduled.title, [(day, day, MILESTONE)], None))
-            continue
-        if scheduled.status == "done" and not scheduled.actual:
-            continue
-        if step.kind == "milestone":
-            day = scheduled.actual or scheduled.finish.best
-            rows.append((scheduled.title, [(day, day, MILESTONE)], None if scheduled.actual else scheduled.due))
-        elif step.kind == "wait":
-            if scheduled.actual:
-                rows.append((scheduled.title, [(scheduled.actual, scheduled.actual, MILESTONE)], None))
-            else:
-                bars = [(scheduled.start.best, scheduled.finish.best, SOLID), (scheduled.finish.best, scheduled.finish.worst, UNCERTAIN)]
-                rows.append((scheduled.title, bars, plan.contingency))
+    for shown in views(plan):
+        scheduled = shown.scheduled
+        if shown.shape == DONE and shown.implied:
+            continue  # not recorded: it has no day of its own to show
+        if shown.shape in (ANCHOR, DONE):
+            rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], None))
+        elif shown.shape == DAY:
+            rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], scheduled.due))
+        elif shown.shape == DECISION:
+            bars = [(scheduled.start.best, scheduled.finish.best, SOLID), (scheduled.finish.best, scheduled.finish.worst, UNCERTAIN)]
+            rows.append((shown.title, bars, plan.contingency))
         else:
-            certain = scheduled.start.best == scheduled.start.worst
             bars = [(scheduled.start.best, scheduled.finish.best, SOLID)]
-            if not certain:
+            if scheduled.start.best != scheduled.start.worst:
                 bars.append((scheduled.finish.best, scheduled.finish.worst, UNCERTAIN))
-            rows.append((scheduled.title, bars, scheduled.due))
+            rows.append((shown.title, bars, scheduled.due))
     if plan.end:
         rows.append((f"Internship at {plan.university_name}", [(plan.start, plan.end, SOLID)], None))
 
@@ -94,20 +88,16 @@ def draw(plan: Plan) -> str:
 def summary_rows(plan: Plan) -> list[dict]:
     """One row per step for the summary table: what, when, due, status."""
     rows = []
-    for scheduled in plan.steps:
-        step = scheduled.step
-        if step.anchor:
-            when, due = str(scheduled.start.best), ""
-        elif step.kind == "wait":
-            when = str(scheduled.actual) if scheduled.actual else f"{scheduled.finish.best} to {scheduled.finish.worst}"
-            due = str(scheduled.due)
-        elif step.kind == "milestone":
-            when = str(scheduled.actual or scheduled.finish.best)
-            due = str(scheduled.due) if scheduled.due == scheduled.last_possible else f"{scheduled.due} (last {scheduled.last_possible})"
+    for shown in views(plan):
+        scheduled = shown.scheduled
+        if shown.shape == ANCHOR:
+            when, due = str(shown.day), ""
+        elif shown.shape == DONE:
+            when, due = (f"by {shown.day}" if shown.implied else str(shown.day)), ""
+        elif shown.shape == DECISION:
+            when, due = f"{scheduled.finish.best} to {scheduled.finish.worst}", str(scheduled.due)
         else:
-            when = f"{scheduled.start.best} to {scheduled.finish.best}"
-            if scheduled.finish.best != scheduled.finish.worst:
-                when = f"{scheduled.start.best} to {scheduled.finish.worst}"
-            due = str(scheduled.due)
-        rows.append({"step": scheduled.title, "when": when, "due": due, "status": scheduled.status})
+            when = str(shown.day) if shown.shape == DAY else f"{scheduled.start.best} to {scheduled.finish.worst}"
+            due = str(scheduled.due) if scheduled.due == scheduled.last_possible else f"{scheduled.due} (last {scheduled.last_possible})"
+        rows.append({"step": shown.title, "when": when, "due": due, "status": scheduled.status})
     return rows

@@ -151,8 +151,12 @@ def test_file_names_are_safe(name):
 @given(st.lists(st.sampled_from(["Li Wei", "li wei", "LI-WEI", "../etc/passwd", "", "summary", "李伟", "Zoë"]) | names, max_size=30))
 def test_two_interns_never_share_a_file(roster):
     allocate = StemAllocator()
-    stems = [allocate(name) for name in roster]
+    given = [allocate(name) for name in roster]
+    stems = [stem for stem, _ in given]
     assert len({s.casefold() for s in stems}) == len(stems)
+    # The occurrence is the number the stem carries: li-wei-2 is the second of its name.
+    for stem, occurrence in given:
+        assert occurrence == 1 or stem.endswith(f"-{occurrence}")
 
 
 @given(st.text(max_size=30) | st.sampled_from(["-1e5", "-inf", "+.5", "-25", "-2.5", "=1+1", "-1+1", "@SUM(A1)"]))

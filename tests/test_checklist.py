@@ -43,7 +43,7 @@ def test_the_checklist_holds_what_an_advisor_needs(run):
     dated = {r["item"]: r for r in sections["Dated steps"]}
     assert dated["Apply for the work permit"]["due"] == "2026-11-28 (safe), 2027-01-28 (last possible)"
     assert dated["Work permit processing"]["status"] == "expected 2027-06-22 to 2027-08-22"
-    assert dated["Register as research intern at McGill University"]["due"] == "2026-11-28"
+    assert dated["Register as research intern at McGill University"]["due"] == "2026-11-28 (safe), 2027-01-28 (last possible)"
     assert dated["Contingency point: no permit decision by this day? Agree on a later start"]["due"] == "2027-07-28"
     gate = sections["Gates"][0]
     assert (gate["item"], gate["status"]) == ("Book flights and housing", "closed until the work permit is confirmed")

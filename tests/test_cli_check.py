@@ -105,7 +105,7 @@ def test_without_an_invitation_it_says_by_when_one_must_come(run, start, code, l
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "14"], 2,
          "Error: an internship from 2027-09-01 to 2028-11-01 lasts 14 months; the maximum is 12 months (ends by 2028-09-01, 000_d521c090baab27d8.txt)"),
         (["--invited", "2026-01-01", "--start", "2027-09-01", "--applied", "2026-05-01", "--approved", "2026-04-01"], 2,
-         "Error: --approved 2026-04-01 is before --applied 2026-05-01"),
+         "Error: --approved 2026-04-01 is before --applied 2026-05-01: Work permit processing comes after Apply for the work permit"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--university", "mit"], 2,
          "Error: --university: unknown university 'mit'; choose one of: udem, mcgill, poly, hec, laval, sherbrooke, ets"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--template", "nowhere.toml"], 1, "Error: nowhere.toml: no such template file"),

@@ -1,0 +1,200 @@
+"""One path from a plan's inputs to the plan and its files, for the command line and for rosters alike.
+
+The command line and a roster differ only in how they name an input in a message (a flag such as
+`--applied`, or a roster's column such as `applied`); everything else, from end-or-months to the
+recorded steps to the bytes of the calendar and the checklist, is done here once.
+"""
+
+from datetime import date
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+from planner import engine
+from planner.dates import parse_date
+from planner.errors import InputError
+from planner.template import ACTUALS, Template, Templates
+
+# How each input is named in messages: the command line's flags, or a roster's columns.
+FLAGS = {field: f"--{field}" for field in ("invited", "start", "end", "months", "university", "template")}
+COLUMNS = {field: field for field in FLAGS}
+# A roster's columns that are not recorded steps (a step's id as a column holds the day it was done).
+ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note") + ACTUALS
+
+
+class Record(NamedTuple):
+    """A step recorded as done, as the user gave it."""
+
+    key: str  # a step id, or a shorthand such as 'applied'
+    day: date
+    field: str  # how the input is named: '--done', '--applied', 'registration'
+    label: str  # the input with its value, for messages: '--done registration=2026-12-10'
+
+
+class Inputs(NamedTuple):
+    """What a plan is made from, as given: nothing resolved yet."""
+
+    start: date
+    invited: date | None = None
+    end: date | None = None
+    months: int | None = None
+    university: str | None = None
+    template: str | None = None
+    today: date | None = None
+    recorded: tuple[Record, ...] = ()
+    names: dict[str, str] = FLAGS
+
+
+def flag_record(flag: str, key: str, day: date) -> Record:
+    """A step recorded on the command line: `--done KEY=DAY`, or a shorthand such as `--applied DAY`."""
+    if flag == "--done":
+        return Record(key, day, flag, f"--done {key}={day}")
+    return Record(key, day, flag, f"{flag} {day}")
+
+
+def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(), today: date | None = None,
+             template: str | None = None) -> Inputs:
+    """A roster row's cells (lower-case column -> text) as inputs; dates and numbers are read here.
+
+    `step_columns` are the row's columns that name a step (they hold the day it was done).
+    """
+    for column in ("invited", "start"):
+        if not fields.get(column):
+            raise InputError(f"missing {column}")
+    dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("invited", "start", "end")}
+    months = None
+    if fields.get("months"):
+        try:
+            months = int(fields["months"])
+        except ValueError:
+            raise InputError(f"months: '{fields['months']}' is not a whole number") from None
+    recorded = []
+    for column in ACTUALS + tuple(sorted(step_columns)):
+        if fields.get(column):
+            day = parse_date(fields[column], column)
+            recorded.append(Record(column, day, column, f"{column} {day}"))
+    return Inputs(
+        start=dates["start"], invited=dates["invited"], end=dates["end"], months=months,
+        university=fields.get("university") or None, template=fields.get("template") or template,
+        today=today, recorded=tuple(recorded), names=COLUMNS,
+    )
+
+
+def make(inputs: Inputs, templates: Templates | None = None) -> engine.Plan:
+    """Resolve the inputs (end or months, university, template, today, recorded steps) and make the plan."""
+    names = inputs.names
+    if inputs.end is not None and inputs.months is not None:
+        raise InputError(f"give either {names['end']} or {names['months']}, not both")
+    loaded = (templates or Templates()).load(inputs.template)
+    today = inputs.today or date.today()
+    end = inputs.end
+    if inputs.months is not None:
+        if inputs.months <= 0:
+            raise InputError(f"{names['months']}: {inputs.months} is not a positive number of months")
+        end = inputs.start + relativedelta(months=inputs.months)
+    university = inputs.university.lower() if inputs.university else None
+    if university is not None and university not in loaded.universities:
+        known = ", ".join(loaded.universities) or "none in this template"
+        raise InputError(f"{names['university']}: unknown university '{inputs.university}'; choose one of: {known}")
+    recorded = recorded_steps(loaded, inputs.recorded, inputs.invited, today, names)
+    return engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
+                            university=university, recorded=recorded)
+
+
+def recorded_steps(template: Template, records: tuple[Record, ...], invited: date | None, today: date,
+                   names: dict[str, str] = FLAGS) -> dict[str, date]:
+    """Step id -> day done, from the records as given; a record that cannot be right is refused.
+
+    A step recorded as done whose earlier steps are not is allowed: they are taken as done by
+    then (the plan shows them so), since an application made means its documents were gathered.
+    """
+    by_step: dict[str, Record] = {}
+    for record in records:
+        step_id = _step_of(template, record, names)
+        if record.day > today:
+            raise InputError(f"{record.label} is after today ({today}): give the date it happened")
+        if invited is None:
+            raise InputError(f"{record.label} needs the invitation's date too ({names['invited']})")
+        if record.day < invited:
+            raise InputError(f"{record.label} is before the invitation ({invited})")
+        other = by_step.get(step_id)
+        if other is not None and other.day != record.day:
+            raise InputError(
+                f"{other.label} and {record.label} record the same step ({template.step(step_id).title}) on different days"
+            )
+        by_step[step_id] = record
+    for step in template.steps:  # in dependency order, so the first contradiction named is the earliest
+        later = by_step.get(step.id)
+        if later is None:
+            continue
+        for earlier_id in template.ancestors[step.id]:
+            earlier = by_step.get(earlier_id)
+            if earlier is not None and later.day < earlier.day:
+                raise InputError(
+                    f"{later.label} is before {earlier.label}: "
+                    f"{_plain_title(template, step.id)} comes after {_plain_title(template, earlier_id)}"
+                )
+    return {step_id: record.day for step_id, record in by_step.items()}
+
+
+def _step_of(template: Template, record: Record, names: dict[str, str]) -> str:
+    if record.key in ACTUALS:
+        step = template.shorthand(record.key)
+        if step is None:
+            raise InputError(f"{record.field}: the timeline '{template.name}' has no step that {record.key} records")
+        return step.id
+    anchored = next((s for s in template.steps if s.id == record.key and s.anchor), None)
+    if anchored is not None:
+        raise InputError(f"{record.field}: '{record.key}' is a date of its own, not a step to record: give it with {names[anchored.anchor]}")
+    if record.key not in template.recordable:
+        match = closest(record.key, template.recordable)
+        hint = f" (did you mean {match}?)" if match else ""
+        raise InputError(
+            f"{record.field}: unknown step '{record.key}'{hint}; steps of '{template.name}': {', '.join(template.recordable)}"
+        )
+    return record.key
+
+
+def closest(word: str, choices) -> str | None:
+    """The known name closest to a mistyped one, if any is close."""
+    import difflib
+
+    match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _plain_title(template: Template, step_id: str) -> str:
+    return template.step(step_id).title.replace("{university}", "the university")
+
+
+# Files: the same bytes whichever front end asks.
+
+def calendar_bytes(plan: engine.Plan, *, name: str = "", note: str = "", reminders=None, todos: bool = False,
+                   occurrence: int = 1, previous: bytes | None = None) -> bytes:
+    from planner import ics
+
+    reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
+    return ics.calendar_bytes(plan, name=name, note=note, reminders=reminders, todos=todos,
+                              occurrence=occurrence, previous=previous)
+
+
+def write_calendar(plan: engine.Plan, path: str, *, force: bool = False, durable: bool = True, **options) -> bytes:
+    """Write the plan's calendar to `path` (an earlier one of ours is replaced, its SEQUENCEs carried on)."""
+    from planner import files, ics
+
+    data = calendar_bytes(plan, previous=files.read_existing(path), **options)
+    files.write_atomic(path, data, force=force, ours=ics.written_by_planner, durable=durable)
+    return data
+
+
+def checklist_text(plan: engine.Plan, *, name: str = "", fmt: str = "html", table_format: str = "simple") -> str:
+    from planner import checklist, render
+
+    return render.render(checklist.document(plan, name), fmt, table_format)
+
+
+def write_checklist(plan: engine.Plan, path: str, *, force: bool = False, durable: bool = True, **options) -> None:
+    from planner import files, render
+
+    data = checklist_text(plan, **options).encode("utf-8")
+    files.write_atomic(path, data, force=force, ours=render.owned, durable=durable)

@@ -311,7 +311,8 @@ def build_calendar(
     calendar_name = vText(one_line(title))
     calendar.add("name", calendar_name)
     calendar.add("x-wr-calname", calendar_name)
-    calendar.add("description", plain_text(description))
+    if plain_text(description).strip():
+        calendar.add("description", plain_text(description).strip())
 
     # Values are handed to icalendar already typed, as items: the same bytes, without its type
     # inference on every property (about 70 µs an event, most of a roster's time that is not
@@ -325,7 +326,9 @@ def build_calendar(
         event["SUMMARY"] = vText(summary)
         event["DTSTART"] = _day(entry.first)
         event["DTEND"] = _day(entry.last + ONE_DAY)
-        event["DESCRIPTION"] = vText(plain_text(entry.description))
+        description = plain_text(entry.description).strip()
+        if description:  # an empty value is refused by libical (GNOME, Evolution): no property instead
+            event["DESCRIPTION"] = vText(description)
         event["CATEGORIES"] = vCategory(list(entry.categories))
         event["TRANSP"] = transparent
         offsets = ()
@@ -345,7 +348,8 @@ def build_calendar(
         todo.add("uid", _uid(identity, key))
         todo.add("summary", one_line(summary))
         todo.add("due", due)
-        todo.add("description", plain_text(task_description))
+        if plain_text(task_description).strip():
+            todo.add("description", plain_text(task_description).strip())
         todo.add("categories", list(categories))
         todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
         components.append((todo, (key, summary, due, task_description, categories, done)))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icalcheck import khal_listing, parse_everywhere
+from icalcheck import khal_listing, libical_errors, parse_everywhere
 from planner import ics
 from planner.engine import make_plan
 from test_dates import tricky_dates
@@ -57,6 +57,7 @@ def test_golden_files_parse_everywhere_and_follow_the_client_rules(scenario):
         assert type(first) is date and type(after_last) is date  # all-day, not midnight times
         assert after_last > first  # exclusive end, never equal to the start
         assert "\n" not in summary
+    assert libical_errors(data) == []
     calendar = icalendar.Calendar.from_ical(data)
     assert "METHOD" not in calendar
     assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == "Internship plan: Ada Lovelace"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icalcheck import parse_everywhere
+from icalcheck import libical_errors, parse_everywhere
 from planner.engine import AT_RISK, FEASIBLE, make_plan
 from planner.outreach import outreach_plan, season_windows
 from test_dates import tricky_dates
@@ -85,6 +85,18 @@ def test_outreach_calendar(run, tmp_path, monkeypatch):
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     deadline = next(e for e in calendar.walk("VEVENT") if "Latest invitation" in str(e["SUMMARY"]))
     assert deadline.walk("VALARM")[0].decoded("TRIGGER") == -timedelta(days=14)
+
+
+@pytest.mark.parametrize("args", [
+    ["--start", "2027-09-01"],  # one season cut short, one passed: an entry with nothing to describe
+    ["--start", "2028-09-01"],
+    ["--contacts", str(CONTACTS)],
+])
+def test_every_outreach_calendar_is_read_by_libical_without_an_error(run, tmp_path, args):
+    path = tmp_path / "outreach.ics"
+    assert run("outreach", *args, "--today", TODAY, "-o", str(path)).exit_code in (0, 5)
+    parse_everywhere(path.read_bytes())  # no property without a value, among others
+    assert libical_errors(path.read_bytes()) == []
 
 
 def test_contacts_reminders_let_go_and_conflicts(run):

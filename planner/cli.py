@@ -369,6 +369,9 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
 def templates(as_json):
     """List the timeline templates, what each assumes and where each rule comes from.
 
+    Each step is shown with its id: `--done ID=DATE` (or a roster column named ID) records
+    it as done on that day.
+
     \b
     Example:
         planner templates
@@ -407,6 +410,8 @@ def _template_facts(template) -> dict:
                 "duration": str(step.duration),
                 "after": [dep.step for dep in step.after],
                 "condition": step.condition,
+                "recordable": step.anchor is None,
+                "shorthand": f"--{step.actual}" if step.actual else None,
                 "rule": step.why,
                 "source": template.cite(step.source) if step.source else None,
                 "assumption": step.assumption,
@@ -418,9 +423,13 @@ def _template_facts(template) -> dict:
 
 def _template_text(template) -> str:
     lines = [f"{template.name}: {template.title}", f"  {template.summary}", f"  file: {template.path}", ""]
+    recordable = set(template.recordable)
     for step in template.steps:
         duration = "" if step.kind == "milestone" else f", {step.duration}"
-        lines.append(f"  {step.title} ({step.kind}{duration})")
+        lines.append(f"  {step.id}: {step.title} ({step.kind}{duration})")
+        if step.id in recordable:
+            shorthand = f" (or --{step.actual} DATE)" if step.actual else ""
+            lines.append(f"      record as done: --done {step.id}=DATE{shorthand}")
         if step.condition:
             lines.append(f"      waits until {step.condition}")
         if step.why:
@@ -431,6 +440,7 @@ def _template_text(template) -> str:
     if names:
         cited = ", ".join(template.cite(k) for k in template.universities_source)
         lines.append(f"  universities: {names}" + (f" [{cited}]" if cited else ""))
+    lines.append("  In a roster, a column named after a step's id holds the day that step was done.")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,303 @@
+"""One path from inputs to plan to files: recorded steps, their refusals, and the same bytes from every front end."""
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from planner import plans
+from planner.engine import make_plan
+from planner.errors import InputError, TemplateError
+from planner.template import BUILTIN_DIR, load
+from test_dates import tricky_dates
+
+TODAY = "2027-01-10"
+INVITED = ["--invited", "2026-12-01", "--start", "2027-09-01", "--today", TODAY]
+STEPS = "registration, permit_documents, permit_application, permit_processing, booking, travel"
+
+
+@pytest.fixture(autouse=True)
+def pinned_stamp(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--done", "regstration=2026-12-10"],
+         f"--done: unknown step 'regstration' (did you mean registration?); steps of 'mila': {STEPS}"),
+        (["--done", "visa=2026-12-10"], f"--done: unknown step 'visa'; steps of 'mila': {STEPS}"),
+        (["--done", "invitation=2026-12-01"],
+         "--done: 'invitation' is a date of its own, not a step to record: give it with --invited"),
+        (["--done", "start=2027-09-01"], "--done: 'start' is a date of its own, not a step to record: give it with --start"),
+        (["--done", "registration=2027-01-11"], "--done registration=2027-01-11 is after today (2027-01-10): give the date it happened"),
+        (["--done", "registration=2026-11-30"], "--done registration=2026-11-30 is before the invitation (2026-12-01)"),
+        (["--done", "permit_application=2026-12-05", "--done", "registration=2026-12-10"],
+         "--done permit_application=2026-12-05 is before --done registration=2026-12-10: "
+         "Apply for the work permit comes after Register as research intern at the university"),
+        (["--done", "booking=2026-12-20", "--applied", "2026-12-21"],
+         "--done booking=2026-12-20 is before --applied 2026-12-21: Book flights and housing comes after Apply for the work permit"),
+        (["--applied", "2026-12-05", "--done", "permit_application=2026-12-06"],
+         "--applied 2026-12-05 and --done permit_application=2026-12-06 record the same step (Apply for the work permit) on different days"),
+        (["--done", "registration=2026-12-05", "--done", "registration=2026-12-06"],
+         "--done registration=2026-12-05 and --done registration=2026-12-06 record the same step "
+         "(Register as research intern at {university}) on different days"),
+    ],
+)
+def test_a_recorded_step_that_cannot_be_right_is_refused_in_one_line(run, args, message):
+    result = run("check", *INVITED, *args)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, f"Error: {message}\n", "")
+
+
+def test_the_same_step_and_day_twice_is_one_record(run):
+    once = run("check", *INVITED, "--applied", "2026-12-20", "--json")
+    twice = run("check", *INVITED, "--applied", "2026-12-20", "--done", "permit_application=2026-12-20", "--json")
+    assert once.exit_code == twice.exit_code and once.stdout == twice.stdout
+
+
+@pytest.mark.parametrize("value", ["registration", "=2026-12-10", "registration=someday"])
+def test_done_needs_step_equals_date(run, value):
+    result = run("check", *INVITED, "--done", value)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--done" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "plan", "checklist"])
+def test_a_recorded_step_without_an_invitation_is_never_dropped(run, command):
+    result = run(command, "--start", "2027-09-01", "--today", TODAY, "--approved", "2026-12-20")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] in (
+        "Error: --approved 2026-12-20 needs the invitation's date too (--invited)",
+        "Error: Missing option '--invited'.",
+    )
+
+
+def test_a_template_without_the_shorthand_step_refuses_it(tmp_path, run):
+    text = (BUILTIN_DIR / "mila.toml").read_text().replace('actual = "applied"\n', "")
+    path = tmp_path / "plain.toml"
+    path.write_text(text)
+    result = run("check", *INVITED, "--template", str(path), "--applied", "2026-12-20")
+    assert result.stderr == "Error: --applied: the timeline 'plain' has no step that applied records\n"
+    assert run("check", *INVITED, "--template", str(path), "--done", "permit_application=2026-12-20").exit_code in (0, 3, 4)
+
+
+def test_a_recorded_step_shows_as_done_with_its_date_in_every_output(run, tmp_path):
+    args = [*INVITED, "--university", "mcgill", "--done", "registration=2026-12-10", "--done", "permit_documents=2026-12-20"]
+    text = run("check", *args).stdout
+    assert "Register as research intern at McGill University  2026-12-10 (done)" in text
+    assert "Gather the work permit application documents      2026-12-20 (done)" in text
+    facts = json.loads(run("check", *args, "--json").stdout)
+    steps = {s["id"]: s for s in facts["steps"]}
+    assert facts["recorded"] == {"registration": "2026-12-10", "permit_documents": "2026-12-20"}
+    assert (steps["registration"]["status"], steps["registration"]["actual"]) == ("done", "2026-12-10")
+    # Planned from the real dates: the application can be made today, the decision follows from it.
+    assert steps["permit_application"]["earliest_finish"] == {"best": TODAY, "worst": TODAY}
+    assert steps["permit_processing"]["earliest_finish"] == {"best": "2027-07-10", "worst": "2027-09-10"}
+
+    path = tmp_path / "plan.ics"
+    assert run("plan", *args, "-o", str(path)).exit_code == 0
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+    done = events["Register as research intern at McGill University (done)"]
+    assert (done.decoded("DTSTART"), done.decoded("DTEND")) == (date(2026, 12, 10), date(2026, 12, 11))
+    assert not [s for s in events if s.startswith("Due: Register")]
+
+    table = run("plan", *args).stdout
+    assert "Register as research intern at McGill University  2026-12-10" in table
+    rows = json.loads(run("checklist", *args, "--format", "json").stdout)
+    dated = {r["item"]: r for s in rows["sections"] for r in s["rows"]}
+    assert dated["Register as research intern at McGill University"]["status"] == "done 2026-12-10"
+    assert dated["Registered as research intern at the professor's affiliated university"]["status"] == "done 2026-12-10"
+
+
+def test_a_step_recorded_before_its_earlier_steps_takes_them_as_done_by_then(run):
+    facts = json.loads(run("check", *INVITED, "--applied", "2026-12-10", "--json").stdout)
+    steps = {s["id"]: s for s in facts["steps"]}
+    for earlier in ("registration", "permit_documents"):
+        assert (steps[earlier]["status"], steps[earlier]["done_by"], steps[earlier]["actual"]) == ("done", "2026-12-10", None)
+        # Never shown as finishing after the step that needed it.
+        assert steps[earlier]["earliest_finish"]["worst"] <= "2026-12-10"
+    text = run("check", *INVITED, "--applied", "2026-12-10").stdout
+    assert "Gather the work permit application documents                          done by 2026-12-10 (a later step is recorded)" in text
+
+
+# Steps before the first wait: recording them on their planned days changes nothing else.
+def _before_any_wait(template):
+    waits = {s.id for s in template.steps if s.kind == "wait"}
+    return [s.id for s in template.steps if s.anchor is None and s.id not in waits and not template.ancestors[s.id] & waits]
+
+
+@given(tricky_dates, st.integers(150, 700), st.data())
+def test_recording_steps_on_their_planned_days_changes_no_other_date(mila, invited, days, data):
+    start = invited + timedelta(days=days)
+    planned = make_plan(mila, invited=invited, start=start, today=invited)
+    step_id = data.draw(st.sampled_from(_before_any_wait(mila)))
+    day = planned.step(step_id).finish.best
+    # As of that day, everything planned to be done by then is recorded on its planned day. A step
+    # still under way that day is left out: with nothing recorded of it, it is planned from that day.
+    recorded = {s: planned.step(s).finish.best for s in _before_any_wait(mila) if planned.step(s).finish.best <= day}
+    assume(not any(s.start.best < day and s.step.id not in recorded for s in planned.steps if s.step.anchor is None))
+    again = make_plan(mila, invited=invited, start=start, today=day, recorded=recorded)
+    for before, after in zip(planned.steps, again.steps):
+        assert (after.finish, after.latest_finish, after.latest_start) == (before.finish, before.latest_finish, before.latest_start)
+        assert after.actual == recorded.get(after.step.id)
+        if after.step.id not in recorded:
+            assert after.start == before.start
+    assert again.contingency == planned.contingency
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"registration": "2027-02-01"}, "registration 2027-02-01 is after today (2027-01-10): give the date it happened"),
+        ({"applied": "2026-12-20", "permit_application": "2026-12-21"},
+         "applied 2026-12-20 and permit_application 2026-12-21 record the same step (Apply for the work permit) on different days"),
+        ({"approved": "2026-12-15", "applied": "2026-12-20"},
+         "approved 2026-12-15 is before applied 2026-12-20: Work permit processing comes after Apply for the work permit"),
+        ({"end": "2027-12-01", "months": "3"}, "give either end or months, not both"),
+        ({"university": "MIT"}, "university: unknown university 'MIT'; choose one of: udem, mcgill, poly, hec, laval, sherbrooke, ets"),
+    ],
+)
+def test_a_roster_row_is_refused_by_its_columns(fields, message):
+    row = {"name": "Ada", "invited": "2026-12-01", "start": "2027-09-01", **fields}
+    with pytest.raises(InputError) as error:
+        plans.make(plans.from_row(row, frozenset({"registration", "permit_application"}), date(2027, 1, 10)))
+    assert str(error.value) == message
+
+
+ROSTER = """name,invited,start,months,university,applied,approved,note,registration,permit_documents
+Ada Lovelace,2026-12-01,2027-11-01,6,mcgill,,,,2026-12-10,
+Alan Turing,2026-12-01,2027-09-01,6,udem,,,"Prefers e-mail, mornings",,2026-12-20
+Grace Hopper,2026-03-01,2027-09-01,12,poly,2026-04-01,2026-11-10,,,
+"""
+
+
+def test_the_same_intern_gives_the_same_bytes_through_plan_checklist_and_batch(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    out = tmp_path / "plans"
+    result = run("batch", str(roster), "--out-dir", str(out), "--today", TODAY, "--quiet", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    for row in csv.DictReader(io.StringIO(ROSTER)):
+        args = ["--invited", row["invited"], "--start", row["start"], "--months", row["months"],
+                "--university", row["university"], "--today", TODAY, "--name", row["name"]]
+        for flag in ("applied", "approved"):
+            if row[flag]:
+                args += [f"--{flag}", row[flag]]
+        for step in ("registration", "permit_documents"):
+            if row[step]:
+                args += ["--done", f"{step}={row[step]}"]
+        stem = row["name"].lower().replace(" ", "-")
+        assert run("plan", *args, "--note", row["note"], "-q", "-o", str(tmp_path / f"{stem}.ics")).exit_code == 0
+        assert run("checklist", *args, "--format", "html", "-o", str(tmp_path / f"{stem}.html")).exit_code == 0
+        assert (tmp_path / f"{stem}.ics").read_bytes() == (out / f"{stem}.ics").read_bytes()
+        assert (tmp_path / f"{stem}.html").read_bytes() == (out / f"{stem}.html").read_bytes()
+    assert b"Register as research intern at McGill University (done)" in (out / "ada-lovelace.ics").read_bytes()
+
+
+def test_a_roster_column_that_matches_nothing_is_one_warning_and_a_column_twice_stops_the_roster(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,invited,start,aproved,monts\nAda,2026-12-01,2027-11-01,2026-12-20,6\nAlan,2026-12-01,2027-11-01,,\n")
+    result = run("batch", str(roster), "--out-dir", str(tmp_path / "out"), "--today", TODAY, "--quiet")
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith(f"{roster}: column")]
+    assert warnings == [
+        f"{roster}: column 'aproved' is not a roster column nor a step of its timelines, and is ignored (did you mean 'approved'?)",
+        f"{roster}: column 'monts' is not a roster column nor a step of its timelines, and is ignored (did you mean 'months'?)",
+    ]
+    roster.write_text("name,invited,start,approved,Approved\nAda,2026-12-01,2027-11-01,,\n")
+    result = run("batch", str(roster), "--out-dir", str(tmp_path / "twice"), "--today", TODAY, "--quiet")
+    assert (result.exit_code, result.stderr) == (2, f"Error: {roster}: the roster has the column 'approved' twice; keep one\n")
+    assert not (tmp_path / "twice").exists()
+
+
+def test_a_step_column_of_another_timeline_is_refused_for_that_row(run, tmp_path):
+    custom = tmp_path / "short.toml"
+    custom.write_text((BUILTIN_DIR / "mila.toml").read_text().replace('id = "registration"', 'id = "enrolment"')
+                      .replace('"registration"]', '"enrolment"]').replace('step = "registration"', 'step = "enrolment"'))
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"name,invited,start,template,registration,enrolment\nAda,2026-12-01,2027-11-01,{custom},2026-12-10,\n"
+                      f"Alan,2026-12-01,2027-11-01,{custom},,2026-12-10\n")
+    result = run("batch", str(roster), "--out-dir", str(tmp_path / "out"), "--today", TODAY, "--quiet")
+    assert result.exit_code == 5
+    assert f"{roster}: line 2: registration: not a step of the timeline 'short'" in result.stderr
+    assert "is not a roster column" not in result.stderr  # both columns are steps of a timeline in use: no warning
+    assert b"(done)" in (tmp_path / "out" / "alan.ics").read_bytes()
+
+
+def test_two_interns_of_one_name_get_their_own_uids_and_keep_them(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,invited,start\nLi Wei,2026-12-01,2027-11-01\nLi Wei,2026-10-01,2027-10-01\n")
+
+    def uids(folder):
+        batch = run("batch", str(roster), "--out-dir", str(tmp_path / folder), "--today", TODAY, "--quiet")
+        assert batch.exit_code == 0
+        return [{str(e["UID"]) for e in icalendar.Calendar.from_ical((tmp_path / folder / f"{stem}.ics").read_bytes()).walk("VEVENT")}
+                for stem in ("li-wei", "li-wei-2")]
+
+    first, second = uids("one")
+    assert first and second and not first & second
+    assert uids("two") == [first, second]
+
+
+def test_without_an_invitation_the_gate_is_closed(run):
+    facts = json.loads(run("check", "--start", "2027-09-01", "--today", TODAY, "--json").stdout)
+    assert {s["id"]: s["status"] for s in facts["steps"]}["booking"] == "closed"
+
+
+def test_checklist_statuses_are_words(run):
+    for args in (INVITED, ["--invited", "2026-03-01", "--start", "2027-09-01", "--today", TODAY, "--approved", "2026-11-10"]):
+        document = json.loads(run("checklist", *args, "--format", "json").stdout)
+        statuses = [row["status"] for section in document["sections"] for row in section["rows"]]
+        assert statuses and all(isinstance(status, str) for status in statuses)
+
+
+def test_eligibility_follows_the_rule_key_not_the_wording(tmp_path, run):
+    text = (BUILTIN_DIR / "mila.toml").read_text().replace(
+        "Invited by a Mila faculty member to do research in their lab", "Has a letter from the host professor")
+    path = tmp_path / "reworded.toml"
+    path.write_text(text)
+    document = json.loads(run("checklist", *INVITED, "--template", str(path), "--format", "json").stdout)
+    rows = {r["item"]: r for r in document["sections"][0]["rows"]}
+    assert (rows["Has a letter from the host professor"]["status"], rows["Has a letter from the host professor"]["done"]) == ("done", True)
+
+
+@pytest.mark.parametrize(
+    "replace, message",
+    [
+        ('rule = "invited"', "checklist item 2: unknown rule 'invite' (use one of invited, max_months)"),
+        ('step = "registration"', "checklist item 3: step 'invitation' is not a step of this template (anchors are dates, not steps)"),
+    ],
+)
+def test_a_checklist_key_is_checked_when_the_template_loads(tmp_path, replace, message):
+    wrong = {'rule = "invited"': 'rule = "invite"', 'step = "registration"': 'step = "invitation"'}[replace]
+    path = tmp_path / "bad.toml"
+    path.write_text((BUILTIN_DIR / "mila.toml").read_text().replace(replace, wrong))
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_rewriting_a_plan_after_recording_a_step_raises_sequence_only_where_it_changed(run, tmp_path):
+    path = tmp_path / "plan.ics"
+    args = ["--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-12-15", "--name", "Ada"]
+
+    def events():
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        return {str(e["UID"]): (str(e["SUMMARY"]), e.decoded("DTSTART"), int(e["SEQUENCE"])) for e in calendar.walk("VEVENT")}
+
+    assert run("plan", *args, "-q", "-o", str(path)).exit_code == 0
+    before = events()
+    assert run("plan", *args, "--done", "registration=2026-12-14", "-q", "-o", str(path)).exit_code == 0
+    after = events()
+    changed = {uid for uid in after if uid in before and after[uid][:2] != before[uid][:2]}
+    assert changed  # the registration event, now done
+    for uid, (summary, day, sequence) in after.items():
+        assert sequence == (1 if uid in changed else 0), summary
+    assert run("plan", *args, "--done", "registration=2026-12-14", "-q", "-o", str(path)).exit_code == 0
+    assert events() == after  # the same inputs again: nothing changed, nothing raised

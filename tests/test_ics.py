@@ -235,3 +235,13 @@ def test_serialise_is_icalendar_to_ical_with_faster_folding(mila):
     plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 9, 1), today=date(2026, 11, 23))
     calendar = icalendar.Calendar.from_ical(ics.calendar_bytes(plan, name="Zoë Ngozi-Éric, \\ 李伟 " * 4, note="é" * 300))
     assert ics.serialise(calendar) == calendar.to_ical()
+
+
+def test_a_backslash_and_n_in_people_text_stay_as_typed(mila):
+    # icalendar's own escaping would turn the two characters \N into a line break.
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 9, 1), today=date(2026, 11, 23))
+    data = ics.calendar_bytes(plan, name="Ada \\N Lovelace", note="Files in C:\\New folder")
+    parse_everywhere(data)
+    calendar = icalendar.Calendar.from_ical(data)
+    assert all(str(e["DESCRIPTION"]).endswith("Note: Files in C:\\New folder") for e in calendar.walk("VEVENT"))
+    assert b"X-WR-CALNAME:Internship plan: Ada \\\\N Lovelace\r\n" in data

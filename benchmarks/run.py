@@ -101,7 +101,8 @@ def dump_events(roster: Path, events: Path, today: date) -> None:
             items = [
                 {"uid": f"{row['name']}-{entry.key}", "summary": entry.summary, "first": str(entry.first),
                  "last": str(entry.last), "description": entry.description, "categories": list(entry.categories),
-                 "reminders": [14, 2] if entry.deadline else []}
+                 "reminders": [d for d in (14, 2) if entry.first - timedelta(days=d) >= entry.not_before]
+                 if entry.deadline else []}
                 for entry in ics.entries(plan)
             ]
             out.write(json.dumps({"title": f"Internship plan: {row['name']}", "description": loaded.title,

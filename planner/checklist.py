@@ -7,8 +7,8 @@ from dateutil.relativedelta import relativedelta
 
 from planner.engine import Plan
 from planner.render import Document
-from planner.report import verdict_sentence
-from planner.view import ANCHOR, DAY, DECISION, DONE, views
+from planner.report import FOLLOW_UP, verdict_sentence
+from planner.view import ANCHOR, DAY, DECISION, DONE, view, views
 
 COLUMNS = ["item", "due", "status", "source"]
 
@@ -18,7 +18,8 @@ def _source(plan: Plan, key: str | None) -> str:
 
 
 def _months(start: date, end: date) -> str:
-    delta = relativedelta(end, start)
+    """How long an internship from `start` to its last day `end` lasts: '12 months', '3 months 4 days'."""
+    delta = relativedelta(end + timedelta(days=1), start)
     months = delta.years * 12 + delta.months
     return f"{months} months" + (f" {delta.days} days" if delta.days else "")
 
@@ -60,11 +61,16 @@ def document(plan: Plan, name: str = "") -> Document:
         elif shown.shape == DAY:
             status = f"planned {shown.day}"
         elif shown.shape == DECISION:
-            status = f"expected {scheduled.finish.best} to {scheduled.finish.worst}"
-        elif shown.gate:
-            status = "open: go ahead" if scheduled.status == "open" else f"closed until {shown.gate}"
+            if shown.overdue_days is not None:
+                status = f"overdue by {shown.overdue_days} days (worst case {scheduled.overdue_since}): {FOLLOW_UP}"
+            else:
+                status = f"expected {scheduled.finish.best} to {scheduled.finish.worst}"
         else:
-            status = f"{scheduled.start.best} to {scheduled.finish.best}"
+            when = f"from {shown.first} at the earliest" if shown.uncertain else f"{shown.first} to {shown.last}"
+            if shown.gate:
+                status = "open: go ahead" if scheduled.status == "open" else f"closed until {shown.gate}; {when}"
+            else:
+                status = when
         source = _source(plan, scheduled.step.source)
         due = shown.due_text
         rows.append({"item": shown.title, "due": due, "status": status, "source": source, "done": done})
@@ -109,7 +115,8 @@ def _eligibility(plan: Plan, item, invited_yet: bool) -> tuple[str, bool]:
             return f"done {scheduled.actual}", True
         if scheduled.done_by:
             return f"done by {scheduled.done_by}", True
-        return f"to do, due {scheduled.due}", False
+        shown = view(scheduled, plan.today)
+        return f"to do, {shown.deadline_text()}", False
     return "to confirm", False
 
 
@@ -122,8 +129,10 @@ def timeline_svg(plan: Plan) -> str:
             continue
         if shown.shape == DONE and not shown.implied:
             bars.append((shown.title, shown.day, shown.day, shown.day))
-        else:
+        elif shown.shape == DECISION:
             bars.append((shown.title, scheduled.start.best, scheduled.finish.best, scheduled.finish.worst))
+        else:
+            bars.append((shown.title, shown.first, shown.last, shown.last_worst))
     if plan.end:
         bars.append((f"Internship at {plan.university_name}", plan.start, plan.end, plan.end))
     if not bars:

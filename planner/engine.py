@@ -46,6 +46,7 @@ class ScheduledStep(NamedTuple):
     latest_start: Window
     actual: date | None  # the date recorded for this step
     done_by: date | None = None  # not recorded, but a later step that needs it is: done by then
+    overdue_since: date | None = None  # a wait under way whose worst case passed with no decision
 
     @property
     def due(self) -> date:
@@ -88,7 +89,23 @@ class Plan(NamedTuple):
 
     @property
     def latest_end(self) -> date:
-        return self.start + relativedelta(months=self.template.max_months)
+        """The last day the internship may last to."""
+        return latest_end(self.template, self.start)
+
+    @property
+    def overdue(self) -> list[ScheduledStep]:
+        """The waits whose worst case has passed without a decision."""
+        return [s for s in self.steps if s.overdue_since is not None]
+
+
+def latest_end(template: Template, start: date) -> date:
+    """The last day of the longest internship the template allows (12 months from 1 September: 31 August)."""
+    return start + relativedelta(months=template.max_months) - ONE_DAY
+
+
+def end_after(start: date, months: int) -> date:
+    """The last day of an internship of `months` calendar months (6 months from 1 March: 31 August)."""
+    return start + relativedelta(months=months) - ONE_DAY
 
 
 def make_plan(
@@ -127,19 +144,22 @@ def make_plan(
         )
 
     done, done_by = _done_steps(template, invited, today, recorded)
-    earliest = _forward(template, invited, start, end, today, recorded, done, done_by)
+    overdue: dict[str, date] = {}
+    earliest = _forward(template, invited, start, end, today, recorded, done, done_by, overdue=overdue)
     checked = [s for s in template.steps if s.anchor is None and s.id not in done]
     worst_slack = min(((latest[s.id][0].worst - earliest[s.id][1].worst).days for s in checked), default=0)
     best_slack = min(((latest[s.id][0].best - earliest[s.id][1].best).days for s in checked), default=0)
-    if worst_slack >= 0:
+    if worst_slack >= 0 and not overdue:
         verdict = FEASIBLE
     elif best_slack >= 0:
+        # A wait past its worst case is beyond what the template knows: the decision may still
+        # come in time, but nothing says it will.
         verdict = AT_RISK
     else:
         verdict = NOT_FEASIBLE
 
     probability = None
-    if verdict == AT_RISK:
+    if verdict == AT_RISK and not overdue:
         probability = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest)
 
     earliest_at_risk = earliest_safe = None
@@ -154,7 +174,7 @@ def make_plan(
         first, last = earliest[step.id]
         scheduled.append(ScheduledStep(
             step, _title(step, template, university), _status(step, done), first, last,
-            latest[step.id][0], latest[step.id][1], recorded.get(step.id), done_by.get(step.id),
+            latest[step.id][0], latest[step.id][1], recorded.get(step.id), done_by.get(step.id), overdue.get(step.id),
         ))
     anchor = template.anchored("invited").id
     return Plan(
@@ -170,9 +190,9 @@ def _check_inputs(template, invited, start, end) -> None:
     if end is not None:
         if end <= start:
             raise InputError(f"the end ({end}) is not after the start ({start})")
-        longest = start + relativedelta(months=template.max_months)
+        longest = latest_end(template, start)
         if end > longest:
-            months = _months_between(start, end)
+            months = _months_between(start, end + ONE_DAY)
             raise InputError(
                 f"an internship from {start} to {end} lasts {months}; the maximum is "
                 f"{template.max_months} months (ends by {longest}, {template.cite(template.max_months_source)})"
@@ -219,11 +239,13 @@ def _status(step: Step, done: set[str]) -> str:
     return "to do"
 
 
-def _forward(template, invited, start, end, today, recorded, done, done_by, outcome=None) -> dict[str, tuple[Window, Window]]:
+def _forward(template, invited, start, end, today, recorded, done, done_by, outcome=None,
+             overdue=None) -> dict[str, tuple[Window, Window]]:
     """Earliest start and finish of every step, best and worst case.
 
     `outcome` maps an uncertain wait to a fraction of its window (0 = best case, 1 = worst case),
-    for weighing outcomes one at a time.
+    for weighing outcomes one at a time. `overdue`, if given, receives each wait under way whose
+    worst case passed before today with no decision, and the day that worst case was.
     """
     dates: dict[str, tuple[Window, Window]] = {}
     anchors = {"invited": invited, "start": start, "end": end or start}
@@ -245,10 +267,14 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
             finish = [min(step.duration.shortest.after(begin[0]), bound), min(step.duration.longest.after(begin[1]), bound)]
             begin = [min(day, last) for day, last in zip(begin, finish)]
         else:
-            if not (step.kind == "wait" and all(d.step in done for d in step.after)):
+            under_way = step.kind == "wait" and all(d.step in done for d in step.after)
+            if not under_way:
                 # A step not yet done cannot begin in the past (a wait already under way keeps its start).
                 begin = [max(day, today) for day in begin]
-            finish = [max(step.duration.shortest.after(begin[0]), today), max(step.duration.longest.after(begin[1]), today)]
+            worst = step.duration.longest.after(begin[1])
+            if under_way and worst < today and overdue is not None:
+                overdue[step.id] = worst
+            finish = [max(step.duration.shortest.after(begin[0]), today), max(worst, today)]
             if outcome and step.id in outcome:
                 low = max(step.duration.shortest.after(begin[0]), today)
                 high = max(step.duration.longest.after(begin[0]), today)

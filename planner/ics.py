@@ -17,8 +17,8 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
-from planner.report import verdict_sentence
-from planner.view import ANCHOR, DAY, DECISION, DONE, views
+from planner.report import FOLLOW_UP, verdict_sentence
+from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, SPAN, views
 
 PRODID = f"-//planner//planner {__version__}//EN"
 _PRODID_PREFIX = b"PRODID:-//planner//planner "
@@ -40,6 +40,7 @@ class Entry(NamedTuple):
     description: str
     categories: tuple[str, ...]
     deadline: bool
+    not_before: date | None = None  # no reminder fires before this day (today, or the day the step can begin)
 
 
 # RFC 5545 TEXT admits no control character but the tab; line breaks are kept apart and escaped.
@@ -129,13 +130,16 @@ def parse_reminders(text: str) -> tuple[timedelta, ...]:
 
 
 def entries(plan: Plan, note: str = "") -> list[Entry]:
-    """The events of a plan, in date order of the plan's steps."""
-    # Nothing here depends on the day the plan was made, so an event changes only when its step does.
+    """The events of a plan, in date order of the plan's steps.
+
+    An event changes only when its step does, or when time passes one of its dates: a safe day
+    that has passed gives way to the last possible day, and no reminder is set before today.
+    """
     note = plain_text(note).strip()
     footer = [f"Note: {note}"] if note else []
     items: list[Entry] = []
 
-    def add(key, summary, first, last, scheduled, extra=(), deadline=False, category=None):
+    def add(key, summary, first, last, scheduled, extra=(), deadline=False, category=None, not_before=None):
         lines = list(extra)
         if scheduled is not None:
             lines += _about(scheduled, plan)
@@ -143,7 +147,8 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
             lines += [""] + footer
         kind = "Deadline" if deadline else "Plan"
         categories = (category or (scheduled.step.category if scheduled else "Internship"), kind)
-        items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline))
+        not_before = max(plan.today, not_before or plan.today) if deadline else None
+        items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline, not_before))
 
     for shown in views(plan):
         scheduled, step, title = shown.scheduled, shown.scheduled.step, shown.title
@@ -151,39 +156,63 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
             add(step.id, title, shown.day, shown.day, scheduled, deadline=shown.anchor == "start")
             if shown.anchor == "start" and plan.end:
                 add("internship", f"Internship at {plan.university_name}", plan.start, plan.end, None,
-                    [f"From {plan.start} to {plan.end}."], category="Internship")
+                    [f"From {plan.start} to {plan.end} (its last day)."], category="Internship")
         elif shown.shape == DONE:
             if not shown.implied:  # a step only taken as done has no day of its own
                 add(step.id, shown.done_summary, shown.day, shown.day, scheduled)
         elif shown.shape == DECISION:
-            add(step.id, f"{title}: decision expected (best to worst case)",
-                scheduled.finish.best, scheduled.finish.worst, scheduled,
-                [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
+            if shown.overdue_days is not None:
+                add(f"{step.id}:overdue", f"Follow up: {title} is overdue", plan.today, plan.today, scheduled,
+                    [f"The worst case, {scheduled.overdue_since}, has passed with no decision: this is beyond the range "
+                     "the timeline knows.", FOLLOW_UP, f"The start holds only if the decision arrives by {plan.contingency}."],
+                    deadline=True)
+            else:
+                add(step.id, f"{title}: decision expected (best to worst case)",
+                    scheduled.finish.best, scheduled.finish.worst, scheduled,
+                    [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
             if plan.contingency:
                 add("contingency", "Contingency point: no permit yet? Agree on a later start",
                     plan.contingency, plan.contingency, None,
                     ["Without a permit decision by today, the steps after it no longer fit before the start.",
                      "Agree with the supervisor on a later start (internships can start at any time of the year)."],
                     deadline=True, category=step.category)
-        elif shown.shape == DAY:
-            add(step.id, f"{title} (planned)", shown.day, shown.day, scheduled)
-            add(f"{step.id}:due", f"Latest safe day: {title}", scheduled.due, scheduled.due, scheduled,
-                ["Done by today, even the longest wait after it still fits before the start."], deadline=True)
-            if scheduled.last_possible != scheduled.due:
-                add(f"{step.id}:last", f"Last possible day: {title}", scheduled.last_possible, scheduled.last_possible,
-                    scheduled, ["After today, only the shortest wait after it would still fit before the start."], deadline=True)
         else:
-            first, last = scheduled.start.best, scheduled.finish.best - ONE_DAY
-            if shown.gate and scheduled.status == "closed":
+            if shown.shape == DAY:
+                add(step.id, f"{title} (planned)", shown.day, shown.day, scheduled)
+            elif shown.gate and scheduled.status == "closed":
                 extra = [f"Waits until {shown.gate}: do not begin before that.",
-                         f"Shown at the earliest day it could open ({first}); it opens between "
+                         f"Shown at the earliest day it could open ({shown.first}); it opens between "
                          f"{scheduled.start.best} and {scheduled.start.worst}."]
-                add(step.id, f"{title} (waits until {shown.gate})", first, first, scheduled, extra)
+                add(step.id, f"{title} (waits until {shown.gate})", shown.first, shown.first, scheduled, extra)
             else:
-                add(step.id, title, first, last, scheduled)
-            add(f"{step.id}:due", f"Due: {title}", scheduled.due, scheduled.due, scheduled, deadline=True)
+                add(step.id, title, shown.first, shown.last, scheduled)
+            _deadlines(shown, add)
     items.sort(key=lambda e: (e.first, e.last))
     return items
+
+
+def _deadlines(shown, add) -> None:
+    """A step's deadline events: the day to aim for, and the last possible day when it is another."""
+    scheduled, title = shown.scheduled, shown.title
+    day, kind = shown.aim
+    begin = shown.first if shown.shape == SPAN else shown.day
+    if kind == SAFE:
+        if shown.shape == DAY:
+            add(f"{shown.id}:due", f"Latest safe day: {title}", day, day, scheduled,
+                ["Done by today, even the longest wait after it still fits before the start."], deadline=True, not_before=begin)
+        else:
+            word = "Begin by" if shown.deadline_on_begin else "Due"
+            add(f"{shown.id}:due", f"{word}: {title}", day, day, scheduled, deadline=True, not_before=begin)
+        if shown.shape == DAY and shown.last_possible != day:
+            add(f"{shown.id}:last", f"Last possible day: {title}", shown.last_possible, shown.last_possible, scheduled,
+                ["After today, only the shortest wait after it would still fit before the start."], deadline=True,
+                not_before=begin)
+        return
+    why = (f"The safe day, {shown.due}, is out of reach; after this day only the shortest wait would still fit "
+           "before the start.") if kind == LAST else "Even this day is out of reach: see the plan's verdict."
+    summary = f"Last possible day: {title}" if kind == LAST else f"Last possible day (missed): {title}"
+    # The same event as the safe day's (same UID): when that day passes, the event moves, not doubles.
+    add(f"{shown.id}:due", summary, day, day, scheduled, [why], deadline=True, not_before=begin)
 
 
 def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
@@ -350,6 +379,9 @@ def build_calendar(
         offsets = ()
         if entry.deadline:
             offsets = reminders if reminders is not None else (reminders_by_key or {}).get(entry.key, DEFAULT_REMINDERS)
+            if entry.not_before is not None:
+                # No reminder before today, or before the step can begin: it would ask for the impossible.
+                offsets = tuple(o for o in offsets if entry.first - timedelta(days=-(-o // ONE_DAY)) >= entry.not_before)
             reminder = Text(f"Reminder: {summary}")
             for offset in offsets:
                 alarm = Alarm()

@@ -8,8 +8,6 @@ recorded steps to the bytes of the calendar and the checklist, is done here once
 from datetime import date
 from typing import NamedTuple
 
-from dateutil.relativedelta import relativedelta
-
 from planner import engine
 from planner.dates import parse_date
 from planner.errors import InputError
@@ -91,7 +89,7 @@ def make(inputs: Inputs, templates: Templates | None = None) -> engine.Plan:
     if inputs.months is not None:
         if inputs.months <= 0:
             raise InputError(f"{names['months']}: {inputs.months} is not a positive number of months")
-        end = inputs.start + relativedelta(months=inputs.months)
+        end = engine.end_after(inputs.start, inputs.months)
     university = inputs.university.lower() if inputs.university else None
     if university is not None and university not in loaded.universities:
         known = ", ".join(loaded.universities) or "none in this template"

@@ -5,7 +5,7 @@ import textwrap
 from datetime import date
 
 from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan
-from planner.view import ANCHOR, DAY, DECISION, DONE, StepView, views
+from planner.view import ANCHOR, DAY, DECISION, DONE, MISSED, SPAN, StepView, views
 
 EXIT_FEASIBLE = 0
 EXIT_AT_RISK = 3
@@ -53,6 +53,7 @@ def plan_facts(plan: Plan) -> dict:
         "latest_invitation_possible": _iso(plan.latest_invitation_possible),
         "steps": [],
     }
+    shown = {v.id: v for v in views(plan)} if plan.invited is not None else {}
     for scheduled in plan.steps:
         step = scheduled.step
         entry = {
@@ -67,6 +68,7 @@ def plan_facts(plan: Plan) -> dict:
             "latest_start_possible": _iso(scheduled.latest_start.best),
             "actual": _iso(scheduled.actual),
             "done_by": _iso(scheduled.done_by),
+            "overdue_since": _iso(scheduled.overdue_since),
             "condition": step.condition,
             "source": template.cite(step.source) if step.source else None,
             "assumption": step.assumption,
@@ -74,6 +76,11 @@ def plan_facts(plan: Plan) -> dict:
         if scheduled.start is not None:
             entry["earliest_start"] = {"best": _iso(scheduled.start.best), "worst": _iso(scheduled.start.worst)}
             entry["earliest_finish"] = {"best": _iso(scheduled.finish.best), "worst": _iso(scheduled.finish.worst)}
+        view = shown.get(step.id)
+        if view is not None and view.shape in (DAY, SPAN):
+            # The deadline as people count it (the last day it may be done on) and what it is.
+            day, kind = view.aim
+            entry["deadline"] = {"date": _iso(day), "kind": kind, "word": view.deadline_word}
         facts["steps"].append(entry)
     return facts
 
@@ -89,10 +96,21 @@ def relative_day(day: date, today: date) -> str:
     return f"in {_days(delta)}" if delta > 0 else f"passed {_days(-delta)} ago"
 
 
+FOLLOW_UP = "Check the application's status and talk to the host university's international office."
+
+
 def verdict_sentence(plan: Plan) -> str:
-    """One or two sentences: the verdict and the number that matters for it."""
+    """One or a few sentences: the verdict, the number that matters for it, and its cause."""
     if plan.verdict == FEASIBLE:
         return f"FEASIBLE: even the worst case fits, with {_days(plan.slack_days)} of slack."
+    if plan.verdict == AT_RISK and plan.overdue:
+        wait = plan.overdue[0]
+        late = (plan.today - wait.overdue_since).days
+        return (
+            f"AT RISK: {wait.title} is overdue by {_days(late)}: its worst case, {wait.overdue_since}, has passed "
+            f"with no decision, beyond the range the timeline knows, so no chance can be given. The start "
+            f"holds only if the decision arrives by {plan.contingency}. {FOLLOW_UP}"
+        )
     if plan.verdict == AT_RISK:
         chance = round(plan.probability * 100)
         decision = f" if the permit decision arrives by {plan.contingency}" if plan.contingency else ""
@@ -100,16 +118,27 @@ def verdict_sentence(plan: Plan) -> str:
             f"AT RISK: the start holds only{decision}: about {chance}% likely, assuming "
             f"{PROBABILITY_ASSUMPTION}. The worst case misses the start by {_days(-plan.slack_days)}."
         )
+    earliest = (f"Earliest start at risk: {plan.earliest_start_at_risk}; "
+                f"earliest safe start: {plan.earliest_start_safe}.")
     if plan.start < plan.today:
-        reason = f"the start ({plan.start}) is already past (today is {plan.today})"
-    else:
-        reason = f"even the best case misses the start by {_days(-plan.best_slack_days)}"
-    return (
-        f"NOT FEASIBLE: {reason}. "
-        f"Earliest start at risk: {plan.earliest_start_at_risk}; earliest safe start: {plan.earliest_start_safe}. "
-        f"For a start on {plan.start} the invitation would have had to arrive by "
-        f"{plan.latest_invitation_safe} (safe) or {plan.latest_invitation_possible} (at the latest)."
-    )
+        return f"NOT FEASIBLE: the start ({plan.start}) is already past (today is {plan.today}). {earliest}"
+    reason = f"NOT FEASIBLE: even the best case misses the start by {_days(-plan.best_slack_days)}."
+    if plan.invited > plan.latest_invitation_possible:
+        return (
+            f"{reason} {earliest} For a start on {plan.start} the invitation would have had to arrive by "
+            f"{plan.latest_invitation_safe} (safe) or {plan.latest_invitation_possible} (at the latest)."
+        )
+    # The invitation came in time: what is left to do from today, as recorded, is what no longer fits.
+    if plan.overdue:
+        wait = plan.overdue[0]
+        return (f"{reason} {wait.title} is overdue by {_days((plan.today - wait.overdue_since).days)} (its worst case was "
+                f"{wait.overdue_since}), and even a decision today comes too late. {FOLLOW_UP} {earliest}")
+    missed = [v for v in views(plan) if v.shape in (DAY, SPAN) and v.aim[1] == MISSED]
+    left = "; ".join(f"{v.title} (last possible day {v.last_possible})" for v in missed)
+    cause = f" From today ({plan.today}), what is left to do no longer fits" + (f": {left}." if left else ".")
+    hint = (" If some of it is already done, record it (--done ID=DATE, ids in `planner templates`):"
+            " the plan then follows the real dates.") if missed else ""
+    return f"{reason}{cause}{hint} {earliest}"
 
 
 def _step_line(shown: StepView) -> tuple[str, str]:
@@ -118,20 +147,19 @@ def _step_line(shown: StepView) -> tuple[str, str]:
         return shown.title, str(shown.day)
     if shown.shape == DONE:
         return shown.title, shown.done_when
-    first, last = scheduled.start, scheduled.finish
     if shown.shape == DAY:
-        when = f"planned {shown.day}"
-        if scheduled.due == scheduled.last_possible:
-            return shown.title, f"{when}; due {scheduled.due}"
-        return shown.title, f"{when}; latest safe {scheduled.due}, last possible {scheduled.last_possible}"
+        return shown.title, f"planned {shown.day}; {shown.deadline_text()}"
     if shown.shape == DECISION:
+        if shown.overdue_days is not None:
+            return shown.title, (f"no decision yet: overdue by {_days(shown.overdue_days)} "
+                                 f"(worst case {scheduled.overdue_since})")
         state = " (waiting)" if scheduled.status == "waiting" else ""
-        return shown.title, f"decision {last.best} to {last.worst}, best to worst case{state}"
-    span = f"{first.best} to {last.best}" if first.best == first.worst else f"{first.best} to {last.worst} (best to worst case)"
+        return shown.title, f"decision {scheduled.finish.best} to {scheduled.finish.worst}, best to worst case{state}"
+    when = f"from {shown.first} at the earliest" if shown.uncertain else f"{shown.first} to {shown.last}"
     if shown.gate:
         state = "open" if scheduled.status == "open" else f"closed until {shown.gate}"
-        return shown.title, f"{state}; {span}; done by {scheduled.due}"
-    return shown.title, f"{span}; due {scheduled.due}"
+        return shown.title, f"{state}; {when}, {shown.deadline_text()}"
+    return shown.title, f"{when}; {shown.deadline_text()}"
 
 
 def check_text(plan: Plan) -> str:

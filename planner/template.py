@@ -21,7 +21,7 @@ _TOP_KEYS = {
 }
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
-    "checklist", "actual", "condition", "category", "remind",
+    "checklist", "actual", "condition", "category", "remind", "deadline",
 }
 _CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", "step"}
 # What a checklist item's `rule` checks against the plan; an item without one is confirmed by hand.
@@ -50,6 +50,7 @@ class Step(NamedTuple):
     actual: str | None
     condition: str | None
     category: str
+    deadline: str = "finish"  # "begin" when what matters is the day it must begin (travel: leave by then)
 
 
 class ChecklistItem(NamedTuple):
@@ -388,8 +389,11 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         raise TemplateError(f"{step_where}: needs a 'source' or an 'assumption' (every rule says where it comes from)")
     _known_source(raw, sources, step_where)
     checklist = raw.get("checklist", [])
-    if not isinstance(checklist, list) or not all(isinstance(c, str) for c in checklist):
-        raise TemplateError(f"{step_where}: checklist must be a list of strings")
+    if not isinstance(checklist, list) or not all(isinstance(c, str) and c.strip() for c in checklist):
+        raise TemplateError(f"{step_where}: checklist must be a list of non-empty strings")
+    deadline = raw.get("deadline", "finish")
+    if deadline not in ("begin", "finish") or (deadline == "begin" and kind not in ("task", "gate")):
+        raise TemplateError(f"{step_where}: deadline must be \"finish\" or, on a task or gate, \"begin\"")
     return Step(
         id=step_id,
         kind=kind,
@@ -404,6 +408,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         actual=actual,
         condition=raw.get("condition"),
         category=raw.get("category", "Internship"),
+        deadline=deadline,
     )
 
 

@@ -28,15 +28,15 @@ def draw(plan: Plan) -> str:
         if shown.shape in (ANCHOR, DONE):
             rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], None))
         elif shown.shape == DAY:
-            rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], scheduled.due))
+            rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], shown.aim[0]))
         elif shown.shape == DECISION:
             bars = [(scheduled.start.best, scheduled.finish.best, SOLID), (scheduled.finish.best, scheduled.finish.worst, UNCERTAIN)]
             rows.append((shown.title, bars, plan.contingency))
         else:
-            bars = [(scheduled.start.best, scheduled.finish.best, SOLID)]
-            if scheduled.start.best != scheduled.start.worst:
-                bars.append((scheduled.finish.best, scheduled.finish.worst, UNCERTAIN))
-            rows.append((shown.title, bars, scheduled.due))
+            bars = [(shown.first, shown.last, SOLID)]
+            if shown.uncertain:
+                bars.append((shown.last, shown.last_worst, UNCERTAIN))
+            rows.append((shown.title, bars, shown.aim[0]))
     if plan.end:
         rows.append((f"Internship at {plan.university_name}", [(plan.start, plan.end, SOLID)], None))
 
@@ -86,18 +86,25 @@ def draw(plan: Plan) -> str:
 
 
 def summary_rows(plan: Plan) -> list[dict]:
-    """One row per step for the summary table: what, when, due, status."""
+    """One row per step for the summary table: what, when (first to last day), due, status."""
     rows = []
     for shown in views(plan):
         scheduled = shown.scheduled
+        status = scheduled.status
         if shown.shape == ANCHOR:
             when, due = str(shown.day), ""
         elif shown.shape == DONE:
             when, due = (f"by {shown.day}" if shown.implied else str(shown.day)), ""
         elif shown.shape == DECISION:
-            when, due = f"{scheduled.finish.best} to {scheduled.finish.worst}", str(scheduled.due)
+            due = str(scheduled.due)
+            when = f"{scheduled.finish.best} to {scheduled.finish.worst}"
+            if shown.overdue_days is not None:
+                when, status = f"worst case was {scheduled.overdue_since}", f"overdue {shown.overdue_days} d"
         else:
-            when = str(shown.day) if shown.shape == DAY else f"{scheduled.start.best} to {scheduled.finish.worst}"
-            due = str(scheduled.due) if scheduled.due == scheduled.last_possible else f"{scheduled.due} (last {scheduled.last_possible})"
-        rows.append({"step": shown.title, "when": when, "due": due, "status": scheduled.status})
+            if shown.shape == DAY:
+                when = str(shown.day)
+            else:
+                when = f"from {shown.first}" if shown.uncertain else f"{shown.first} to {shown.last}"
+            due = shown.due_text
+        rows.append({"step": shown.title, "when": when, "due": due, "status": status})
     return rows

@@ -3,9 +3,12 @@
 A step's kind (milestone, task, wait, gate) and its state (done or not) are turned into what a
 presenter needs in one place, here: a presenter asks for the step's shape and its dates, never
 for its kind, so a new kind is added by mapping it to a shape below.
+
+Every date a view gives is a day as people count them: the second date of a range is its last
+day, and a step's deadline is the last day it may still be done on.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from planner.engine import Plan, ScheduledStep
@@ -16,6 +19,13 @@ DAY = "day"  # a single planned day, with the latest safe and the last possible 
 DECISION = "decision"  # a wait: the decision is expected within a window, best to worst case
 SPAN = "span"  # work that takes days, from its first to its last day; a gate waits for a condition
 
+ONE_DAY = timedelta(days=1)
+
+# What the date a step should be done by is, for the intern.
+SAFE = "safe"  # the latest safe day: done by then, even the worst case fits
+LAST = "last possible"  # the safe day is out of reach: the latest day the best case still fits
+MISSED = "missed"  # even the last possible day is out of reach
+
 
 class StepView(NamedTuple):
     scheduled: ScheduledStep
@@ -24,6 +34,9 @@ class StepView(NamedTuple):
     implied: bool  # DONE without a record of its own: done by `day`, as a later recorded step shows
     decision: bool  # what the step waits for is a decision (its date is the decision's)
     gate: str | None  # the condition the step waits for, if it is a gate
+    takes_days: bool  # work from a first to a last day (a task, a gate); else a single day
+    deadline_on_begin: bool  # its deadline is the day it must begin (travel), not the day it ends
+    today: date
 
     @property
     def id(self) -> str:
@@ -40,6 +53,95 @@ class StepView(NamedTuple):
     @property
     def anchor(self) -> str | None:
         return self.scheduled.step.anchor
+
+    # The days it takes, as people count them: first to last, both included.
+
+    @property
+    def first(self) -> date:
+        return self.scheduled.start.best
+
+    @property
+    def last(self) -> date:
+        """Its last day in the best case."""
+        return self._last_day(self.scheduled.finish.best)
+
+    @property
+    def last_worst(self) -> date:
+        """Its last day in the worst case."""
+        return self._last_day(self.scheduled.finish.worst)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether when it begins depends on an earlier wait's outcome (best and worst case differ)."""
+        return self.scheduled.start is not None and self.scheduled.start.best != self.scheduled.start.worst
+
+    def _last_day(self, finish: date) -> date:
+        # The engine's finish of work is the day the next step may begin: its last day is the one before.
+        return finish - ONE_DAY if self.takes_days and finish > self.scheduled.start.best else finish
+
+    # Its deadline.
+
+    @property
+    def due(self) -> date:
+        """The latest safe day: done by then (begun by then, for a step due on its first day), the worst case fits."""
+        scheduled = self.scheduled
+        if self.deadline_on_begin:
+            return scheduled.latest_start.worst
+        return scheduled.latest_finish.worst - ONE_DAY if self.takes_days else scheduled.latest_finish.worst
+
+    @property
+    def last_possible(self) -> date:
+        """The latest day the best case still fits."""
+        scheduled = self.scheduled
+        if self.deadline_on_begin:
+            return scheduled.latest_start.best
+        return scheduled.latest_finish.best - ONE_DAY if self.takes_days else scheduled.latest_finish.best
+
+    @property
+    def earliest(self) -> date:
+        """The earliest day the deadline could be met: the step's first day (or last, when due on its last day)."""
+        if self.shape == DAY:
+            return self.day
+        return self.first if self.deadline_on_begin else self.last
+
+    @property
+    def aim(self) -> tuple[date, str]:
+        """The deadline to aim for and what it is: SAFE, LAST (the safe day is out of reach) or MISSED."""
+        reachable = max(self.today, self.earliest)
+        if self.due >= reachable:
+            return self.due, SAFE
+        if self.last_possible >= reachable:
+            return self.last_possible, LAST
+        return self.last_possible, MISSED
+
+    @property
+    def deadline_word(self) -> str:
+        return "begin by" if self.deadline_on_begin else "due"
+
+    def deadline_text(self) -> str:
+        """The deadline in words: 'due 2027-01-27', or why the safe day is out of reach and what is left."""
+        day, kind = self.aim
+        word = self.deadline_word
+        if kind == SAFE:
+            if self.last_possible != self.due and self.shape == DAY:
+                return f"{word} {self.due} (safe), {self.last_possible} at the latest"
+            return f"{word} {day}"
+        if kind == LAST:
+            return f"{word} {day} at the latest (safe day {self.due} {self._missed_how(self.due)})"
+        return f"last possible day {day} {self._missed_how(day)}"
+
+    def _missed_how(self, day: date) -> str:
+        return "passed" if day < self.today else "out of reach"
+
+    # A wait.
+
+    @property
+    def overdue_days(self) -> int | None:
+        """Days since the worst case of a wait under way passed with no decision."""
+        since = self.scheduled.overdue_since
+        return None if since is None else (self.today - since).days
+
+    # Names.
 
     @property
     def deadline_title(self) -> str:
@@ -60,42 +162,44 @@ class StepView(NamedTuple):
 
     @property
     def due_text(self) -> str:
-        """The step's deadline in words, for a column headed 'due'."""
-        scheduled = self.scheduled
+        """The step's deadline in a few words, for a column headed 'due'."""
         if self.shape == ANCHOR:
             return str(self.day)
         if self.shape == DONE:
             return ""  # done: no deadline left to meet
         if self.decision:
-            return f"decision by {scheduled.due}"
-        if scheduled.due != scheduled.last_possible:
-            return f"{scheduled.due} (safe), {scheduled.last_possible} (last possible)"
-        return str(scheduled.due)
+            return f"decision by {self.scheduled.due}"
+        day, kind = self.aim
+        prefix = "begin by " if self.deadline_on_begin else ""
+        if kind == SAFE and self.shape == DAY and self.last_possible != self.due:
+            return f"{prefix}{self.due} (safe), {self.last_possible} (last possible)"
+        if kind == SAFE:
+            return f"{prefix}{day}"
+        if kind == LAST:
+            return f"{prefix}{day} (last possible; safe day {self._missed_how(self.due)})"
+        return f"{prefix}{day} (last possible day {self._missed_how(day)})"
 
-    @property
-    def uncertain(self) -> bool:
-        """Whether when it ends depends on an earlier wait's outcome (best and worst case differ)."""
-        scheduled = self.scheduled
-        return scheduled.finish is not None and scheduled.finish.best != scheduled.finish.worst
 
-
-def view(scheduled: ScheduledStep) -> StepView:
+def view(scheduled: ScheduledStep, today: date) -> StepView:
     """The one place where a step's kind decides how it is shown."""
     step = scheduled.step
     decision = step.kind == "wait"
     gate = step.condition if step.kind == "gate" else None
+    takes_days = step.kind in ("task", "gate")
+    on_begin = step.deadline == "begin"
+    common = (decision, gate, takes_days, on_begin, today)
     if step.anchor:
         day = scheduled.start.best if scheduled.start is not None else None
-        return StepView(scheduled, ANCHOR, day, False, decision, gate)
+        return StepView(scheduled, ANCHOR, day, False, *common)
     if scheduled.actual is not None:
-        return StepView(scheduled, DONE, scheduled.actual, False, decision, gate)
+        return StepView(scheduled, DONE, scheduled.actual, False, *common)
     if scheduled.done_by is not None:
-        return StepView(scheduled, DONE, scheduled.done_by, True, decision, gate)
+        return StepView(scheduled, DONE, scheduled.done_by, True, *common)
     if step.kind == "milestone":
         day = scheduled.finish.best if scheduled.finish is not None else None
-        return StepView(scheduled, DAY, day, False, decision, gate)
-    return StepView(scheduled, DECISION if decision else SPAN, None, False, decision, gate)
+        return StepView(scheduled, DAY, day, False, *common)
+    return StepView(scheduled, DECISION if decision else SPAN, None, False, *common)
 
 
 def views(plan: Plan) -> list[StepView]:
-    return [view(scheduled) for scheduled in plan.steps]
+    return [view(scheduled, plan.today) for scheduled in plan.steps]

@@ -31,8 +31,8 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
     errors = [line for line in result.stderr.splitlines() if ": line " in line]
     assert errors == [
         f"{ROSTER}: line 7: invited: '03/04/2027' is ambiguous (day and month could be swapped); write 2027-04-03 or 2027-03-04",
-        f"{ROSTER}: line 8: an internship from 2027-09-01 to 2028-11-01 lasts 14 months; the maximum is 12 months "
-        "(ends by 2028-09-01, 000_d521c090baab27d8.txt)",
+        f"{ROSTER}: line 8: an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months "
+        "(ends by 2028-08-31, 000_d521c090baab27d8.txt)",
         f"{ROSTER}: line 9: missing name",
     ]
     assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/."

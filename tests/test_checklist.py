@@ -41,12 +41,16 @@ def test_the_checklist_holds_what_an_advisor_needs(run):
     assert {"Updated CV", "Letter of motivation", "Letter of recommendation (optional)", "Account on the MyMila portal",
             "Up-to-date list of publications"} <= set(items("Documents"))
     dated = {r["item"]: r for r in sections["Dated steps"]}
-    assert dated["Apply for the work permit"]["due"] == "2026-11-28 (safe), 2027-01-28 (last possible)"
+    # Invited on 2026-12-01: the safe days (2026-11-27 and 11-28) come before the steps can be done.
+    assert dated["Apply for the work permit"]["due"] == "2027-01-28 (last possible; safe day out of reach)"
     assert dated["Work permit processing"]["status"] == "expected 2027-06-22 to 2027-08-22"
-    assert dated["Register as research intern at McGill University"]["due"] == "2026-11-28 (safe), 2027-01-28 (last possible)"
+    assert dated["Register as research intern at McGill University"]["due"] == "2027-01-27 (last possible; safe day out of reach)"
+    assert dated["Register as research intern at McGill University"]["status"] == "2026-12-01 to 2026-12-14"
     assert dated["Contingency point: no permit decision by this day? Agree on a later start"]["due"] == "2027-07-28"
     gate = sections["Gates"][0]
-    assert (gate["item"], gate["status"]) == ("Book flights and housing", "closed until the work permit is confirmed")
+    assert (gate["item"], gate["status"]) == (
+        "Book flights and housing", "closed until the work permit is confirmed; from 2027-06-22 at the earliest")
+    assert gate["due"] == "2027-08-24"
     assert all(row["source"] for rows in sections.values() for row in rows)
     months = next(r for r in sections["Eligibility"] if r["item"] == "Internship of at most 12 months")
     assert (months["status"], months["done"]) == ("ok: 6 months", True)
@@ -59,7 +63,7 @@ def test_the_checklist_holds_what_an_advisor_needs(run):
 def test_markdown_is_a_task_list_and_text_takes_any_table_format(run):
     markdown = checklist(run, *APPROVED, "--format", "markdown")
     assert "- [x] Invited by a Mila faculty member to do research in their lab" in markdown
-    assert "\n  - [ ] Book the flight to Montréal — due: 2027-08-25" in markdown  # a step's to-do, nested under it
+    assert "\n  - [ ] Book the flight to Montréal — due: 2027-08-24" in markdown  # a step's to-do, nested under it
     grid = checklist(run, *AT_RISK, "--format", "text", "--fmt", "grid")
     assert "+======" in grid and "| [ ]" in grid
     result = run("checklist", *AT_RISK, "--fmt", "fancy")

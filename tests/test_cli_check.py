@@ -43,14 +43,15 @@ def test_key_dates_are_listed(run):
     out = result.stdout
     for expected in [
         "Register as research intern at McGill University",
-        "2026-12-01 to 2026-12-22; due 2026-11-28",
-        "planned 2026-12-22; latest safe 2026-11-28, last possible 2027-01-28",
+        "2026-12-01 to 2026-12-21; due 2027-01-27 at the latest (safe day 2026-11-27 out of reach)",
+        "planned 2026-12-22; due 2027-01-28 at the latest (safe day 2026-11-28 out of reach)",
         "decision 2027-06-22 to 2027-08-22, best to worst case",
         "Contingency point",
         "2027-07-28: no permit by then, agree on a later start",
-        "closed until the work permit is confirmed",
+        "closed until the work permit is confirmed; from 2027-06-22 at the earliest, due 2027-08-24",
+        "from 2027-07-20 at the earliest; begin by 2027-08-25",
         "End",
-        "2028-03-01",
+        "2028-02-29",
     ]:
         assert expected in out, expected
 
@@ -103,7 +104,7 @@ def test_without_an_invitation_it_says_by_when_one_must_come(run, start, code, l
         (["--invited", "2027-01-01", "--start", "2026-12-01"], 2, "Error: the start (2026-12-01) is before the invitation (2027-01-01)"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--end", "2027-08-01"], 2, "Error: the end (2027-08-01) is not after the start (2027-09-01)"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "14"], 2,
-         "Error: an internship from 2027-09-01 to 2028-11-01 lasts 14 months; the maximum is 12 months (ends by 2028-09-01, 000_d521c090baab27d8.txt)"),
+         "Error: an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, 000_d521c090baab27d8.txt)"),
         (["--invited", "2026-01-01", "--start", "2027-09-01", "--applied", "2026-05-01", "--approved", "2026-04-01"], 2,
          "Error: --approved 2026-04-01 is before --applied 2026-05-01: Work permit processing comes after Apply for the work permit"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--university", "mit"], 2,
@@ -187,3 +188,15 @@ def test_the_installed_entry_point_keeps_exit_codes_and_output_whole(args, code,
     assert expected in text
     if expected.startswith("END:"):
         assert text.endswith(expected) and text.count("BEGIN:VEVENT") == text.count("END:VEVENT") > 10
+
+
+def test_the_end_is_the_last_day(run):
+    """`--end` is the internship's last day: twelve months from 1 September end on 31 August."""
+    base = ["check", "--today", "2026-11-23", "--invited", "2026-12-01", "--start", "2027-09-01", "--json"]
+    assert json.loads(run(*base, "--end", "2028-08-31").stdout)["end"] == "2028-08-31"
+    assert json.loads(run(*base, "--months", "12").stdout)["end"] == "2028-08-31"
+    assert json.loads(run(*base, "--months", "1").stdout)["end"] == "2027-09-30"
+    refused = run(*base[:-1], "--end", "2028-09-01")
+    assert (refused.exit_code, refused.stderr) == (2, (
+        "Error: an internship from 2027-09-01 to 2028-09-01 lasts 12 months and 1 day; the maximum is 12 months "
+        "(ends by 2028-08-31, 000_d521c090baab27d8.txt)\n"))

@@ -158,8 +158,8 @@ def test_a_worked_example(mila):
         ({"invited": date(2027, 1, 1), "start": date(2026, 12, 1)}, "the start (2026-12-01) is before the invitation (2027-01-01)"),
         ({"invited": date(2026, 12, 1), "start": date(2027, 9, 1), "end": date(2027, 8, 1)}, "the end (2027-08-01) is not after the start (2027-09-01)"),
         (
-            {"invited": date(2026, 12, 1), "start": date(2027, 9, 1), "end": date(2028, 11, 1)},
-            "an internship from 2027-09-01 to 2028-11-01 lasts 14 months; the maximum is 12 months (ends by 2028-09-01, 000_d521c090baab27d8.txt)",
+            {"invited": date(2026, 12, 1), "start": date(2027, 9, 1), "end": date(2028, 10, 31)},
+            "an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, 000_d521c090baab27d8.txt)",
         ),
     ],
 )
@@ -171,7 +171,7 @@ def test_contradictory_inputs_are_refused(mila, inputs, message):
 
 @given(tricky_dates, st.integers(1, 12))
 def test_twelve_months_is_the_limit_to_the_day(mila, start, months):
-    end = start + relativedelta(months=months)
+    end = start + relativedelta(months=months) - DAY  # the end is the internship's last day
     make_plan(mila, invited=start - timedelta(days=400), start=start, end=end, today=start)
     if months == 12:
         with pytest.raises(InputError, match="the maximum is 12 months"):

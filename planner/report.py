@@ -133,7 +133,10 @@ def verdict_sentence(plan: Plan) -> str:
         wait = plan.overdue[0]
         return (f"{reason} {wait.title} is overdue by {_days((plan.today - wait.overdue_since).days)} (its worst case was "
                 f"{wait.overdue_since}), and even a decision today comes too late. {FOLLOW_UP} {earliest}")
-    missed = [v for v in views(plan) if v.shape in (DAY, SPAN) and v.aim[1] == MISSED]
+    # Only what could already be done: nothing that waits for a decision still to come.
+    pending = {s.step.id for s in plan.steps if s.step.kind == "wait" and s.status != "done"}
+    missed = [v for v in views(plan) if v.shape in (DAY, SPAN) and v.aim[1] == MISSED
+              and not plan.template.ancestors[v.id] & pending]
     left = "; ".join(f"{v.title} (last possible day {v.last_possible})" for v in missed)
     cause = f" From today ({plan.today}), what is left to do no longer fits" + (f": {left}." if left else ".")
     hint = (" If some of it is already done, record it (--done ID=DATE, ids in `planner templates`):"

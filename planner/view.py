@@ -37,6 +37,7 @@ class StepView(NamedTuple):
     takes_days: bool  # work from a first to a last day (a task, a gate); else a single day
     deadline_on_begin: bool  # its deadline is the day it must begin (travel), not the day it ends
     today: date
+    after_overdue: bool = False  # it follows a wait that is overdue: when it can begin is not known
 
     @property
     def id(self) -> str:
@@ -72,8 +73,9 @@ class StepView(NamedTuple):
 
     @property
     def uncertain(self) -> bool:
-        """Whether when it begins depends on an earlier wait's outcome (best and worst case differ)."""
-        return self.scheduled.start is not None and self.scheduled.start.best != self.scheduled.start.worst
+        """Whether when it begins depends on an earlier wait's outcome (best and worst case differ, or it is overdue)."""
+        start = self.scheduled.start
+        return self.after_overdue or (start is not None and start.best != start.worst)
 
     def _last_day(self, finish: date) -> date:
         # The engine's finish of work is the day the next step may begin: its last day is the one before.
@@ -180,14 +182,14 @@ class StepView(NamedTuple):
         return f"{prefix}{day} (last possible day {self._missed_how(day)})"
 
 
-def view(scheduled: ScheduledStep, today: date) -> StepView:
+def view(scheduled: ScheduledStep, today: date, after_overdue: bool = False) -> StepView:
     """The one place where a step's kind decides how it is shown."""
     step = scheduled.step
     decision = step.kind == "wait"
     gate = step.condition if step.kind == "gate" else None
     takes_days = step.kind in ("task", "gate")
     on_begin = step.deadline == "begin"
-    common = (decision, gate, takes_days, on_begin, today)
+    common = (decision, gate, takes_days, on_begin, today, after_overdue)
     if step.anchor:
         day = scheduled.start.best if scheduled.start is not None else None
         return StepView(scheduled, ANCHOR, day, False, *common)
@@ -202,4 +204,6 @@ def view(scheduled: ScheduledStep, today: date) -> StepView:
 
 
 def views(plan: Plan) -> list[StepView]:
-    return [view(scheduled, plan.today) for scheduled in plan.steps]
+    overdue = {s.step.id for s in plan.overdue}
+    ancestors = plan.template.ancestors
+    return [view(scheduled, plan.today, bool(ancestors[scheduled.step.id] & overdue)) for scheduled in plan.steps]

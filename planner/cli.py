@@ -131,6 +131,12 @@ def check(as_json, **inputs):
     sys.exit(report.exit_code(plan))
 
 
+def _file_name(ctx, param, value):
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty file name; give a file name, or - for stdout")
+    return value
+
+
 def _reminders(ctx, param, value):
     from planner.ics import parse_reminders
 
@@ -144,7 +150,7 @@ def _reminders(ctx, param, value):
 @plan_options
 @click.option("--name", default="", help="The intern's name: names the calendar and keeps its events' identities.")
 @click.option("--note", default="", help="A note added to every event's description.")
-@click.option("-o", "--output", metavar="FILE", help="Write the calendar (.ics) here; - for stdout.")
+@click.option("-o", "--output", metavar="FILE", callback=_file_name, help="Write the calendar (.ics) here; - for stdout.")
 @click.option("--remind", default="14d,2d", show_default=True, callback=_reminders,
               help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
 @click.option("--no-reminders", is_flag=True, help="Write no reminders.")
@@ -214,7 +220,8 @@ def _check_table_format(table_format: str) -> None:
 @plan_options
 @click.option("--name", default="", help="The intern's name, printed at the top.")
 @output_format
-@click.option("-o", "--output", metavar="FILE", default="-", help="Write the checklist here (default: stdout).")
+@click.option("-o", "--output", metavar="FILE", default="-", callback=_file_name,
+              help="Write the checklist here (default: stdout).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 def checklist(name, fmt, table_format, output, force, **inputs):
     """Print a checklist for one intern: eligibility, documents, dated steps and gates.
@@ -263,25 +270,36 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     Example:
         planner batch tests/data/roster.csv --out-dir plans
     """
-    from planner import files, render, roster as roster_module
+    from planner import render, roster as roster_module
+    from planner.dates import check_today
 
     _check_table_format(table_format)
-    today = today or date.today()
-    outcomes, failures = [], 0
-    results = roster_module.run(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
-                                jobs=jobs, force=force, warn=lambda message: click.echo(f"{roster}: {message}", err=True))
+    today = check_today(today or date.today())
+    outcomes, failures, interrupted = [], 0, False
     show_progress = not quiet and sys.stderr.isatty()
     total = roster_module.count_rows(roster) if show_progress else None
-    with click.progressbar(results, length=total, file=sys.stderr, label="Planning", hidden=not show_progress) as bar:
-        for outcome in bar:
-            if outcome.error:
-                failures += 1
-                click.echo(f"{roster}: line {outcome.line}: {outcome.error}", err=True)
-            else:
-                outcomes.append(outcome)
-    rows = roster_module.sort_summary(outcomes)
+    warn = lambda message: click.echo(f"{roster}: {message}", err=True)  # noqa: E731
+    with roster_module.Batch(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
+                             jobs=jobs, force=force, warn=warn) as run:
+        if run.previous_state == "running":
+            warn(f"the previous run into {out_dir}/ did not finish; its files were removed and are planned anew")
+        try:
+            with click.progressbar(run.results(), length=total, file=sys.stderr, label="Planning",
+                                   hidden=not show_progress) as bar:
+                for outcome in bar:
+                    if outcome.error:
+                        failures += 1
+                        click.echo(f"{roster}: line {outcome.line}: {outcome.error}", err=True)
+                    else:
+                        outcomes.append(outcome)
+        except KeyboardInterrupt:
+            interrupted = True
+        rows = run.finish(outcomes, interrupted)
+    if interrupted:
+        click.echo(f"\nInterrupted: {len(rows)} interns planned into {out_dir}/ before the stop; "
+                   "summary.csv lists them, and the next run plans the roster anew.", err=True)
+        sys.exit(130)
     summary = render.table(roster_module.SUMMARY_COLUMNS, rows)
-    files.write_atomic(f"{out_dir}/summary.csv", render.csv_text(summary).encode("utf-8"), force=True)
     if rows:
         click.echo(render.render(summary, fmt, table_format), nl=False)
     click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/.", err=True)
@@ -298,7 +316,8 @@ def _optional_reminders(ctx, param, value):
 @click.option("--contacts", type=click.Path(dir_okay=False), help="Your log of e-mails to professors (CSV): whom to remind today.")
 @click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template (default: mila).")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
-@click.option("-o", "--output", metavar="FILE", help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
+@click.option("-o", "--output", metavar="FILE", callback=_file_name,
+              help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
 @click.option("--remind", callback=_optional_reminders,
               help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
 @click.option("--no-reminders", is_flag=True, help="Write no reminders.")
@@ -323,9 +342,13 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
 
     from planner import files, ics, outreach as module, render, template
 
+    from planner.dates import check_near, check_today
+
     if start is None and contacts is None:
         raise click.UsageError("give --start, --contacts or both")
-    today = today or date.today()
+    today = check_today(today or date.today())
+    if start is not None:
+        check_near(start, today, "--start")
     loaded = template.load(template_name)
     rules = module.settings(loaded)
     facts, texts, calendars, problems = {}, [], [], []
@@ -335,7 +358,7 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
         texts.append(module.outreach_text(report))
         calendars.append((module.outreach_entries(report), remind or ics.DEFAULT_REMINDERS))
     if contacts is not None:
-        people, problems = module.read_contacts(contacts)
+        people, problems = module.read_contacts(contacts, today)
         items = module.follow_ups(people, today, rules)
         document = module.contacts_document(people, items, today, rules)
         facts["contacts"] = render.json_value(document)

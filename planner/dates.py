@@ -11,6 +11,7 @@ from planner.errors import InputError, TemplateError
 
 ONE_DAY = timedelta(days=1)
 
+_ISO_SHAPE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _NUMERIC = re.compile(r"^\s*(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{2,4})\s*$")
 _YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*([./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*$")
 
@@ -27,6 +28,9 @@ def parse_date(text: str, what: str = "date") -> date:
         return date.fromisoformat(text)
     except ValueError:
         pass
+    iso = _ISO_SHAPE.match(text)
+    if iso:
+        return _checked(text, what, int(iso[1]), int(iso[2]), int(iso[3]))
     numeric = _NUMERIC.match(text)
     if numeric:
         return _numeric_date(text, what, int(numeric[1]), int(numeric[3]), numeric[4])
@@ -58,8 +62,45 @@ def _numeric_date(text: str, what: str, first: int, second: int, year_text: str)
 def _checked(text: str, what: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
-    except ValueError as error:
-        raise InputError(f"{what}: '{text}' is not a valid date ({error})") from None
+    except ValueError:
+        pass
+    import calendar
+
+    if not 1 <= month <= 12:
+        reason = f"there is no month {month}"
+    elif month == 2 and day == 29:
+        reason = f"{year} is not a leap year"
+    elif year < 1:
+        reason = "the year must be 1 or later"
+    else:
+        reason = f"{calendar.month_name[month]} has {calendar.monthrange(year, month)[1]} days"
+    raise InputError(f"{what}: '{text}' is not a date: {reason}")
+
+
+# The days the planner plans for. A plan is made as of a day of this century, and every date in it
+# lies within ten years of that day: a permit, an internship and the outreach before it take a year
+# or two, and arithmetic far beyond would only run past the calendar's ends (year 1 or 9999).
+FIRST_TODAY, LAST_TODAY = date(2000, 1, 1), date(2099, 12, 31)
+WINDOW_YEARS = 10
+
+
+def check_today(today: date, what: str = "--today") -> date:
+    """The day a plan is made as of, if the planner plans for it; InputError otherwise."""
+    if not FIRST_TODAY <= today <= LAST_TODAY:
+        raise InputError(f"{what}: {today} is outside the days the planner plans as of ({FIRST_TODAY.year} to {LAST_TODAY.year})")
+    return today
+
+
+def check_near(day: date, today: date, what: str) -> date:
+    """A date of a plan, if it lies within WINDOW_YEARS of the day the plan is made; InputError otherwise."""
+    earliest = today - relativedelta(years=WINDOW_YEARS)
+    latest = today + relativedelta(years=WINDOW_YEARS)
+    if not earliest <= day <= latest:
+        raise InputError(
+            f"{what}: {day} is more than {WINDOW_YEARS} years from today ({today}); "
+            f"give a date from {earliest} to {latest}"
+        )
+    return day
 
 
 def _written_date(text: str, what: str) -> date:
@@ -166,6 +207,10 @@ class DurationRange(NamedTuple):
         return f"{self.shortest} to {self.longest}"
 
 
+# A template's durations and lags stay within ten years: beyond, no internship plan makes sense.
+_LONGEST = {"days": 3660, "weeks": 522, "months": 120}
+
+
 def parse_duration_range(value, where: str) -> DurationRange:
     """A template's duration: one string, or a [shortest, longest] pair; `where` names file and step."""
     if isinstance(value, str):
@@ -178,6 +223,9 @@ def parse_duration_range(value, where: str) -> DurationRange:
         shortest, longest = (Duration.parse(parts[0]), Duration.parse(parts[-1]))
     except ValueError as error:
         raise TemplateError(f"{where}: duration {error}") from None
+    for duration in (shortest, longest):
+        if duration.amount > _LONGEST[duration.unit]:
+            raise TemplateError(f"{where}: duration '{duration}' is longer than 10 years")
     reference = date(2001, 1, 31)  # a month end, so months compare by their shortest reading
     if shortest.after(reference) > longest.after(reference) or (
         shortest.unit == longest.unit and shortest.amount > longest.amount

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import stat
 import tempfile
 from typing import Callable, Iterator
 
@@ -15,17 +16,29 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[
     An existing file is replaced only when `force` is set or `ours(old_bytes)` says the planner wrote it.
     `durable=False` skips the flush to disk for a caller that syncs once after many files (a roster).
     """
-    if os.path.isdir(path):
+    if not path:
+        raise OutputError("no file name given (an empty -o); give a file name, or - for stdout")
+    try:
+        existing = os.stat(path)
+    except FileNotFoundError:
+        existing = None
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write ({error.strerror})") from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise OutputError(f"{path}: is a directory")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # A pipe would hang the check below, and a device would be replaced by a plain file.
+        raise OutputError(f"{path}: is not a regular file; planner writes only regular files")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise OutputError(f"{path}: directory {directory} does not exist")
-    if os.path.exists(path) and not force:
+    if existing is not None and not force:
         old = read_existing(path)
         if ours is None or old is None or not ours(old):
             raise OutputError(f"{path}: exists and was not written by planner; use --force to replace it")
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             if durable:
@@ -34,18 +47,23 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as error:
-        _remove_quietly(temporary)
-        raise OutputError(f"{path}: cannot write ({error.strerror})") from None
+        if temporary is not None:
+            _remove_quietly(temporary)
+        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
     except BaseException:
-        _remove_quietly(temporary)
+        if temporary is not None:
+            _remove_quietly(temporary)
         raise
 
 
 def read_existing(path: str) -> bytes | None:
+    """An existing regular file's bytes (never a pipe's or a device's, which could block or be endless)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as stream:
             return stream.read()
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 

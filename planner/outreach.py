@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
-from planner.dates import Duration, parse_date
+from planner.dates import Duration, check_near, parse_date
 from planner.engine import Plan, make_plan
 from planner.errors import InputError, PlannerError, TemplateError
 from planner.report import relative_day
@@ -241,7 +241,7 @@ class Contact(NamedTuple):
         return self.outcome.strip().lower() in POSITIVE
 
 
-def read_contacts(path: str) -> tuple[list[Contact], list[tuple[int, str]]]:
+def read_contacts(path: str, today: date | None = None) -> tuple[list[Contact], list[tuple[int, str]]]:
     """Every usable contact, and (line, problem) for each row that could not be used."""
     from planner.files import csv_rows
 
@@ -250,18 +250,22 @@ def read_contacts(path: str) -> tuple[list[Contact], list[tuple[int, str]]]:
         try:
             if problem:
                 raise InputError(problem)
-            contacts.append(_contact(line, fields))
+            contacts.append(_contact(line, fields, today))
         except PlannerError as error:
             problems.append((line, str(error)))
     return contacts, problems
 
 
-def _contact(line: int, fields: dict) -> Contact:
+def _contact(line: int, fields: dict, today: date | None = None) -> Contact:
     if not fields.get("professor"):
         raise InputError("missing professor")
     if not fields.get("sent"):
         raise InputError("missing sent (the date of the e-mail)")
     dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("sent", "reminded", "replied")}
+    if today is not None:
+        for column, day in dates.items():
+            if day is not None:
+                check_near(day, today, column)
     for column in ("reminded", "replied"):
         if dates[column] and dates[column] < dates["sent"]:
             raise InputError(f"{column} {dates[column]} is before the e-mail was sent ({dates['sent']})")

@@ -9,13 +9,13 @@ from datetime import date
 from typing import NamedTuple
 
 from planner import engine
-from planner.dates import parse_date
+from planner.dates import check_near, check_today, parse_date
 from planner.errors import InputError
 from planner.template import ACTUALS, Template, Templates
 
 # How each input is named in messages: the command line's flags, or a roster's columns.
-FLAGS = {field: f"--{field}" for field in ("invited", "start", "end", "months", "university", "template")}
-COLUMNS = {field: field for field in FLAGS}
+FLAGS = {field: f"--{field}" for field in ("invited", "start", "end", "months", "university", "template", "today")}
+COLUMNS = {field: field for field in FLAGS} | {"today": "--today"}
 # A roster's columns that are not recorded steps (a step's id as a column holds the day it was done).
 ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note") + ACTUALS
 
@@ -84,11 +84,17 @@ def make(inputs: Inputs, templates: Templates | None = None) -> engine.Plan:
     if inputs.end is not None and inputs.months is not None:
         raise InputError(f"give either {names['end']} or {names['months']}, not both")
     loaded = (templates or Templates()).load(inputs.template)
-    today = inputs.today or date.today()
+    today = check_today(inputs.today or date.today(), names["today"])
+    for field in ("invited", "start", "end"):
+        if getattr(inputs, field) is not None:
+            check_near(getattr(inputs, field), today, names[field])
     end = inputs.end
     if inputs.months is not None:
         if inputs.months <= 0:
             raise InputError(f"{names['months']}: {inputs.months} is not a positive number of months")
+        if inputs.months > loaded.max_months:
+            raise InputError(f"{names['months']}: {inputs.months} months is more than the {loaded.max_months} months "
+                             f"the timeline allows ({loaded.cite(loaded.max_months_source)})")
         end = engine.end_after(inputs.start, inputs.months)
     university = inputs.university.lower() if inputs.university else None
     if university is not None and university not in loaded.universities:
@@ -109,6 +115,7 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
     by_step: dict[str, Record] = {}
     for record in records:
         step_id = _step_of(template, record, names)
+        check_near(record.day, today, record.field)
         if record.day > today:
             raise InputError(f"{record.label} is after today ({today}): give the date it happened")
         if invited is None:

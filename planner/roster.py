@@ -2,6 +2,7 @@
 
 import os
 import re
+import stat
 import unicodedata
 from collections import deque
 from datetime import date
@@ -14,7 +15,8 @@ from planner.view import ANCHOR, DONE, views
 
 REQUIRED = ("name", "invited", "start")
 OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
-MARKER_FILE = ".planner-batch"
+MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state of its last run and its files
+LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
 SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist"]
 # Names a file may not take: the summary's own, and names Windows reserves.
 _RESERVED = {"summary", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
@@ -82,25 +84,34 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
 
 
 def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates: template.Templates,
-             step_columns: frozenset[str] = frozenset()) -> Outcome:
-    """Plan one intern and write their calendar and checklist; any problem becomes the row's error."""
+             step_columns: frozenset[str] = frozenset(), roster: tuple | None = None) -> Outcome:
+    """Plan one intern and write their calendar and checklist; any problem becomes the row's error.
+
+    Every row is its own boundary: whatever goes wrong with one row, the others are still planned.
+    """
     try:
-        return _plan_row(row, out_dir, today, checklist_format, reminders, templates, step_columns)
+        return _plan_row(row, out_dir, today, checklist_format, reminders, templates, step_columns, roster)
     except PlannerError as error:
         return Outcome(row.line, None, str(error))
+    except Exception as error:  # an unforeseen failure of one row must not sink the roster
+        return Outcome(row.line, None, f"could not be planned ({type(error).__name__}: {error})")
 
 
-def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates, step_columns) -> Outcome:
+def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates, step_columns,
+              roster) -> Outcome:
     fields = row.fields
     loaded = templates.load(fields.get("template") or None)
     own_steps = frozenset(c for c in fields if c in loaded.recordable)
     for column in sorted(step_columns - own_steps):
         if fields.get(column):
             raise InputError(f"{column}: not a step of the timeline '{loaded.name}' (its steps: {', '.join(loaded.recordable)})")
-    plan = plans.make(plans.from_row(fields, own_steps, today), templates)
-    name = fields["name"]
     calendar_name = f"{row.stem}.ics"
     checklist_name = f"{row.stem}.{_EXTENSIONS[checklist_format]}"
+    for name in (calendar_name, checklist_name):
+        if roster is not None and _file_id(os.path.join(out_dir, name)) == roster:
+            raise InputError(f"its file {name} would replace the roster itself; move the roster out of the folder")
+    plan = plans.make(plans.from_row(fields, own_steps, today), templates)
+    name = fields["name"]
     plans.write_calendar(plan, os.path.join(out_dir, calendar_name), force=True, durable=False, name=name,
                          note=fields.get("note", ""), reminders=reminders, occurrence=row.occurrence)
     plans.write_checklist(plan, os.path.join(out_dir, checklist_name), force=True, durable=False, name=name,
@@ -146,23 +157,17 @@ def next_deadline(plan) -> tuple[date, str] | None:
     return min(candidates, default=None)
 
 
-def prepare_out_dir(out_dir: str, force: bool) -> None:
-    """Create the output folder, or reuse one the planner made; never write into someone else's folder unasked."""
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise PlannerError(f"{out_dir}: exists and is not a directory")
-    if os.path.isdir(out_dir) and os.listdir(out_dir) and not os.path.exists(os.path.join(out_dir, MARKER_FILE)) and not force:
-        raise PlannerError(f"{out_dir}: is not empty and was not made by planner batch; use --force to write into it")
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-        with open(os.path.join(out_dir, MARKER_FILE), "w", encoding="utf-8") as marker:
-            marker.write("This folder is written by planner batch; its files are replaced on the next run.\n")
-    except OSError as error:
-        raise PlannerError(f"{out_dir}: cannot create ({error.strerror})") from None
-
-
 def _work(arguments):
-    row, out_dir, today, checklist_format, reminders, step_columns = arguments
-    return plan_row(row, out_dir, today, checklist_format, reminders, _RUN_TEMPLATES, step_columns)
+    row, out_dir, today, checklist_format, reminders, step_columns, roster = arguments
+    return plan_row(row, out_dir, today, checklist_format, reminders, _RUN_TEMPLATES, step_columns, roster)
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the run, the workers
+    # are ended by it rather than each printing its own traceback.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # The templates of the current run: made before the pool forks, so every worker starts with them loaded.
@@ -182,71 +187,220 @@ def known_columns(rows: list, templates: template.Templates) -> set[str]:
     return known
 
 
-def run(path: str, out_dir: str, *, today: date, checklist_format: str = "html", reminders=None,
-        jobs: int | None = None, force: bool = False, warn=lambda message: None) -> Iterator[Outcome]:
-    """Plan every row of the roster; yields each row's Outcome in roster order, as rows finish.
+class Batch:
+    """One run of a roster into a folder: a calendar and a checklist per intern, and summary.csv.
+
+    Used as a context manager: entering reads the roster's header, makes or takes over the folder
+    and locks it (a second run into the same folder is refused while this one lasts), and removes
+    what the folder's previous run wrote. `results()` plans the rows; `finish()` writes the summary
+    and says, in the folder's marker file, whether the run completed or was interrupted (then only
+    the files of the rows in the summary are kept).
 
     Rows are read and planned CHUNK at a time, so memory stays flat however long the roster is;
     with more than one job the rows of a chunk are planned in parallel processes, and the next
     chunk is handed out before the last results of the current one come back, so that no worker
-    waits between chunks. `warn` receives what is worth saying once about the whole roster (a
-    column that matches nothing).
+    waits between chunks. `warn` receives what is worth saying once about the whole roster.
     """
-    global _RUN_TEMPLATES
-    reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
-    jobs = jobs or os.cpu_count() or 1
-    header: list[str] = []
-    rows = read(path, header)
-    first = list(islice(rows, CHUNK))  # reads the header: a roster that cannot be read leaves no folder behind
-    _RUN_TEMPLATES = template.Templates()  # a template edited since the last run is read again
-    known = known_columns(first, _RUN_TEMPLATES)
-    for column in header:
-        if column not in known:
-            match = plans.closest(column, sorted(known))
-            warn(f"column '{column}' is not a roster column nor a step of its timelines, and is ignored"
-                 + (f" (did you mean '{match}'?)" if match else ""))
-    step_columns = frozenset(c for c in header if c in known and c not in plans.ROSTER_FIELDS)
-    prepare_out_dir(out_dir, force)
-    pool = None
 
-    def start(chunk: list) -> Iterator[Outcome]:
-        nonlocal pool
-        work = [(item, out_dir, today, checklist_format, reminders, step_columns) for item in chunk if isinstance(item, Row)]
-        if jobs > 1 and (pool is not None or len(work) >= MIN_POOL_ROWS):
-            if pool is None:
-                import multiprocessing
+    def __init__(self, path: str, out_dir: str, *, today: date, checklist_format: str = "html", reminders=None,
+                 jobs: int | None = None, force: bool = False, warn=lambda message: None):
+        self.path, self.out_dir, self.today = path, out_dir, today
+        self.checklist_format = checklist_format
+        self.reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
+        self.jobs = jobs or os.cpu_count() or 1
+        self.force, self.warn = force, warn
+        self.pool = None
+        self.lock = None
+        self.previous_state = None
+        self.manifest = None
 
-                pool = multiprocessing.get_context("fork").Pool(jobs)
-            return pool.imap(_work, work, chunksize=4)
-        return map(_work, work)  # lazy: planned as the results are read
+    # Entering and leaving.
 
-    def finish(chunk: list, planned: Iterator[Outcome]) -> Iterator[Outcome]:
-        for item in chunk:
-            yield item if isinstance(item, Outcome) else next(planned)
+    def __enter__(self) -> "Batch":
+        global _RUN_TEMPLATES
+        header: list[str] = []
+        self.rows = read(self.path, header)
+        self.first = list(islice(self.rows, CHUNK))  # reads the header: an unreadable roster leaves no folder behind
+        _RUN_TEMPLATES = template.Templates()  # a template edited since the last run is read again
+        known = known_columns(self.first, _RUN_TEMPLATES)
+        for column in header:
+            if column not in known:
+                match = plans.closest(column, sorted(known))
+                self.warn(f"column '{column}' is not a roster column nor a step of its timelines, and is ignored"
+                          + (f" (did you mean '{match}'?)" if match else ""))
+        self.step_columns = frozenset(c for c in header if c in known and c not in plans.ROSTER_FIELDS)
+        self.roster_id = _file_id(self.path)
+        if self.roster_id is not None and self.roster_id == _file_id(os.path.join(self.out_dir, "summary.csv")):
+            raise PlannerError(f"{self.path}: the roster is the folder's summary.csv, which the run writes; "
+                               "choose another --out-dir")
+        self._take_folder()
+        return self
 
-    try:
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+        if self.manifest is not None:
+            self.manifest.close()
+        if self.lock is not None:
+            self.lock.close()  # releases the lock
+        # One flush to disk for the whole roster instead of one per file.
+        os.sync()
+
+    def _take_folder(self) -> None:
+        """Create the folder or take over one planner batch made; lock it; remove the previous run's files."""
+        out_dir = self.out_dir
+        if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+            raise PlannerError(f"{out_dir}: exists and is not a directory")
+        marker = os.path.join(out_dir, MARKER_FILE)
+        if os.path.isdir(out_dir) and os.listdir(out_dir) and not os.path.exists(marker) and not self.force:
+            raise PlannerError(f"{out_dir}: is not empty and was not made by planner batch; use --force to write into it")
+        try:
+            os.makedirs(out_dir, exist_ok=True)
+            self.lock = _lock(out_dir)
+            previous = _read_marker(marker)
+            self.previous_state = previous["state"]
+            for name in previous["files"]:
+                self._remove(name)
+            for name in os.listdir(out_dir):  # what a stopped run left half-written
+                if name.startswith(".") and name.endswith(".tmp"):
+                    self._remove(name)
+            self.manifest = open(marker, "w", encoding="utf-8")
+            self.manifest.write(MARKER_TEXT + "state: running\n")
+            self.manifest.flush()
+        except OSError as error:
+            raise PlannerError(f"{out_dir}: cannot write there ({error.strerror})") from None
+
+    def _remove(self, name: str) -> None:
+        path = os.path.join(self.out_dir, os.path.basename(name))
+        if self.roster_id is not None and _file_id(path) == self.roster_id:
+            return  # never the roster itself, whatever its name
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+    # Planning.
+
+    def results(self) -> Iterator[Outcome]:
+        """Every row's Outcome, in roster order, as rows finish."""
+
+        def start(chunk: list) -> Iterator[Outcome]:
+            work = [(item, self.out_dir, self.today, self.checklist_format, self.reminders, self.step_columns, self.roster_id)
+                    for item in chunk if isinstance(item, Row)]
+            # Each file is listed before it is written: whatever a stop leaves, the next run finds.
+            self.manifest.write("".join(f"file: {name}\n" for item, *_ in work for name in self.file_names(item)))
+            self.manifest.flush()
+            if self.jobs > 1 and (self.pool is not None or len(work) >= MIN_POOL_ROWS):
+                if self.pool is None:
+                    import multiprocessing
+
+                    self.pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer=_quiet_worker)
+                return self.pool.imap(_work, work, chunksize=4)
+            return map(_work, work)  # lazy: planned as the results are read
+
+        def finish(chunk: list, planned: Iterator[Outcome]) -> Iterator[Outcome]:
+            for item in chunk:
+                yield item if isinstance(item, Outcome) else next(planned)
+
         in_flight: deque = deque()  # at most two chunks: the one being read back and the next
-        for chunk in chain([first], iter(lambda: list(islice(rows, CHUNK)), [])):
+        for chunk in chain([self.first], iter(lambda: list(islice(self.rows, CHUNK)), [])):
             in_flight.append((chunk, start(chunk)))
             if len(in_flight) == 2:
                 yield from finish(*in_flight.popleft())
         while in_flight:
             yield from finish(*in_flight.popleft())
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-        # One flush to disk for the whole roster instead of one per file.
-        os.sync()
+
+    def file_names(self, row: Row) -> tuple[str, str]:
+        return f"{row.stem}.ics", f"{row.stem}.{_EXTENSIONS[self.checklist_format]}"
+
+    def finish(self, outcomes: list[Outcome], interrupted: bool = False) -> list[dict]:
+        """Write summary.csv of the planned rows, sorted by risk, and mark the run complete or interrupted.
+
+        After an interruption the files of rows that are not in the summary are removed, so that
+        the folder holds what its summary says.
+        """
+        from planner import render
+
+        rows = sort_summary(outcomes)
+        if interrupted:
+            if self.pool is not None:
+                self.pool.terminate()
+                self.pool.join()
+                self.pool = None
+            kept = {name for row in rows for name in (row["calendar"], row["checklist"])}
+            self.manifest.flush()
+            for name in _read_marker(os.path.join(self.out_dir, MARKER_FILE))["files"]:
+                if name not in kept:
+                    self._remove(name)
+            for name in os.listdir(self.out_dir):
+                if name.startswith(".") and name.endswith(".tmp"):
+                    self._remove(name)
+        summary = render.table(SUMMARY_COLUMNS, rows)
+        files.write_atomic(os.path.join(self.out_dir, "summary.csv"), render.csv_text(summary).encode("utf-8"), force=True)
+        self.manifest.write(f"state: {'interrupted' if interrupted else 'complete'}\n")
+        self.manifest.flush()
+        return rows
+
+
+MARKER_TEXT = "This folder is written by planner batch; its files are replaced on the next run.\n"
+
+
+def _read_marker(path: str) -> dict:
+    """What the folder's previous run said of itself: its last state and the files it listed."""
+    found = {"state": None, "files": []}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as marker:
+            for line in marker:
+                key, _, value = line.rstrip("\n").partition(": ")
+                if key == "state":
+                    found["state"] = value
+                elif key == "file" and value:
+                    found["files"].append(value)
+    except OSError:
+        pass
+    return found
+
+
+def _lock(out_dir: str):
+    """An exclusive lock on the folder for this run; PlannerError naming the holder when another run has it."""
+    import fcntl
+
+    handle = open(os.path.join(out_dir, LOCK_FILE), "a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise PlannerError(f"{out_dir}: another planner batch ({holder}) is writing here; wait for it to finish") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"process {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def sort_summary(outcomes: list[Outcome]) -> list[dict]:
     return [o.summary for o in sorted((o for o in outcomes if o.summary), key=lambda o: o.sort_key)]
 
 
-def count_rows(path: str) -> int:
-    """Roughly how many interns a roster holds (lines after the header), for a progress bar."""
+def count_rows(path: str) -> int | None:
+    """Roughly how many interns a roster holds (lines after the header), for a progress bar.
+
+    None for a roster read from a pipe: counting would consume what the run has to read.
+    """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as stream:
             return max(0, sum(1 for _ in stream) - 1)
     except OSError:

@@ -1,6 +1,7 @@
 """Timeline templates: read a TOML file from calendars/ (or the user's), check it, and describe it."""
 
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -126,15 +127,23 @@ def resolve(name_or_path: str | None) -> Path:
     """A built-in template's name (e.g. 'mila') or a path to a TOML file."""
     if name_or_path is None:
         name_or_path = DEFAULT_TEMPLATE
+    shown = name_or_path if len(name_or_path) <= 80 else name_or_path[:77] + "..."
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists() or "/" in name_or_path:
-        if not path.is_file():
-            raise TemplateError(f"{name_or_path}: no such template file")
-        return path
-    builtin = BUILTIN_DIR / f"{name_or_path}.toml"
-    if not builtin.is_file():
+    try:
+        exists = path.exists()
+        if path.suffix == ".toml" or exists or "/" in name_or_path:
+            if path.is_dir():
+                raise TemplateError(f"{shown}: is a directory, not a template file")
+            if not path.is_file():
+                raise TemplateError(f"{shown}: no such template file")
+            return path
+        builtin = BUILTIN_DIR / f"{name_or_path}.toml"
+        found = builtin.is_file()
+    except OSError as error:  # a name too long for a file, for one
+        raise TemplateError(f"{shown}: cannot read the template ({error.strerror})") from None
+    if not found:
         names = ", ".join(p.stem for p in builtin_templates())
-        raise TemplateError(f"unknown template '{name_or_path}'; built-in templates: {names} (or give a path to a .toml file)")
+        raise TemplateError(f"unknown template '{shown}'; built-in templates: {names} (or give a path to a .toml file)")
     return builtin
 
 
@@ -245,9 +254,52 @@ def _plain(value):
     return str(value)
 
 
+# What each field holds, checked when a template loads: (test, what it must be).
+_TEXT = (lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty string")
+_STRING = (lambda v: isinstance(v, str), "a string")
+_BOOL = (lambda v: isinstance(v, bool), "true or false")
+_TABLE = (lambda v: isinstance(v, dict), "a table")
+_TABLES = (lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v), "a list of tables")
+_TEXTS = (lambda v: isinstance(v, list) and all(_TEXT[0](i) for i in v), "a list of non-empty strings")
+_ID = (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is not None,
+       "a step id: lower-case letters, digits and _, starting with a letter")
+_TYPES = {
+    "top": {
+        "schema": (lambda v: v == 1 and not isinstance(v, bool), "1"),
+        "title": _TEXT, "summary": _STRING,
+        "max_months": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 120,
+                       "a whole number of months from 1 to 120"),
+        "max_months_source": _STRING, "sources": _TABLE,
+        "universities": (lambda v: isinstance(v, dict) and all(_TEXT[0](n) for n in v.values()),
+                         "a table of short name = full name"),
+        "universities_source": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of source keys"),
+        "university_default": _STRING, "steps": _TABLES, "checklist": _TABLES, "outreach": _TABLE,
+    },
+    "step": {
+        "id": _ID, "kind": _STRING, "title": _TEXT, "anchor": _STRING, "source": _STRING, "assumption": _TEXT,
+        "why": _STRING, "checklist": _TEXTS, "actual": _STRING, "condition": _TEXT, "category": _TEXT,
+        "remind": _STRING, "deadline": _STRING,
+        "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
+        "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
+    },
+    "checklist": {"group": _TEXT, "item": _TEXT, "source": _STRING, "assumption": _TEXT, "optional": _BOOL,
+                  "rule": _STRING, "step": _STRING},
+    "source": {"file": _TEXT, "title": _TEXT},
+}
+
+
+def _check_types(raw: dict, kind: str, where: str) -> None:
+    for key, value in raw.items():
+        test, expected = _TYPES[kind].get(key, (lambda v: True, ""))
+        if not test(value):
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+            raise TemplateError(f"{where}: '{key}' must be {expected} (found {shown})")
+
+
 def _build(data: dict, path: Path) -> Template:
     where = str(path)
     _no_unknown_keys(data, _TOP_KEYS, where)
+    _check_types(data, "top", where)
     for key in ("title", "steps"):
         if key not in data:
             raise TemplateError(f"{where}: missing field '{key}'")
@@ -255,6 +307,7 @@ def _build(data: dict, path: Path) -> Template:
     for key, value in data.get("sources", {}).items():
         if not isinstance(value, dict) or "file" not in value:
             raise TemplateError(f"{where}: source '{key}' needs a 'file'")
+        _check_types(value, "source", f"{where}: source '{key}'")
         sources[key] = Source(key, value["file"], value.get("title", value["file"]))
     max_months = data.get("max_months", 12)
     if not isinstance(max_months, int) or max_months <= 0:
@@ -281,6 +334,7 @@ def _build(data: dict, path: Path) -> Template:
     for index, raw in enumerate(data.get("checklist", []), 1):
         item_where = f"{where}: checklist item {index}"
         _no_unknown_keys(raw, _CHECKLIST_KEYS, item_where)
+        _check_types(raw, "checklist", item_where)
         for key in ("group", "item"):
             if key not in raw:
                 raise TemplateError(f"{item_where}: missing field '{key}'")
@@ -344,6 +398,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         raise TemplateError(f"{where}: step {index} has no 'id'")
     step_where = f"{where}: step '{step_id}'"
     _no_unknown_keys(raw, _STEP_KEYS, step_where)
+    _check_types(raw, "step", step_where)
     for key in ("kind", "title"):
         if key not in raw:
             raise TemplateError(f"{step_where}: missing field '{key}'")

@@ -31,13 +31,13 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
     errors = [line for line in result.stderr.splitlines() if ": line " in line]
     assert errors == [
         f"{ROSTER}: line 7: invited: '03/04/2027' is ambiguous (day and month could be swapped); write 2027-04-03 or 2027-03-04",
-        f"{ROSTER}: line 8: an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months "
-        "(ends by 2028-08-31, 000_d521c090baab27d8.txt)",
+        f"{ROSTER}: line 8: months: 14 months is more than the 12 months the timeline allows "
+        "(000_d521c090baab27d8.txt)",
         f"{ROSTER}: line 9: missing name",
     ]
     assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/."
     files = {p.name for p in (tmp_path / "plans").iterdir()}
-    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", ".planner-batch"}
+    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", ".planner-batch", ".planner-batch.lock"}
 
 
 def test_summary_is_sorted_by_risk_and_safe_in_a_spreadsheet(run, tmp_path):
@@ -63,7 +63,7 @@ def test_one_process_and_many_give_the_same_files(run, tmp_path):
     assert batch(run, tmp_path / "two", "--jobs", "2", roster=long_roster).exit_code == 0
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
-    assert len(one) == 80 * 2 + 2 and one == two
+    assert len(one) == 80 * 2 + 3 and one == two
 
 
 def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(run, tmp_path, monkeypatch):
@@ -83,7 +83,7 @@ def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(ru
     reported = [int(n) for n in re.findall(r": line (\d+): ", one.stderr)]
     assert reported == [index + 2 for index, row in enumerate(body) if row == bad]
     files = [{p.name: p.read_bytes() for p in (tmp_path / f"jobs{jobs}").iterdir()} for jobs in ("1", "2")]
-    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 2
+    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 3
 
 
 def test_rerun_replaces_its_own_files_but_never_fills_a_foreign_folder(run, tmp_path):

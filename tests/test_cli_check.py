@@ -104,6 +104,8 @@ def test_without_an_invitation_it_says_by_when_one_must_come(run, start, code, l
         (["--invited", "2027-01-01", "--start", "2026-12-01"], 2, "Error: the start (2026-12-01) is before the invitation (2027-01-01)"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--end", "2027-08-01"], 2, "Error: the end (2027-08-01) is not after the start (2027-09-01)"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "14"], 2,
+         "Error: --months: 14 months is more than the 12 months the timeline allows (000_d521c090baab27d8.txt)"),
+        (["--invited", "2026-12-01", "--start", "2027-09-01", "--end", "2028-10-31"], 2,
          "Error: an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, 000_d521c090baab27d8.txt)"),
         (["--invited", "2026-01-01", "--start", "2027-09-01", "--applied", "2026-05-01", "--approved", "2026-04-01"], 2,
          "Error: --approved 2026-04-01 is before --applied 2026-05-01: Work permit processing comes after Apply for the work permit"),

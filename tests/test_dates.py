@@ -52,8 +52,11 @@ def test_refuses_a_date_whose_day_and_month_could_be_swapped():
     "text, fragment",
     [
         ("03/04/27", "two-digit year"),
-        ("2027-02-30", "cannot read"),
-        ("31/02/2027", "not a valid date"),
+        ("2027-02-30", "'2027-02-30' is not a date: February has 28 days"),
+        ("2028-02-30", "'2028-02-30' is not a date: February has 29 days"),
+        ("2031-02-29", "'2031-02-29' is not a date: 2031 is not a leap year"),
+        ("2027-13-01", "'2027-13-01' is not a date: there is no month 13"),
+        ("31/02/2027", "'31/02/2027' is not a date: February has 28 days"),
         ("September 2027", "lacks a day"),
         ("next tuesday", "cannot read"),
         ("", "no date given"),

@@ -26,10 +26,15 @@ class PlannerGroup(click.Group):
     """Turns the engine's errors into one-line messages, in one place for every command."""
 
     def invoke(self, ctx):
+        from planner.render import visible
+
         try:
             return super().invoke(ctx)
         except PlannerError as error:
-            raise UserError(str(error), error.exit_code) from None
+            raise UserError(visible(str(error)), error.exit_code) from None
+        except click.ClickException as error:
+            error.message = visible(error.message)  # it may quote what was typed
+            raise
 
 
 class DateParam(click.ParamType):
@@ -131,6 +136,13 @@ def check(as_json, **inputs):
     sys.exit(report.exit_code(plan))
 
 
+def _people_text(ctx, param, value):
+    """A name or a note as typed, with what would act on a terminal made visible (a note keeps its lines)."""
+    from planner.render import visible
+
+    return visible(value, keep_lines=param.name == "note")
+
+
 def _file_name(ctx, param, value):
     if value is not None and not value.strip():
         raise click.BadParameter("an empty file name; give a file name, or - for stdout")
@@ -148,8 +160,9 @@ def _reminders(ctx, param, value):
 
 @cli.command()
 @plan_options
-@click.option("--name", default="", help="The intern's name: names the calendar and keeps its events' identities.")
-@click.option("--note", default="", help="A note added to every event's description.")
+@click.option("--name", default="", callback=_people_text,
+              help="The intern's name: names the calendar and keeps its events' identities.")
+@click.option("--note", default="", callback=_people_text, help="A note added to every event's description.")
 @click.option("-o", "--output", metavar="FILE", callback=_file_name, help="Write the calendar (.ics) here; - for stdout.")
 @click.option("--remind", default="14d,2d", show_default=True, callback=_reminders,
               help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
@@ -218,7 +231,7 @@ def _check_table_format(table_format: str) -> None:
 
 @cli.command()
 @plan_options
-@click.option("--name", default="", help="The intern's name, printed at the top.")
+@click.option("--name", default="", callback=_people_text, help="The intern's name, printed at the top.")
 @output_format
 @click.option("-o", "--output", metavar="FILE", default="-", callback=_file_name,
               help="Write the checklist here (default: stdout).")
@@ -272,13 +285,15 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     """
     from planner import render, roster as roster_module
     from planner.dates import check_today
+    from planner.render import visible
 
     _check_table_format(table_format)
     today = check_today(today or date.today())
     outcomes, failures, interrupted = [], 0, False
     show_progress = not quiet and sys.stderr.isatty()
     total = roster_module.count_rows(roster) if show_progress else None
-    warn = lambda message: click.echo(f"{roster}: {message}", err=True)  # noqa: E731
+    shown = visible(roster)
+    warn = lambda message: click.echo(f"{shown}: {visible(message)}", err=True)  # noqa: E731
     with roster_module.Batch(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
                              jobs=jobs, force=force, warn=warn) as run:
         if run.previous_state == "running":
@@ -289,7 +304,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
                 for outcome in bar:
                     if outcome.error:
                         failures += 1
-                        click.echo(f"{roster}: line {outcome.line}: {outcome.error}", err=True)
+                        click.echo(f"{shown}: line {outcome.line}: {visible(outcome.error)}", err=True)
                     else:
                         outcomes.append(outcome)
         except KeyboardInterrupt:
@@ -365,7 +380,7 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
         texts.append(render.text(document))
         calendars.append((module.follow_up_entries(items), remind or (timedelta(days=1),)))
         for line, problem in problems:
-            click.echo(f"{contacts}: line {line}: {problem}", err=True)
+            click.echo(render.visible(f"{contacts}: line {line}: {problem}"), err=True)
     if output:
         entries = [entry for items, _ in calendars for entry in items]
         offsets = {entry.key: reminders for items, reminders in calendars for entry in items}

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import re
 import stat
 import tempfile
 from typing import Callable, Iterator
@@ -74,6 +75,9 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
 def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun: str,
              header_columns: list | None = None) -> Iterator[tuple[int, dict, str | None]]:
     """(first line, cells by lower-case column, problem or None) for each non-blank row of a CSV file with a header.
@@ -83,7 +87,8 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
     read. `header_columns`, if given, receives the header's columns (lower case) once it is read.
     """
     try:
-        stream = open(path, newline="", encoding="utf-8-sig")
+        # A byte that is not UTF-8 is kept (as a surrogate) so that only its own row is refused, on its own line.
+        stream = open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
         raise InputError(f"{path}: cannot read the {noun} ({error.strerror})") from None
     with stream:
@@ -96,6 +101,8 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
             raise InputError(f"{path}: not a CSV text file ({error})") from None
         if not header:
             raise InputError(f"{path}: the {noun} is empty; it needs a header row: {', '.join(required + known)}")
+        if any(_NOT_UTF8.search(h or "") for h in header):
+            raise InputError(f"{path}: not a CSV text file (not UTF-8 text)")
         columns = [(h or "").strip().lower() for h in header]
         twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
         if twice is not None:
@@ -112,8 +119,6 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
                 raw = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                raise InputError(f"{path}: line {line + 1}: not UTF-8 text") from None
             except csv.Error as error:
                 yield line + 1, {}, f"not valid CSV ({error})"
                 line = reader.line_num
@@ -122,4 +127,7 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
             fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
             if not any(fields.values()):
                 continue  # a blank line
+            if any(_NOT_UTF8.search(v) for v in fields.values()):
+                yield first_line, {}, "not UTF-8 text (save the file as UTF-8)"
+                continue
             yield first_line, fields, "more cells than columns in the header" if None in raw else None

@@ -244,9 +244,11 @@ class Contact(NamedTuple):
 def read_contacts(path: str, today: date | None = None) -> tuple[list[Contact], list[tuple[int, str]]]:
     """Every usable contact, and (line, problem) for each row that could not be used."""
     from planner.files import csv_rows
+    from planner.render import visible
 
     contacts, problems = [], []
     for line, fields, problem in csv_rows(path, CONTACT_COLUMNS, OPTIONAL_CONTACT_COLUMNS, "file"):
+        fields = {column: visible(value) for column, value in fields.items()}
         try:
             if problem:
                 raise InputError(problem)

@@ -73,8 +73,12 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
 
     `header`, if given, receives the roster's columns once the header is read.
     """
+    from planner.render import visible
+
     allocate = StemAllocator()
     for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster", header):
+        # People's text never reaches a terminal, a checklist or a summary raw (escape sequences).
+        fields = {column: visible(value, keep_lines=column == "note") for column, value in fields.items()}
         if problem:
             yield Outcome(line, None, problem)
         elif not fields.get("name"):
@@ -243,6 +247,7 @@ class Batch:
         if self.manifest is not None:
             self.manifest.close()
         if self.lock is not None:
+            self.lock.truncate(0)  # no one holds it any more
             self.lock.close()  # releases the lock
         # One flush to disk for the whole roster instead of one per file.
         os.sync()

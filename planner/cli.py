@@ -258,7 +258,7 @@ def checklist(name, fmt, table_format, output, force, **inputs):
 
 
 @cli.command()
-@click.argument("roster", type=click.Path(dir_okay=False))
+@click.argument("roster")
 @click.option("--out-dir", required=True, metavar="DIR", help="Folder for one calendar and one checklist per intern, and summary.csv.")
 @click.option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
               show_default=True, help="Format of each intern's checklist.")
@@ -304,7 +304,10 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
                 for outcome in bar:
                     if outcome.error:
                         failures += 1
-                        click.echo(f"{shown}: line {outcome.line}: {visible(outcome.error)}", err=True)
+                        # On the bar's own line first: clear it, so the message starts a line of its own;
+                        # the bar draws itself again on the next row.
+                        clear = "\r\x1b[K" if show_progress else ""
+                        click.echo(f"{clear}{shown}: line {outcome.line}: {visible(outcome.error)}", err=True)
                     else:
                         outcomes.append(outcome)
         except KeyboardInterrupt:
@@ -328,7 +331,7 @@ def _optional_reminders(ctx, param, value):
 
 @cli.command()
 @click.option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
-@click.option("--contacts", type=click.Path(dir_okay=False), help="Your log of e-mails to professors (CSV): whom to remind today.")
+@click.option("--contacts", metavar="FILE", help="Your log of e-mails to professors (CSV): whom to remind today.")
 @click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template (default: mila).")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
 @click.option("-o", "--output", metavar="FILE", callback=_file_name,

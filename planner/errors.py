@@ -13,6 +13,12 @@ class InputError(PlannerError):
     exit_code = 2
 
 
+class FileReadError(PlannerError):
+    """A file the user named (a roster, a contacts log) cannot be opened or read."""
+
+    exit_code = 1
+
+
 class TemplateError(PlannerError):
     """A timeline template cannot be read or breaks a rule of the schema."""
 

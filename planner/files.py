@@ -7,7 +7,7 @@ import stat
 import tempfile
 from typing import Callable, Iterator
 
-from planner.errors import InputError, OutputError
+from planner.errors import FileReadError, InputError, OutputError
 
 
 def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[[bytes], bool] | None = None,
@@ -90,7 +90,7 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
         # A byte that is not UTF-8 is kept (as a surrogate) so that only its own row is refused, on its own line.
         stream = open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
-        raise InputError(f"{path}: cannot read the {noun} ({error.strerror})") from None
+        raise FileReadError(f"{path}: cannot read the {noun} ({error.strerror})") from None
     with stream:
         reader = csv.DictReader(stream)
         try:

@@ -114,7 +114,7 @@ def test_a_roster_that_cannot_be_read_is_one_line(run, tmp_path, content, messag
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {roster}: ") and message in result.stderr
     assert result.stderr.count("\n") == 1
-    assert batch(run, tmp_path / "out", roster=tmp_path / "missing.csv").exit_code == 2
+    assert batch(run, tmp_path / "out", roster=tmp_path / "missing.csv").exit_code == 1  # a file that cannot be read
     assert not (tmp_path / "out").exists()  # nothing to plan, so no folder left behind
 
 
@@ -172,3 +172,33 @@ def test_csv_cells_never_start_a_formula(value):
 def test_csv_cell_examples():
     assert [neutralise(v) for v in ["-25", "+3", "-2.5", "=1+1", "-1+1", "@SUM(A1)", "-inf", "Ada"]] == [
         "-25", "+3", "-2.5", "'=1+1", "'-1+1", "'@SUM(A1)", "'-inf", "Ada"]
+
+
+def test_a_bad_rows_message_is_never_glued_to_the_progress_bar(tmp_path):
+    """On a terminal the bar is drawn on stderr; a bad row's line starts on a line of its own."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planner", "batch", str(ROSTER), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-23"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary, env=dict(os.environ, COLUMNS="100"))
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=60) == 5
+    screen = b"".join(chunks).decode()
+    assert "Planning" in screen  # the bar was drawn
+    for line in screen.replace("\r\n", "\n").split("\n"):
+        if ": line " in line:
+            # What a terminal shows of this line: the part after the last carriage return and clear.
+            assert line.split("\r")[-1].replace("\x1b[K", "").startswith(str(ROSTER)), repr(line)

@@ -202,3 +202,26 @@ def test_the_end_is_the_last_day(run):
     assert (refused.exit_code, refused.stderr) == (2, (
         "Error: an internship from 2027-09-01 to 2028-09-01 lasts 12 months and 1 day; the maximum is 12 months "
         "(ends by 2028-08-31, 000_d521c090baab27d8.txt)\n"))
+
+
+@pytest.mark.parametrize("make", ["missing", "directory", "unreadable"])
+@pytest.mark.parametrize("command", [["batch", "{path}", "--out-dir", "{out}"], ["outreach", "--contacts", "{path}"],
+                                     ["check", "--start", "2027-09-01", "--template", "{path}"]])
+def test_a_file_that_cannot_be_read_exits_1_in_every_command(run, tmp_path, monkeypatch, command, make):
+    """As the README's table says: 1 for a file that cannot be read, 2 for input that is wrong."""
+    path = tmp_path / ("t.toml" if "--template" in command else "file.csv")
+    if make == "directory":
+        path.mkdir()
+    elif make == "unreadable":
+        path.write_text("name,invited,start\n")
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        real_open = open
+        monkeypatch.setattr("builtins.open", lambda file, *a, **k: refuse() if str(file) == str(path) else real_open(file, *a, **k))
+    args = [part.format(path=path, out=tmp_path / "out") for part in command]
+    result = run(*args, "--today", "2026-11-23")
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()

@@ -6,15 +6,12 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from planner.engine import Plan
+from planner.layout import Footnotes
 from planner.render import Document
 from planner.report import FOLLOW_UP, verdict_sentence
 from planner.view import ANCHOR, DAY, DECISION, DONE, view, views
 
 COLUMNS = ["item", "due", "status", "source"]
-
-
-def _source(plan: Plan, key: str | None) -> str:
-    return plan.template.cite(key) if key else "assumption (see planner templates)"
 
 
 def _months(start: date, end: date) -> str:
@@ -28,13 +25,20 @@ def document(plan: Plan, name: str = "") -> Document:
     template = plan.template
     invited_yet = plan.invited is not None and plan.invited <= plan.today
     sections = []
+    footnotes = Footnotes(plan.template)
+
+    def cite(key):
+        source = plan.template.source(key)
+        return {"source": footnotes.mark(key), "source_title": source.title if source else None,
+                "source_url": source.url if source else None}
+
 
     eligibility = []
     for item in template.checklist:
         if item.group != "eligibility":
             continue
         status, done = _eligibility(plan, item, invited_yet)
-        eligibility.append({"item": item.item, "due": str(plan.start), "status": status, "source": _source(plan, item.source), "done": done})
+        eligibility.append({"item": item.item, "due": str(plan.start), "status": status, **cite(item.source), "done": done})
     sections.append(("Eligibility", eligibility))
 
     documents = []
@@ -45,7 +49,7 @@ def document(plan: Plan, name: str = "") -> Document:
         # The portal application comes before an invitation: an invited intern has sent it.
         status = "sent with the application" if invited_yet else "to prepare"
         due = f"before the invitation ({plan.invited})" if plan.invited and not invited_yet else "with the application"
-        documents.append({"item": label, "due": due, "status": status, "source": _source(plan, item.source), "done": invited_yet})
+        documents.append({"item": label, "due": due, "status": status, **cite(item.source), "done": invited_yet})
     if documents:
         sections.append(("Documents", documents))
 
@@ -71,15 +75,15 @@ def document(plan: Plan, name: str = "") -> Document:
                 status = "open: go ahead" if scheduled.status == "open" else f"closed until {shown.gate}; {when}"
             else:
                 status = when
-        source = _source(plan, scheduled.step.source)
+        source = cite(scheduled.step.source)
         due = shown.due_text
-        rows.append({"item": shown.title, "due": due, "status": status, "source": source, "done": done})
+        rows.append({"item": shown.title, "due": due, "status": status, **source, "done": done})
         for item in scheduled.step.checklist:
-            rows.append({"item": item, "due": due, "status": status, "source": source, "done": done, "level": 1})
+            rows.append({"item": item, "due": due, "status": status, **source, "done": done, "level": 1})
         if shown.shape == DECISION and plan.contingency:
             dated.append({
                 "item": "Contingency point: no permit decision by this day? Agree on a later start",
-                "due": str(plan.contingency), "status": "", "source": source, "done": False,
+                "due": str(plan.contingency), "status": "", **source, "done": False,
             })
     sections.append(("Dated steps", dated))
     if gates:
@@ -96,7 +100,8 @@ def document(plan: Plan, name: str = "") -> Document:
         "Assumptions are the timeline's own estimates, not official rules: confirm them with the official source.",
     ]
     title = f"Internship checklist: {' '.join(name.split())}" if name.strip() else "Internship checklist"
-    return Document(title, facts, COLUMNS, sections, checkboxes=True, svg=timeline_svg(plan), notes=notes)
+    return Document(title, facts, COLUMNS, sections, checkboxes=True, svg=timeline_svg(plan), notes=notes,
+                    sources=footnotes.listed())
 
 
 def _eligibility(plan: Plan, item, invited_yet: bool) -> tuple[str, bool]:

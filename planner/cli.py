@@ -132,7 +132,9 @@ def check(as_json, **inputs):
     if as_json:
         _echo_json(report.plan_facts(plan))
     else:
-        click.echo(report.check_text(plan), nl=False)
+        from planner.layout import terminal_width
+
+        click.echo(report.check_text(plan, terminal_width()), nl=False)
     sys.exit(report.exit_code(plan))
 
 
@@ -202,14 +204,14 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs
 
 
 def _plan_summary(made, name: str) -> str:
-    import textwrap
-
     from planner import render, report, timeline
+    from planner.layout import terminal_width, wrap
 
-    title = made.template.title + (f", for {' '.join(name.split())}" if name.strip() else "")
-    table = render.text(render.table(["step", "when", "due", "status"], timeline.summary_rows(made))).rstrip("\n")
-    verdict = "\n".join(textwrap.wrap(report.verdict_sentence(made), width=96))
-    return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made)}\n"
+    width = terminal_width()
+    title = "\n".join(wrap(made.template.title + (f", for {' '.join(name.split())}" if name.strip() else ""), width))
+    table = render.text(render.table(["step", "when", "due", "status"], timeline.summary_rows(made)), width=width).rstrip("\n")
+    verdict = "\n".join(wrap(report.verdict_sentence(made), width))
+    return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made, width)}\n"
 
 
 def output_format(func):
@@ -252,7 +254,10 @@ def checklist(name, fmt, table_format, output, force, **inputs):
     _check_table_format(table_format)
     made = build_plan(**inputs, require_invited=True)
     if output == "-":
-        click.echo(plans.checklist_text(made, name=name, fmt=fmt, table_format=table_format), nl=False)
+        from planner.layout import terminal_width
+
+        click.echo(plans.checklist_text(made, name=name, fmt=fmt, table_format=table_format, width=terminal_width()),
+                   nl=False)
     else:
         plans.write_checklist(made, output, force=force, name=name, fmt=fmt, table_format=table_format)
 
@@ -317,10 +322,13 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
         click.echo(f"\nInterrupted: {len(rows)} interns planned into {out_dir}/ before the stop; "
                    "summary.csv lists them, and the next run plans the roster anew.", err=True)
         sys.exit(130)
-    summary = render.table(roster_module.SUMMARY_COLUMNS, rows)
+    columns = roster_module.SUMMARY_COLUMNS
+    if fmt == "text":
+        # On a terminal the files' names would double the table's width: summary.csv lists them.
+        columns = [c for c in columns if c not in ("calendar", "checklist")]
     if rows:
-        click.echo(render.render(summary, fmt, table_format), nl=False)
-    click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/.", err=True)
+        click.echo(render.render(render.table(columns, rows), fmt, table_format), nl=False)
+    click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
     if failures:
         sys.exit(5 if rows else 2)
 
@@ -359,6 +367,7 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
     from datetime import timedelta
 
     from planner import files, ics, outreach as module, render, template
+    from planner.layout import terminal_width
 
     from planner.dates import check_near, check_today
 
@@ -373,14 +382,14 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
     if start is not None:
         report = module.outreach_plan(loaded, start, today)
         facts["outreach"] = module.outreach_facts(report)
-        texts.append(module.outreach_text(report))
+        texts.append(module.outreach_text(report, terminal_width()))
         calendars.append((module.outreach_entries(report), remind or ics.DEFAULT_REMINDERS))
     if contacts is not None:
         people, problems = module.read_contacts(contacts, today)
         items = module.follow_ups(people, today, rules)
         document = module.contacts_document(people, items, today, rules)
         facts["contacts"] = render.json_value(document)
-        texts.append(render.text(document))
+        texts.append(render.text(document, width=terminal_width()))
         calendars.append((module.follow_up_entries(items), remind or (timedelta(days=1),)))
         for line, problem in problems:
             click.echo(render.visible(f"{contacts}: line {line}: {problem}"), err=True)
@@ -426,7 +435,9 @@ def templates(as_json):
     for index, item in enumerate(loaded):
         if index:
             click.echo()
-        click.echo(_template_text(item), nl=False)
+        from planner.layout import terminal_width
+
+        click.echo(_template_text(item, terminal_width()), nl=False)
 
 
 def _echo_json(value) -> None:
@@ -442,7 +453,7 @@ def _template_facts(template) -> dict:
         "summary": template.summary,
         "max_months": template.max_months,
         "universities": template.universities,
-        "sources": {key: {"file": s.file, "title": s.title} for key, s in template.sources.items()},
+        "sources": {key: {"title": s.title, "url": s.url} for key, s in template.sources.items()},
         "steps": [
             {
                 "id": step.id,
@@ -454,7 +465,8 @@ def _template_facts(template) -> dict:
                 "recordable": step.anchor is None,
                 "shorthand": f"--{step.actual}" if step.actual else None,
                 "rule": step.why,
-                "source": template.cite(step.source) if step.source else None,
+                "source": {"title": template.sources[step.source].title, "url": template.sources[step.source].url}
+                if step.source else None,
                 "assumption": step.assumption,
             }
             for step in template.steps
@@ -462,26 +474,32 @@ def _template_facts(template) -> dict:
     }
 
 
-def _template_text(template) -> str:
-    lines = [f"{template.name}: {template.title}", f"  {template.summary}", f"  file: {template.path}", ""]
+def _template_text(template, width: int) -> str:
+    from planner.layout import Footnotes, wrap
+
+    notes = Footnotes(template)
+    lines = [*wrap(f"{template.name}: {template.title}", width), *wrap(template.summary, width, "  ", "  "),
+             f"  file: {template.path}", ""]
     recordable = set(template.recordable)
     for step in template.steps:
         duration = "" if step.kind == "milestone" else f", {step.duration}"
-        lines.append(f"  {step.id}: {step.title} ({step.kind}{duration})")
+        lines += wrap(f"{step.id}: {step.title} ({step.kind}{duration})", width, "    ", "  ")
         if step.id in recordable:
             shorthand = f" (or --{step.actual} DATE)" if step.actual else ""
-            lines.append(f"      record as done: --done {step.id}=DATE{shorthand}")
+            lines += wrap(f"record as done: --done {step.id}=DATE{shorthand}", width, " " * 8, " " * 6)
         if step.condition:
-            lines.append(f"      waits until {step.condition}")
+            lines += wrap(f"waits until {step.condition}", width, " " * 8, " " * 6)
         if step.why:
-            lines.append(f"      rule: {step.why}" + (f" [{template.cite(step.source)}]" if step.source else ""))
+            cited = f" {notes.mark(step.source)}" if step.source else ""
+            lines += wrap(f"rule: {step.why}{cited}", width, " " * 8, " " * 6)
         if step.assumption:
-            lines.append(f"      ASSUMPTION (confirm with the official source): {step.assumption}")
+            lines += wrap(f"ASSUMPTION (confirm with the official source): {step.assumption}", width, " " * 8, " " * 6)
     names = ", ".join(f"{key} ({name})" for key, name in template.universities.items())
     if names:
-        cited = ", ".join(template.cite(k) for k in template.universities_source)
-        lines.append(f"  universities: {names}" + (f" [{cited}]" if cited else ""))
-    lines.append("  In a roster, a column named after a step's id holds the day that step was done.")
+        cited = " ".join(notes.mark(k) for k in template.universities_source)
+        lines += wrap(f"universities: {names}" + (f" {cited}" if cited else ""), width, "    ", "  ")
+    lines += wrap("In a roster, a column named after a step's id holds the day that step was done.", width, "  ", "  ")
+    lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"
 
 

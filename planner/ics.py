@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
-from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime, vDDDTypes, vDuration, vInt, vText
+from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime, vDDDTypes, vDuration, vInt, vText, vUri
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
@@ -41,6 +41,7 @@ class Entry(NamedTuple):
     categories: tuple[str, ...]
     deadline: bool
     not_before: date | None = None  # no reminder fires before this day (today, or the day the step can begin)
+    url: str | None = None  # the public page the step's rule comes from
 
 
 # RFC 5545 TEXT admits no control character but the tab; line breaks are kept apart and escaped.
@@ -148,7 +149,9 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
         kind = "Deadline" if deadline else "Plan"
         categories = (category or (scheduled.step.category if scheduled else "Internship"), kind)
         not_before = max(plan.today, not_before or plan.today) if deadline else None
-        items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline, not_before))
+        source = plan.template.source(scheduled.step.source) if scheduled is not None else None
+        items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline, not_before,
+                           source.url if source else None))
 
     for shown in views(plan):
         scheduled, step, title = shown.scheduled, shown.scheduled.step, shown.title
@@ -223,7 +226,8 @@ def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
     if step.why:
         lines += [f"Why: {step.why}"]
     if step.source:
-        lines += [f"Source: {plan.template.cite(step.source)}"]
+        source = plan.template.sources[step.source]
+        lines += [f"Source: {source.title}, {source.url}"]
     if step.assumption:
         lines += [f"Assumption (confirm with the official source): {step.assumption}"]
     return lines
@@ -375,6 +379,8 @@ def build_calendar(
         if description:  # an empty value is refused by libical (GNOME, Evolution): no property instead
             event["DESCRIPTION"] = Text(description)
         event["CATEGORIES"] = vCategory(list(entry.categories))
+        if entry.url:
+            event["URL"] = vUri(entry.url)
         event["TRANSP"] = transparent
         offsets = ()
         if entry.deadline:

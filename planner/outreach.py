@@ -22,11 +22,14 @@ class Settings(NamedTuple):
     send_time: time
     template: Template
 
-    def rule(self, key: str) -> str:
-        """A rule's text with where it comes from: '(004_....txt)' or '(assumption)'."""
+    def rule(self, key: str, notes=None) -> str:
+        """A rule's text with where it comes from: a note's number ([1]) when `notes` are kept, else the page."""
         outreach = self.template.outreach
         text = outreach.get(f"{key}_rule") or outreach.get(key) or outreach.get(f"{key}_assumption", "")
-        return f"{text} ({self.template.cite(outreach.get(f'{key}_source'))})"
+        source = outreach.get(f"{key}_source")
+        if notes is not None:
+            return f"{text} {notes.mark(source)}" if source else f"{text} (assumption)"
+        return f"{text} ({self.template.cite(source)})"
 
 
 def settings(template: Template) -> Settings:
@@ -126,44 +129,54 @@ def _window_text(windows: list[Window], deadline: date, today: date) -> str:
     return "; ".join(parts)
 
 
-def outreach_text(report: Outreach) -> str:
+def outreach_text(report: Outreach, width: int = 80) -> str:
+    from planner.layout import Footnotes, aligned, wrap
+
     plan, rules, template = report.plan, report.settings, report.settings.template
+    notes = Footnotes(template)
     today = plan.today
-    lines = [f"Before the invitation: {template.title}", f"Start {plan.start}, as of {today}", ""]
+    lines = [*wrap(f"Before the invitation: {template.title}", width), f"Start {plan.start}, as of {today}", ""]
     rows = [
         ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, today)})"),
         ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, today)})"),
         ("E-mailing, for a safe start", _window_text(report.safe_windows, plan.latest_invitation_safe, today)),
         ("E-mailing, for a possible start", _window_text(report.possible_windows, plan.latest_invitation_possible, today)),
     ]
-    width = max(len(label) for label, _ in rows)
-    lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
+    lines += aligned(rows, width)
     lines.append("")
     if report.whole_season_start and report.next_season:
         season = report.next_season
-        lines.append(
+        lines += wrap(
             f"A whole e-mailing season ({season.first} to {season.season_last}) before a safe invitation "
-            f"needs a start on {report.whole_season_start} or later."
+            f"needs a start on {report.whole_season_start} or later.", width
         )
         lines.append("")
-    lines.append(f"When: {rules.rule('season')}")
-    lines.append(f"Follow up: remind a professor after {rules.reminder_after} without reply ({template.cite(template.outreach.get('reminder_source'))}).")
-    lines.append(f"One at a time: {rules.rule('one_at_a_time')}")
-    lines.append(f"Expect: {rules.rule('expected')}")
+    reminder = notes.mark(template.outreach.get("reminder_source"))
+    for label, text in (("When", rules.rule("season", notes)),
+                        ("Follow up", f"remind a professor after {rules.reminder_after} without reply {reminder}."),
+                        ("One at a time", rules.rule("one_at_a_time", notes)),
+                        ("Expect", rules.rule("expected", notes))):
+        lines += wrap(text, width, indent="  ", first=f"{label}: ")
     lines.append("")
     documents = [item for item in template.checklist if item.group == "documents"]
     if documents:
-        cited = template.cite(documents[0].source)
-        lines.append(f"Have ready before the first e-mail ({cited}):")
-        lines += [f"  [ ] {item.item}" + (" (optional)" if item.optional else "") for item in documents]
+        lines.append(f"Have ready before the first e-mail {notes.mark(documents[0].source)}:")
+        lines += [line for item in documents
+                  for line in wrap(item.item + (" (optional)" if item.optional else ""), width, " " * 6, "  [ ] ")]
         lines.append("")
     programs = template.outreach.get("programs", [])
     if programs:
-        lines.append(f"Other routes: research programs. {rules.rule('programs')}")
+        lines += wrap(f"Other routes: research programs. {rules.rule('programs', notes)}", width, "  ")
         for program in programs:
-            lines.append(f"  - {program['name']}: {program.get('note', '')} "
-                         f"Confirm its deadline on the program's own page. ({template.cite(program.get('source'))})")
+            lines += wrap(f"{program['name']}: {program.get('note', '')} Confirm its deadline on the program's "
+                          f"own page. {notes.mark(program.get('source'))}", width, "    ", "  - ")
+    lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"
+
+
+def _source_facts(template: Template, key: str | None) -> dict | None:
+    source = template.source(key)
+    return None if source is None else {"title": source.title, "url": source.url}
 
 
 def outreach_facts(report: Outreach) -> dict:
@@ -180,7 +193,7 @@ def outreach_facts(report: Outreach) -> dict:
         "reminder_after": str(report.settings.reminder_after),
         "documents": [item.item for item in template.checklist if item.group == "documents"],
         "programs": [
-            {**program, "source": template.cite(program.get("source")), "deadline": "confirm on the program's own page"}
+            {**program, "source": _source_facts(template, program.get("source")), "deadline": "confirm on the program's own page"}
             for program in template.outreach.get("programs", [])
         ],
     }
@@ -337,8 +350,10 @@ def _normal(name: str) -> str:
 
 
 def contacts_document(contacts: list[Contact], items: list[FollowUp], today: date, rules: Settings):
+    from planner.layout import Footnotes
     from planner.render import Document
 
+    cited = Footnotes(rules.template)
     columns = ["professor", "where", "sent", "due", "send at"]
     row = lambda f: {"professor": f.contact.professor, "where": f.contact.where, "sent": str(f.contact.sent),
                      "due": str(f.day), "send at": f.send_at}
@@ -355,13 +370,13 @@ def contacts_document(contacts: list[Contact], items: list[FollowUp], today: dat
     ]
     sections.append(("Same lab or university at once", clashes))
     sections = [(name, rows) for name, rows in sections if rows]
-    notes = [f"Rule: {rules.rule('one_at_a_time')}"] if clashes else []
+    notes = [f"Rule: {rules.rule('one_at_a_time', cited)}"] if clashes else []
     sent = len(contacts)
     replied = sum(1 for c in contacts if c.answered)
     positive = sum(1 for c in contacts if c.positive)
     facts = [("As of", str(today)), ("Sent", str(sent)), ("Replied", str(replied)), ("Positive", str(positive)),
-             ("For comparison", rules.rule("expected"))]
-    return Document("E-mails to professors", facts, columns, sections, notes=notes)
+             ("For comparison", rules.rule("expected", cited))]
+    return Document("E-mails to professors", facts, columns, sections, notes=notes, sources=cited.listed())
 
 
 def follow_up_entries(items: list[FollowUp]) -> list:

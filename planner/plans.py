@@ -192,10 +192,13 @@ def write_calendar(plan: engine.Plan, path: str, *, force: bool = False, durable
     return data
 
 
-def checklist_text(plan: engine.Plan, *, name: str = "", fmt: str = "html", table_format: str = "simple") -> str:
+def checklist_text(plan: engine.Plan, *, name: str = "", fmt: str = "html", table_format: str = "simple",
+                   width: int | None = None) -> str:
+    """The checklist in a format; text is laid out for `width` columns (a file's: 80, whatever the terminal)."""
     from planner import checklist, render
+    from planner.layout import FILE_WIDTH
 
-    return render.render(checklist.document(plan, name), fmt, table_format)
+    return render.render(checklist.document(plan, name), fmt, table_format, width or FILE_WIDTH)
 
 
 def write_checklist(plan: engine.Plan, path: str, *, force: bool = False, durable: bool = True, **options) -> None:

@@ -25,6 +25,7 @@ class Document(NamedTuple):
     checkboxes: bool = False  # rows carry a "done" flag shown as a box to tick
     svg: str = ""  # drawn in the HTML page only
     notes: list[str] = []
+    sources: list[tuple[str, str, str]] = []  # (label, title, address) of the notes rows refer to as [1], [2]
 
 
 # Characters that act on a terminal instead of showing: C0 and C1 controls and DEL (escape
@@ -60,8 +61,11 @@ def table(columns: list[str], rows: list[dict], title: str = "") -> Document:
     return Document(title, [], columns, [("", rows)])
 
 
-def render(document: Document, fmt: str, table_format: str = "simple") -> str:
-    return {"text": text, "markdown": markdown, "html": page, "csv": csv_text, "json": json_text}[fmt](document, table_format)
+def render(document: Document, fmt: str, table_format: str = "simple", width: int | None = None) -> str:
+    """The document in a format; `width` (text only) defaults to the terminal's."""
+    if fmt == "text":
+        return text(document, table_format, width)
+    return {"markdown": markdown, "html": page, "csv": csv_text, "json": json_text}[fmt](document, table_format)
 
 
 def owned(data: bytes) -> bool:
@@ -78,25 +82,75 @@ def _cell(row: dict, column: str, nested: str = "– ") -> str:
     return text
 
 
-def text(document: Document, table_format: str = "simple") -> str:
+def fit_table(headers: list[str], body: list[list[str]], width: int, table_format: str = "simple") -> str:
+    """A tabulate table at most `width` columns wide: the widest columns wrap their text, words stay whole."""
     from tabulate import tabulate
 
+    def render(widths):
+        return tabulate(body, headers=headers, tablefmt=table_format, disable_numparse=True,
+                        maxcolwidths=widths, maxheadercolwidths=widths)
+
+    def longest(value: str, unit) -> int:
+        return max((len(part) for part in unit(value)), default=0)
+
+    def measure(widths) -> int:
+        # A row exactly as wide as each column may be: the table's width with tabulate's own padding.
+        sample = tabulate([["x" * w for w in widths]], headers=headers, tablefmt=table_format, disable_numparse=True,
+                          maxcolwidths=widths, maxheadercolwidths=widths)
+        return max(len(line) for line in sample.splitlines())
+
+    columns = range(len(headers))
+    cells = [[str(h)] + [str(row[i]) for row in body] for i, h in enumerate(headers)]
+    natural = [max(longest(cell, str.splitlines) for cell in column) for column in cells]
+    floor = [max(3, max(longest(cell, str.split) for cell in column)) for column in cells]
+    widths = list(natural)
+    while body and measure(widths) > width:
+        room = max(columns, key=lambda i: widths[i] - floor[i])
+        if widths[room] <= floor[room]:
+            break  # every column is down to its longest word: the table is as narrow as it gets
+        widths[room] -= 1
+    if not body:
+        return tabulate(body, headers=headers, tablefmt=table_format)
+    if measure(widths) > width:
+        # Still too wide: give up the extra room tabulate keeps beside short headers.
+        import tabulate as module
+
+        padding, module.MIN_PADDING = module.MIN_PADDING, 0
+        try:
+            return render(widths)
+        finally:
+            module.MIN_PADDING = padding
+    return render(widths)
+
+
+def text(document: Document, table_format: str = "simple", width: int | None = None) -> str:
+    from planner.layout import terminal_width, wrap
+
+    width = width or terminal_width()
     out = []
     if document.title:
         out += [document.title, "=" * len(document.title)]
-    out += [f"{label}: {value}" for label, value in document.facts]
+    for label, value in document.facts:
+        out += wrap(value, width, indent="  ", first=f"{label}: ")
     for name, rows in document.sections:
         if out:
             out.append("")
         if name:
             out += [name, "-" * len(name)]
-        headers = (["done"] if document.checkboxes else []) + document.columns
+        headers = (["done"] if document.checkboxes else []) + [c.replace("_", " ") for c in document.columns]
         body = [
             (["[x]" if row.get("done") else "[ ]"] if document.checkboxes else []) + [_cell(row, c) for c in document.columns]
             for row in rows
         ]
-        out.append(tabulate(body, headers=headers, tablefmt=table_format, disable_numparse=True))
-    out += [""] + document.notes if document.notes else []
+        out.append(fit_table(headers, body, width, table_format))
+    if document.notes:
+        out.append("")
+        for note in document.notes:
+            out += wrap(note, width)
+    if document.sources:
+        out += ["", "Sources"]
+        for label, title, url in document.sources:
+            out += wrap(f"{title}: {url}", width, indent=" " * (len(label) + 1), first=f"{label} ")
     if document.title:
         out += ["", f"({MARKER})"]
     return "\n".join(out) + "\n"
@@ -121,6 +175,8 @@ def markdown(document: Document, table_format: str = "") -> str:
             indent = "  " * row.get("level", 0)
             out.append(f"{indent}- {box}{_md(first)}" + (f" — {details}" if details else ""))
     out += [""] + [_md(note) for note in document.notes] if document.notes else []
+    if document.sources:
+        out += ["", "## Sources", ""] + [f"- {_md(label)} {_md(title)}: <{url}>" for label, title, url in document.sources]
     out += ["", f"<!-- {MARKER} -->"]
     return "\n".join(out) + "\n"
 
@@ -128,15 +184,16 @@ def markdown(document: Document, table_format: str = "") -> str:
 _STYLE = """
 @page { margin: 16mm 15mm; }
 * { box-sizing: border-box; }
-body { font: 10.5pt/1.4 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111; margin: 0 auto; max-width: 178mm; }
+body { font: 9.5pt/1.3 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111; margin: 0 auto; max-width: 178mm; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 0.4mm solid #111; break-after: avoid; page-break-after: avoid; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.5mm 4mm; margin: 0 0 4mm; }
 dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-col.box { width: 8mm; } col.item { width: 44%; } col.due { width: 21%; } col.status { width: 17%; } col.source { width: 18%; }
+col.box { width: 7mm; } col.item { width: 42%; } col.due { width: 21%; } col.status { width: 24%; } col.source { width: 13%; }
 th { text-align: left; font-size: 9pt; border-bottom: 0.2mm solid #555; padding: 1mm; }
-td { vertical-align: top; padding: 1.2mm 1mm; border-bottom: 0.1mm solid #bbb; overflow-wrap: anywhere; }
+td { vertical-align: top; padding: 0.8mm 1mm; border-bottom: 0.1mm solid #bbb; overflow-wrap: break-word; }
+.date { white-space: nowrap; }
 tr, .item, figure { break-inside: avoid; page-break-inside: avoid; }
 td.box { width: 7mm; }
 td.box span { display: inline-block; width: 4.2mm; height: 4.2mm; border: 0.35mm solid #111; border-radius: 0.6mm; }
@@ -144,9 +201,19 @@ td.box span.done::after { content: "✓"; display: block; text-align: center; li
 td.source { font-size: 8pt; color: #333; }
 figure { margin: 2mm 0 4mm; } figure svg { width: 100%; height: auto; }
 p.note { font-size: 9pt; color: #333; }
+ol.sources { font-size: 8.5pt; padding-left: 8mm; } ol.sources li::marker { content: "[" counter(list-item) "] "; }
+ol.sources a { color: inherit; overflow-wrap: anywhere; }
 footer { margin-top: 6mm; font-size: 8pt; color: #555; }
 @media screen { body { padding: 10mm; } }
 """
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _dates_whole(escaped: str) -> str:
+    """Each date in a cell kept on one line when printed: a browser would otherwise break it at a hyphen."""
+    return _DATE.sub(r'<span class="date">\g<0></span>', escaped)
 
 
 def page(document: Document, table_format: str = "") -> str:
@@ -185,10 +252,15 @@ def page(document: Document, table_format: str = "") -> str:
                 cells.append(f'<td class="box"><span class="{"done" if row.get("done") else ""}"></span></td>')
             for column in document.columns:
                 css = f' class="{e(column)}"'
-                cells.append(f"<td{css}>{e(_cell(row, column))}</td>")
+                cells.append(f"<td{css}>{_dates_whole(e(_cell(row, column)))}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
     out += [f'<p class="note">{e(note)}</p>' for note in document.notes]
+    if document.sources:
+        out.append('<h2>Sources</h2>')
+        out.append('<ol class="sources">' + "".join(
+            f'<li value="{e(label.strip("[]"))}">{e(title)}: <a href="{e(url)}">{e(url)}</a></li>'
+            for label, title, url in document.sources) + "</ol>")
     out += [f"<footer>{e(MARKER)}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -211,10 +283,12 @@ def csv_text(document: Document, table_format: str = "") -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     named = any(name for name, _ in document.sections)
     extra = ["done"] if document.checkboxes else []
-    writer.writerow((["section"] if named else []) + document.columns + extra)
+    cited = ["source_title", "source_url"] if document.sources else []
+    writer.writerow((["section"] if named else []) + document.columns + extra + cited)
     for name, rows in document.sections:
         for row in rows:
             cells = [_cell(row, c) for c in document.columns] + (["yes" if row.get("done") else "no"] if extra else [])
+            cells += [row.get(column) or "" for column in cited]
             writer.writerow([neutralise(c) for c in ([name] if named else []) + cells])
     return buffer.getvalue()
 
@@ -225,7 +299,8 @@ def json_value(document: Document) -> dict:
         "title": document.title,
         "facts": dict(document.facts),
         "sections": [{"name": name, "rows": rows} for name, rows in document.sections],
-    }
+    } | ({"sources": [{"label": label, "title": title, "url": url} for label, title, url in document.sources]}
+         if document.sources else {})
 
 
 def json_text(document: Document, table_format: str = "") -> str:

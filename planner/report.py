@@ -1,10 +1,10 @@
 """What `planner check` says: a plan as plain facts (for --json) and as a short text for people."""
 
 
-import textwrap
 from datetime import date
 
 from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan
+from planner.layout import aligned, wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, MISSED, SPAN, StepView, views
 
 EXIT_FEASIBLE = 0
@@ -24,6 +24,12 @@ def exit_code(plan: Plan) -> int:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _source(template, key: str | None) -> dict | None:
+    """A rule's source for scripts: the public page's title and address (None for an assumption)."""
+    source = template.source(key)
+    return None if source is None else {"title": source.title, "url": source.url}
 
 
 def plan_facts(plan: Plan) -> dict:
@@ -70,7 +76,7 @@ def plan_facts(plan: Plan) -> dict:
             "done_by": _iso(scheduled.done_by),
             "overdue_since": _iso(scheduled.overdue_since),
             "condition": step.condition,
-            "source": template.cite(step.source) if step.source else None,
+            "source": _source(template, step.source),
             "assumption": step.assumption,
         }
         if scheduled.start is not None:
@@ -165,8 +171,8 @@ def _step_line(shown: StepView) -> tuple[str, str]:
     return shown.title, f"{when}; {shown.deadline_text()}"
 
 
-def check_text(plan: Plan) -> str:
-    """The text `planner check` prints."""
+def check_text(plan: Plan, width: int = 80) -> str:
+    """The text `planner check` prints, laid out for `width` columns."""
     template = plan.template
     lines = [template.title]
     if plan.invited is None:
@@ -184,24 +190,24 @@ def check_text(plan: Plan) -> str:
         if plan.contingency:
             rows.append(("Contingency point", f"{plan.contingency} (last day for the permit decision)"))
         rows.append(("Start", str(plan.start)))
-        lines.extend(_aligned(rows))
+        lines.extend(aligned(rows, width))
         lines.append("")
         if plan.latest_invitation_safe >= plan.today:
-            lines.append(f"A safe start on {plan.start} needs the invitation by {plan.latest_invitation_safe}.")
+            conclusion = f"A safe start on {plan.start} needs the invitation by {plan.latest_invitation_safe}."
         elif plan.latest_invitation_possible >= plan.today:
-            lines.append(
-                f"A safe start on {plan.start} is no longer possible; with an invitation by "
-                f"{plan.latest_invitation_possible} it is still possible, at risk."
-            )
+            conclusion = (f"A safe start on {plan.start} is no longer possible; with an invitation by "
+                          f"{plan.latest_invitation_possible} it is still possible, at risk.")
         else:
-            lines.append(f"A start on {plan.start} is no longer possible: the invitation would have had to arrive by {plan.latest_invitation_possible}.")
+            conclusion = (f"A start on {plan.start} is no longer possible: the invitation would have had to arrive "
+                          f"by {plan.latest_invitation_possible}.")
+        lines.extend(wrap(conclusion, width))
         return "\n".join(lines) + "\n"
 
     header = f"Invited {plan.invited}, start {plan.start}"
     header += f", end {plan.end}" if plan.end else ""
     lines.append(f"{header}, as of {plan.today}")
     lines.append("")
-    lines.extend(textwrap.wrap(verdict_sentence(plan), width=96))
+    lines.extend(wrap(verdict_sentence(plan), width))
     lines.append("")
     shown = [s for s in views(plan) if s.anchor != "end"]
     rows = [_step_line(s) for s in shown]
@@ -209,14 +215,9 @@ def check_text(plan: Plan) -> str:
         index = next(i for i, s in enumerate(shown) if s.gate)
         rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))
     rows.append(("End", str(plan.end) if plan.end else f"not given (at most {plan.latest_end})"))
-    lines.extend(_aligned(rows))
+    lines.extend(aligned(rows, width))
     assumptions = [s.step for s in plan.steps if s.step.assumption]
     if assumptions:
         lines.append("")
-        lines.append(f"Assumptions ({len(assumptions)}): see `planner templates` for each, with its source.")
+        lines.extend(wrap(f"Assumptions ({len(assumptions)}): see `planner templates` for each, with its source.", width))
     return "\n".join(lines) + "\n"
-
-
-def _aligned(rows: list[tuple[str, str]]) -> list[str]:
-    width = max(len(label) for label, _ in rows)
-    return [f"  {label.ljust(width)}  {value}" for label, value in rows]

@@ -65,9 +65,14 @@ class ChecklistItem(NamedTuple):
 
 
 class Source(NamedTuple):
+    """A public page a rule comes from, as a reader looks it up."""
+
     key: str
-    file: str
     title: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.url})"
 
 
 class Template(NamedTuple):
@@ -107,11 +112,13 @@ class Template(NamedTuple):
         return next((s for s in self.steps if s.anchor == anchor), None)
 
     def cite(self, key: str | None) -> str:
-        """How a rule's source is named to users: the seed file, or 'assumption'."""
+        """How a rule's source is named to users: the page's title and address, or 'assumption'."""
         if key is None:
             return "assumption"
-        source = self.sources[key]
-        return source.file
+        return str(self.sources[key])
+
+    def source(self, key: str | None) -> Source | None:
+        return None if key is None else self.sources[key]
 
     def university_name(self, key: str | None) -> str:
         if key is None:
@@ -284,7 +291,8 @@ _TYPES = {
     },
     "checklist": {"group": _TEXT, "item": _TEXT, "source": _STRING, "assumption": _TEXT, "optional": _BOOL,
                   "rule": _STRING, "step": _STRING},
-    "source": {"file": _TEXT, "title": _TEXT},
+    "source": {"title": _TEXT, "url": (lambda v: isinstance(v, str) and re.fullmatch(r"https?://\S+", v) is not None,
+                                      "a web address (https://...)")},
 }
 
 
@@ -305,10 +313,11 @@ def _build(data: dict, path: Path) -> Template:
             raise TemplateError(f"{where}: missing field '{key}'")
     sources = {}
     for key, value in data.get("sources", {}).items():
-        if not isinstance(value, dict) or "file" not in value:
-            raise TemplateError(f"{where}: source '{key}' needs a 'file'")
+        if not isinstance(value, dict) or "title" not in value or "url" not in value:
+            raise TemplateError(f"{where}: source '{key}' needs a 'title' and a 'url' (the public page, as a reader looks it up)")
+        _no_unknown_keys(value, {"title", "url"}, f"{where}: source '{key}'")
         _check_types(value, "source", f"{where}: source '{key}'")
-        sources[key] = Source(key, value["file"], value.get("title", value["file"]))
+        sources[key] = Source(key, value["title"], value["url"])
     max_months = data.get("max_months", 12)
     if not isinstance(max_months, int) or max_months <= 0:
         raise TemplateError(f"{where}: max_months must be a positive whole number")

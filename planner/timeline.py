@@ -4,11 +4,11 @@ import math
 from datetime import date, timedelta
 
 from planner.engine import Plan
+from planner.layout import wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, views
 
 SOLID, UNCERTAIN, MILESTONE, DUE, TODAY = "█", "░", "◆", "!", "│"
-LABEL_WIDTH = 30
-MAX_COLUMNS = 72
+LABEL_WIDTH = 30  # at most; narrower on a narrow terminal
 
 
 def _months(first: date, last: date):
@@ -18,8 +18,10 @@ def _months(first: date, last: date):
         day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def draw(plan: Plan) -> str:
-    """The timeline as text lines, each at most LABEL_WIDTH + 2 + MAX_COLUMNS wide."""
+def draw(plan: Plan, width: int = 104) -> str:
+    """The timeline as text lines, each at most `width` columns wide: the scale shrinks to fit."""
+    label_width = min(LABEL_WIDTH, max(16, width // 4))
+    max_columns = width - label_width - 2
     rows = []  # (label, [(first, last, glyph)], due)
     for shown in views(plan):
         scheduled = shown.scheduled
@@ -34,8 +36,8 @@ def draw(plan: Plan) -> str:
             rows.append((shown.title, bars, plan.contingency))
         else:
             bars = [(shown.first, shown.last, SOLID)]
-            if shown.uncertain:
-                bars.append((shown.last, shown.last_worst, UNCERTAIN))
+            if shown.uncertain and shown.last_worst > shown.last:
+                bars.append((shown.last + timedelta(days=1), shown.last_worst, UNCERTAIN))
             rows.append((shown.title, bars, shown.aim[0]))
     if plan.end:
         rows.append((f"Internship at {plan.university_name}", [(plan.start, plan.end, SOLID)], None))
@@ -44,44 +46,48 @@ def draw(plan: Plan) -> str:
     days += [due for _, _, due in rows if due] + [plan.today]
     origin = min(days).replace(day=1)
     finish = max(days)
-    per_column = max(1, math.ceil(((finish - origin).days + 1) / MAX_COLUMNS))
+    per_column = max(1, math.ceil(((finish - origin).days + 1) / max_columns))
 
     def column(day: date) -> int:
         return (day - origin).days // per_column
 
-    width = column(finish) + 1
-    header_months = [" "] * width
-    header_years = [" "] * width
-    for month in _months(origin, finish):
+    columns = column(finish) + 1
+    header_months = [" "] * columns
+    header_years = [" "] * columns
+    months = list(_months(origin, finish))
+    for month in months:
         at = column(month)
         label = month.strftime("%b")
-        if all(c == " " for c in header_months[at:at + len(label) + 1]):
+        # A month's name where it begins, with a space before and after it, or none.
+        if all(c == " " for c in header_months[max(0, at - 1):at + len(label) + 1]):
             header_months[at:at + len(label)] = label
-        if month.month == 1 or month == origin.replace(day=1):
+    # Each year's label where it begins, and the first month's year if there is room before the next.
+    for month in [m for m in months if m.month == 1] + [origin.replace(day=1)]:
+        at = column(month)
+        if all(c == " " for c in header_years[max(0, at - 1):at + 5]):
             header_years[at:at + 4] = str(month.year)
     lines = [
-        " " * (LABEL_WIDTH + 2) + "".join(header_years).rstrip(),
-        " " * (LABEL_WIDTH + 2) + "".join(header_months).rstrip(),
+        " " * (label_width + 2) + "".join(header_years).rstrip(),
+        " " * (label_width + 2) + "".join(header_months).rstrip(),
     ]
     today_at = column(plan.today)
     for label, bars, due in rows:
-        cells = [" "] * width
-        if 0 <= today_at < width:
+        cells = [" "] * columns
+        if 0 <= today_at < columns:
             cells[today_at] = TODAY
-        for first, last, glyph in bars:
+        for first, last, glyph in reversed(bars):  # what is planned shows over what may follow
             for at in range(column(first), column(last) + 1):
                 cells[at] = glyph
         if due:
             at = column(due)
-            if 0 <= at < width:
+            if 0 <= at < columns:
                 cells[at] = DUE
-        text = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
-        lines.append(f"{text.ljust(LABEL_WIDTH)}  {''.join(cells).rstrip()}")
+        text = label if len(label) <= label_width else label[: label_width - 1] + "…"
+        lines.append(f"{text.ljust(label_width)}  {''.join(cells).rstrip()}")
     lines.append("")
-    lines.append(
-        f"{SOLID} planned   {UNCERTAIN} depends on the permit decision (best to worst case)   "
-        f"{MILESTONE} day   {DUE} due   {TODAY} today   (1 column = {per_column} day{'s' if per_column > 1 else ''})"
-    )
+    legend = (f"{SOLID} planned   {UNCERTAIN} depends on the permit decision (best to worst case)   "
+              f"{MILESTONE} day   {DUE} due   {TODAY} today   (1 column = {per_column} day{'s' if per_column > 1 else ''})")
+    lines += wrap(legend, width)
     return "\n".join(lines) + "\n"
 
 

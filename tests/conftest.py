@@ -22,6 +22,12 @@ def private_cache(tmp_path_factory):
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    """Content tests read whole lines: lay text out for a wide terminal. Layout tests set their own width."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
 @pytest.fixture(scope="session")
 def mila():
     return load("mila")

@@ -32,10 +32,10 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
     assert errors == [
         f"{ROSTER}: line 7: invited: '03/04/2027' is ambiguous (day and month could be swapped); write 2027-04-03 or 2027-03-04",
         f"{ROSTER}: line 8: months: 14 months is more than the 12 months the timeline allows "
-        "(000_d521c090baab27d8.txt)",
+        "(Mila, Research Internships (https://mila.quebec/en/research-internships))",
         f"{ROSTER}: line 9: missing name",
     ]
-    assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/."
+    assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/ (files in summary.csv)."
     files = {p.name for p in (tmp_path / "plans").iterdir()}
     assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", ".planner-batch", ".planner-batch.lock"}
 

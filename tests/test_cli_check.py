@@ -29,12 +29,13 @@ def test_version(run):
         ("2027-06-01", 4, "NOT FEASIBLE: even the best case misses the start by 56 days. Earliest start at risk: 2027-07-27; earliest safe start: 2027-09-26."),
     ],
 )
-def test_each_verdict_has_its_exit_code(run, start, code, first_words):
+def test_each_verdict_has_its_exit_code(run, start, code, first_words, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
     result = run(*BASE, "--invited", "2026-12-01", "--start", start)
     assert result.exit_code == code
     verdict = result.stdout.split("\n\n")[1].replace("\n", " ")
     assert verdict.startswith(first_words)
-    assert max(len(line) for line in result.stdout.split("\n\n")[1].splitlines()) <= 96
+    assert max(len(line) for line in result.stdout.split("\n\n")[1].splitlines()) <= 80
     assert result.stderr == ""
 
 
@@ -68,7 +69,8 @@ def test_json_gives_the_same_facts(run):
     steps = {s["id"]: s for s in facts["steps"]}
     assert steps["permit_processing"]["earliest_finish"] == {"best": "2027-06-22", "worst": "2027-08-22"}
     assert steps["booking"]["status"] == "closed"
-    assert steps["permit_processing"]["source"] == "000_d521c090baab27d8.txt"
+    assert steps["permit_processing"]["source"] == {"title": "Mila, Research Internships",
+                                                     "url": "https://mila.quebec/en/research-internships"}
 
 
 def test_approved_permit_opens_the_gate(run):
@@ -104,9 +106,9 @@ def test_without_an_invitation_it_says_by_when_one_must_come(run, start, code, l
         (["--invited", "2027-01-01", "--start", "2026-12-01"], 2, "Error: the start (2026-12-01) is before the invitation (2027-01-01)"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--end", "2027-08-01"], 2, "Error: the end (2027-08-01) is not after the start (2027-09-01)"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "14"], 2,
-         "Error: --months: 14 months is more than the 12 months the timeline allows (000_d521c090baab27d8.txt)"),
+         "Error: --months: 14 months is more than the 12 months the timeline allows (Mila, Research Internships (https://mila.quebec/en/research-internships))"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--end", "2028-10-31"], 2,
-         "Error: an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, 000_d521c090baab27d8.txt)"),
+         "Error: an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, Mila, Research Internships (https://mila.quebec/en/research-internships))"),
         (["--invited", "2026-01-01", "--start", "2027-09-01", "--applied", "2026-05-01", "--approved", "2026-04-01"], 2,
          "Error: --approved 2026-04-01 is before --applied 2026-05-01: Work permit processing comes after Apply for the work permit"),
         (["--invited", "2026-12-01", "--start", "2027-09-01", "--university", "mit"], 2,
@@ -144,7 +146,9 @@ def test_templates_lists_rules_sources_and_assumptions(run):
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("mila: Research internship at Mila")
-    assert "rule: It can take from 6 to 8 months to obtain a work permit. [000_d521c090baab27d8.txt]" in out
+    assert "rule: It can take from 6 to 8 months to obtain a work permit. [1]" in out
+    assert "[1] Mila, Research Internships: https://mila.quebec/en/research-internships" in out
+    assert "_d521c090" not in out  # no archived copy's file name, only the public page
     assert out.count("ASSUMPTION (confirm with the official source):") == 4
     facts = json.loads(run("templates", "--json").stdout)
     assert facts[0]["steps"][4]["duration"] == "6 to 8 months"
@@ -201,7 +205,7 @@ def test_the_end_is_the_last_day(run):
     refused = run(*base[:-1], "--end", "2028-09-01")
     assert (refused.exit_code, refused.stderr) == (2, (
         "Error: an internship from 2027-09-01 to 2028-09-01 lasts 12 months and 1 day; the maximum is 12 months "
-        "(ends by 2028-08-31, 000_d521c090baab27d8.txt)\n"))
+        "(ends by 2028-08-31, Mila, Research Internships (https://mila.quebec/en/research-internships))\n"))
 
 
 @pytest.mark.parametrize("make", ["missing", "directory", "unreadable"])

@@ -29,9 +29,9 @@ def pinned_stamp(monkeypatch):
     "args, message",
     [
         (["check", "--invited", "2026-12-01", "--start", "2027-09-01", "--months", "100000"],
-         "--months: 100000 months is more than the 12 months the timeline allows (000_d521c090baab27d8.txt)"),
+         "--months: 100000 months is more than the 12 months the timeline allows (Mila, Research Internships (https://mila.quebec/en/research-internships))"),
         (["check", "--invited", "2026-12-01", "--start", "2027-09-01", "--months", "99999999999999999999"],
-         "--months: 99999999999999999999 months is more than the 12 months the timeline allows (000_d521c090baab27d8.txt)"),
+         "--months: 99999999999999999999 months is more than the 12 months the timeline allows (Mila, Research Internships (https://mila.quebec/en/research-internships))"),
         (["check", "--invited", "2026-12-01", "--start", "9999-12-31"],
          "--start: 9999-12-31 is more than 10 years from today (2026-11-23); give a date from 2016-11-23 to 2036-11-23"),
         (["check", "--invited", "0001-01-01", "--start", "0001-09-01"],
@@ -198,7 +198,7 @@ def test_a_byte_that_is_not_utf8_is_its_own_rows_problem(run, tmp_path):
     result = run("batch", str(path), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-23", "-q")
     assert result.exit_code == 5
     assert result.stderr.splitlines()[0] == f"{path}: line 1501: not UTF-8 text (save the file as UTF-8)"
-    assert result.stderr.splitlines()[-1] == f"Planned 1999 of 2000 interns into {tmp_path / 'out'}/."
+    assert result.stderr.splitlines()[-1] == f"Planned 1999 of 2000 interns into {tmp_path / 'out'}/ (files in summary.csv)."
 
 
 def test_a_second_run_into_a_locked_folder_is_refused(run, tmp_path):

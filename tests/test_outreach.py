@@ -64,7 +64,9 @@ def test_outreach_says_plainly_when_the_season_has_passed(run):
         assert document in out
     for program in ["Mitacs Globalink", "DAAD-WISE", "Charpak"]:
         line = next(line for line in out.splitlines() if program in line)
-        assert "Confirm its deadline on the program's own page." in line and "004_e1f425a10454e959.txt" in line
+        assert "Confirm its deadline on the program's own page." in line and line.endswith("[1]")
+    assert ("[1] Getting an ML Research Internship (a student's account, 2019, reposted 2025): "
+            "https://blog.goodaudience.com/getting-a-ml-research-internship-cca6250605f1") in out
 
 
 def test_a_start_that_is_too_close_has_no_season_and_says_which_start_would(run):

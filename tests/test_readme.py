@@ -40,6 +40,7 @@ def test_install_command_runs_the_main_job(run):
 
 @pytest.mark.parametrize("command, output", list(_transcripts()), ids=lambda v: v[:60] if isinstance(v, str) else "")
 def test_transcript_output_is_real(run, command, output, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # as a newcomer's terminal shows it
     shutil.copytree(ROOT / "tests" / "data", tmp_path / "tests" / "data")
     monkeypatch.chdir(tmp_path)  # commands that write files write them here
     args = shlex.split(command)

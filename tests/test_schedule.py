@@ -159,7 +159,7 @@ def test_a_worked_example(mila):
         ({"invited": date(2026, 12, 1), "start": date(2027, 9, 1), "end": date(2027, 8, 1)}, "the end (2027-08-01) is not after the start (2027-09-01)"),
         (
             {"invited": date(2026, 12, 1), "start": date(2027, 9, 1), "end": date(2028, 10, 31)},
-            "an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, 000_d521c090baab27d8.txt)",
+            "an internship from 2027-09-01 to 2028-10-31 lasts 14 months; the maximum is 12 months (ends by 2028-08-31, Mila, Research Internships (https://mila.quebec/en/research-internships))",
         ),
     ],
 )

@@ -12,7 +12,7 @@ def test_default_template_encodes_the_institutes_rules(mila):
     assert mila.max_months == 12
     processing = mila.step("permit_processing")
     assert (str(processing.duration.shortest), str(processing.duration.longest)) == ("6 months", "8 months")
-    assert mila.cite(processing.source) == "000_d521c090baab27d8.txt"
+    assert mila.cite(processing.source) == "Mila, Research Internships (https://mila.quebec/en/research-internships)"
     booking = mila.step("booking")
     assert booking.kind == "gate" and [d.step for d in booking.after] == ["permit_processing"]
     assert set(mila.universities) == {"udem", "mcgill", "poly", "hec", "laval", "sherbrooke", "ets"}
@@ -56,7 +56,7 @@ def _broken(tmp_path, old, new):
         ('duration = ["6 months", "8 months"]', 'duration = ["8 months", "6 months"]', "step 'permit_processing': duration range is inverted"),
         ('kind = "gate"\ntitle = "Book flights and housing"', 'title = "Book flights and housing"', "step 'booking': missing field 'kind'"),
         ('id = "travel"\nkind = "task"', 'id = "travel"\nkind = "chore"', "step 'travel': unknown kind 'chore'"),
-        ('source = "000"\nwhy = "It can take', 'source = "009"\nwhy = "It can take', "step 'permit_processing': unknown source '009'"),
+        ('source = "mila_internships"\nwhy = "It can take', 'source = "elsewhere"\nwhy = "It can take', "step 'permit_processing': unknown source 'elsewhere'"),
         ('title = "Work permit processing"', 'title = "Work permit processing"\ncolour = "red"', "step 'permit_processing': unknown field 'colour'"),
         ('condition = "the work permit is confirmed"\n', "", "step 'booking': a gate needs a 'condition'"),
         ('max_months = 12', 'max_months = 12\n[[[steps', "not valid TOML"),

@@ -286,6 +286,32 @@ def _short(uid: str) -> str:
     return uid.replace("-", "")[:12]
 
 
+CANCELLED = "cancelled"  # the fingerprint of an event written only to say it left the plan
+
+
+def _cancelled(previous: bytes | None, known: dict, live: set[str]) -> list[tuple]:
+    """The earlier calendar's events that left the plan, written once more as cancelled.
+
+    A client that honours STATUS:CANCELLED with a higher SEQUENCE (CalDAV servers, and khal,
+    which marks it) then stops showing the step as still to do. Their alarms are dropped.
+    """
+    gone = [uid for uid in known if uid not in live]
+    if not gone:
+        return []
+    old = Calendar.from_ical(previous)  # only now: most rewrites keep every event
+    out = []
+    for event in old.walk("VEVENT"):
+        if str(event.get("UID")) not in gone:
+            continue
+        copy = Event()
+        for name, value in event.items():
+            if name not in ("SEQUENCE", "DTSTAMP", "STATUS"):
+                copy[name] = Text(str(value)) if type(value) is vText else value
+        copy["STATUS"] = vText("CANCELLED")
+        out.append((copy, CANCELLED))
+    return out
+
+
 def calendar_bytes(
     plan: Plan,
     *,
@@ -408,10 +434,11 @@ def build_calendar(
         todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
         components.append((todo, (key, summary, due, task_description, categories, done)))
 
+    components += _cancelled(previous, known, {str(c["UID"]) for c, _ in components})
     fingerprints = []
     for component, content in components:
         # A hash of what the component says (not of its bytes, which would mean serialising twice).
-        fingerprint = hashlib.sha256(repr(content).encode()).hexdigest()[:12]
+        fingerprint = CANCELLED if content == CANCELLED else hashlib.sha256(repr(content).encode()).hexdigest()[:12]
         uid = str(component["UID"])
         old_fingerprint, sequence, old_stamp = known.get(uid, (None, 0, None))
         if old_fingerprint is not None and old_fingerprint != fingerprint:

@@ -65,8 +65,12 @@ def libical_errors(data: bytes) -> list[str]:
     return [line for line in result.stdout.decode("utf-8").splitlines() if line.strip()]
 
 
-def khal_listing(data: bytes) -> list[str] | None:
-    """khal's one-line-per-event listing of the file after `khal import`, or None without khal."""
+def khal_listing(data: bytes, earlier: tuple[bytes, ...] = (), status: bool = False) -> list[str] | None:
+    """khal's one-line-per-event listing of the file after `khal import`, or None without khal.
+
+    `earlier` calendars are imported first, as an updated plan is imported over an old one;
+    `status` adds each event's status (CANCELLED) to its line.
+    """
     khal = shutil.which("khal")
     if khal is None:
         return None
@@ -81,15 +85,18 @@ def khal_listing(data: bytes) -> list[str] | None:
                 "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
                 "[default]\ndefault_calendar = plan\n"
             )
-        path = os.path.join(home, "plan.ics")
-        with open(path, "wb") as handle:
-            handle.write(data)
         env = dict(os.environ, HOME=home, XDG_DATA_HOME=home, XDG_CONFIG_HOME=home, TZ="UTC")
-        subprocess.run([khal, "-c", config, "import", "--batch", "-a", "plan", path], check=True, env=env, capture_output=True)
-        days = [d for e in icalendar.Calendar.from_ical(data).walk("VEVENT") for d in (e.decoded("DTSTART"), e.decoded("DTEND"))]
+        for index, content in enumerate((*earlier, data)):
+            path = os.path.join(home, f"plan{index}.ics")
+            with open(path, "wb") as handle:
+                handle.write(content)
+            subprocess.run([khal, "-c", config, "import", "--batch", "-a", "plan", path], check=True, env=env, capture_output=True)
+        days = [d for content in (*earlier, data) for e in icalendar.Calendar.from_ical(content).walk("VEVENT")
+                for d in (e.decoded("DTSTART"), e.decoded("DTEND"))]
+        line = "{start-date} {end-date} {title}" + (" {status}" if status else "")
         listing = subprocess.run(
-            [khal, "-c", config, "list", "--once", "--format", "{start-date} {end-date} {title}", "--day-format", "",
+            [khal, "-c", config, "list", "--once", "--format", line, "--day-format", "",
              min(days).isoformat(), max(days).isoformat()],
             check=True, env=env, capture_output=True, text=True,
         )
-        return [line for line in listing.stdout.splitlines() if line.strip()]
+        return [line.rstrip() for line in listing.stdout.splitlines() if line.strip()]

@@ -256,3 +256,32 @@ def test_a_backslash_and_n_in_people_text_stay_as_typed(mila):
     calendar = icalendar.Calendar.from_ical(data)
     assert all(str(e["DESCRIPTION"]).endswith("Note: Files in C:\\New folder") for e in calendar.walk("VEVENT"))
     assert b"X-WR-CALNAME:Internship plan: Ada \\\\N Lovelace\r\n" in data
+
+
+def test_events_that_left_the_plan_are_cancelled_and_khal_shows_no_stale_one(tmp_path, run):
+    path = tmp_path / "ada.ics"
+    before = write_plan(run, path, "--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-12-15")
+    after = write_plan(run, path, "--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-12-20",
+                       "--applied", "2026-12-18")
+    calendar = icalendar.Calendar.from_ical(after)
+    cancelled = [e for e in calendar.walk("VEVENT") if e.get("STATUS") == "CANCELLED"]
+    old = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(before).walk("VEVENT")}
+    live = {str(e["UID"]) for e in calendar.walk("VEVENT") if e.get("STATUS") != "CANCELLED"}
+    assert {str(e["UID"]) for e in cancelled} == set(old) - live  # every event that left, and only those
+    assert {str(e["SUMMARY"]) for e in cancelled} >= {"Due: Register as research intern at McGill University"}
+    for event in cancelled:
+        assert event["SEQUENCE"] == old[str(event["UID"])]["SEQUENCE"] + 1 and not event.walk("VALARM")
+    parse_everywhere(after)
+    assert libical_errors(after) == []
+    assert write_plan(run, path, "--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-12-20",
+                      "--applied", "2026-12-18") == after  # the same inputs again: the same bytes
+    listing = khal_listing(after, earlier=(before,), status=True)
+    if listing is None:
+        if os.environ.get("CI"):
+            pytest.fail("khal is not installed; .ci/run installs it")
+        pytest.skip("khal is not installed here (apt-get install khal); CI runs this test")
+    stale = [line for line in listing if not line.endswith("CANCELLED")
+             and not any(line.split(" ", 2)[2].startswith(str(e["SUMMARY"])) for e in calendar.walk("VEVENT")
+                         if str(e["UID"]) in live)]
+    assert not stale, stale
+    assert any(line.endswith("CANCELLED") for line in listing)

@@ -172,7 +172,8 @@ def _reminders(ctx, param, value):
 @click.option("--todos", is_flag=True, help="Also write the checklist items as tasks (VTODO).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
-def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs):
+@click.option("--json", "as_json", is_flag=True, help="Print the plan's facts and the file written as JSON.")
+def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json, **inputs):
     """Write the plan as a calendar file and show it as a table and a timeline.
 
     Every step becomes an all-day event; each deadline is its own event with reminders.
@@ -186,6 +187,8 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs
     """
     from planner import plans
 
+    if as_json and output == "-":
+        raise click.UsageError("--json prints the facts on stdout, where -o - would write the calendar: give -o FILE")
     made = build_plan(**inputs, require_invited=True)
     options = {"name": name, "note": note, "reminders": () if no_reminders else remind, "todos": todos}
     if output == "-":
@@ -193,6 +196,13 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, **inputs
         click.echo(data, nl=False)
     elif output:
         data = plans.write_calendar(made, output, force=force, **options)
+    if as_json:
+        from planner import report
+
+        facts = report.plan_facts(made)
+        facts["calendar"] = {"file": output, "events": data.count(b"BEGIN:VEVENT")} if output else None
+        _echo_json(facts)
+        return
     if quiet:
         return
     to_stderr = output == "-"
@@ -238,7 +248,8 @@ def _check_table_format(table_format: str) -> None:
 @click.option("-o", "--output", metavar="FILE", default="-", callback=_file_name,
               help="Write the checklist here (default: stdout).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-def checklist(name, fmt, table_format, output, force, **inputs):
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+def checklist(name, fmt, table_format, output, force, as_json, **inputs):
     """Print a checklist for one intern: eligibility, documents, dated steps and gates.
 
     Each item has its due date, its status and its source. --format html gives one
@@ -252,6 +263,7 @@ def checklist(name, fmt, table_format, output, force, **inputs):
     from planner import plans
 
     _check_table_format(table_format)
+    fmt = "json" if as_json else fmt
     made = build_plan(**inputs, require_invited=True)
     if output == "-":
         from planner.layout import terminal_width
@@ -273,7 +285,8 @@ def checklist(name, fmt, table_format, output, force, **inputs):
 @click.option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
 @click.option("-f", "--force", is_flag=True, help="Write into a folder that planner batch did not make.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet):
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet, as_json):
     """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
 
     ROSTER is a CSV file with a header row: name, invited, start (required); end or months,
@@ -293,6 +306,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     from planner.render import visible
 
     _check_table_format(table_format)
+    fmt = "json" if as_json else fmt
     today = check_today(today or date.today())
     outcomes, failures, interrupted = [], 0, False
     show_progress = not quiet and sys.stderr.isatty()
@@ -326,8 +340,10 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     if fmt == "text":
         # On a terminal the files' names would double the table's width: summary.csv lists them.
         columns = [c for c in columns if c not in ("calendar", "checklist")]
-    if rows:
-        click.echo(render.render(render.table(columns, rows), fmt, table_format), nl=False)
+    if fmt == "json":
+        click.echo(render.json_text(render.table(columns, rows)), nl=False)  # numbers as numbers
+    elif rows:
+        click.echo(render.render(render.table(columns, roster_module.shown(rows)), fmt, table_format), nl=False)
     click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
     if failures:
         sys.exit(5 if rows else 2)

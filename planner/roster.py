@@ -126,10 +126,10 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         "name": name,
         "verdict": plan.verdict,
         "slack_days": plan.slack_days,
-        "chance": f"{round(plan.probability * 100)}%" if plan.probability is not None else "",
-        "next_deadline": str(upcoming[0]) if upcoming else "",
-        "next_step": upcoming[1] if upcoming else "",
-        "contingency": str(plan.contingency) if plan.contingency else "",
+        "chance": round(plan.probability, 4) if plan.probability is not None else None,
+        "next_deadline": str(upcoming[0]) if upcoming else None,
+        "next_step": upcoming[1] if upcoming else None,
+        "contingency": str(plan.contingency) if plan.contingency else None,
         "calendar": calendar_name,
         "checklist": checklist_name,
     }
@@ -341,7 +341,7 @@ class Batch:
             for name in os.listdir(self.out_dir):
                 if name.startswith(".") and name.endswith(".tmp"):
                     self._remove(name)
-        summary = render.table(SUMMARY_COLUMNS, rows)
+        summary = render.table(SUMMARY_COLUMNS, shown(rows))
         files.write_atomic(os.path.join(self.out_dir, "summary.csv"), render.csv_text(summary).encode("utf-8"), force=True)
         self.manifest.write(f"state: {'interrupted' if interrupted else 'complete'}\n")
         self.manifest.flush()
@@ -392,6 +392,12 @@ def _file_id(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def shown(rows: list[dict]) -> list[dict]:
+    """Summary rows for people and spreadsheets: the chance as a percentage ("60%"), none as an empty cell."""
+    return [{column: "" if value is None else value for column, value in row.items()}
+            | {"chance": "" if row["chance"] is None else f"{round(row['chance'] * 100)}%"} for row in rows]
 
 
 def sort_summary(outcomes: list[Outcome]) -> list[dict]:

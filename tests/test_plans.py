@@ -289,15 +289,16 @@ def test_rewriting_a_plan_after_recording_a_step_raises_sequence_only_where_it_c
 
     def events():
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
-        return {str(e["UID"]): (str(e["SUMMARY"]), e.decoded("DTSTART"), int(e["SEQUENCE"])) for e in calendar.walk("VEVENT")}
+        return {str(e["UID"]): (str(e["SUMMARY"]), e.decoded("DTSTART"), str(e.get("STATUS", "")), int(e["SEQUENCE"]))
+                for e in calendar.walk("VEVENT")}
 
     assert run("plan", *args, "-q", "-o", str(path)).exit_code == 0
     before = events()
     assert run("plan", *args, "--done", "registration=2026-12-14", "-q", "-o", str(path)).exit_code == 0
     after = events()
-    changed = {uid for uid in after if uid in before and after[uid][:2] != before[uid][:2]}
-    assert changed  # the registration event, now done
-    for uid, (summary, day, sequence) in after.items():
+    changed = {uid for uid in after if uid in before and after[uid][:3] != before[uid][:3]}
+    assert changed  # the registration event, now done; its deadline, cancelled
+    for uid, (summary, day, status, sequence) in after.items():
         assert sequence == (1 if uid in changed else 0), summary
     assert run("plan", *args, "--done", "registration=2026-12-14", "-q", "-o", str(path)).exit_code == 0
     assert events() == after  # the same inputs again: nothing changed, nothing raised

@@ -26,7 +26,7 @@ class PlannerGroup(click.Group):
     """Turns the engine's errors into one-line messages, in one place for every command."""
 
     def invoke(self, ctx):
-        from planner.render import visible
+        from planner.layout import visible
 
         try:
             return super().invoke(ctx)
@@ -140,7 +140,7 @@ def check(as_json, **inputs):
 
 def _people_text(ctx, param, value):
     """A name or a note as typed, with what would act on a terminal made visible (a note keeps its lines)."""
-    from planner.render import visible
+    from planner.layout import visible
 
     return visible(value, keep_lines=param.name == "note")
 
@@ -303,7 +303,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     """
     from planner import render, roster as roster_module
     from planner.dates import check_today
-    from planner.render import visible
+    from planner.layout import visible
 
     _check_table_format(table_format)
     fmt = "json" if as_json else fmt

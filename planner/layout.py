@@ -69,3 +69,32 @@ class Footnotes:
         for label, title, url in self.listed():
             out += wrap(f"{title}: {url}", width, indent="    ", first=f"  {label} ")
         return out
+
+
+# Characters that act on a terminal instead of showing: C0 and C1 controls and DEL (escape
+# sequences that clear the screen or set a window's title start with them), and the bidirectional
+# overrides that reorder what follows them (U+202E shows "evil.exe" as "exe.live").
+_CONTROL_PICTURES = {c: chr(0x2400 + c) for c in range(32)} | {0x7F: "\u2421"}
+_INVISIBLE = dict.fromkeys([*range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def visible(text: str, keep_lines: bool = False) -> str:
+    """People's text made safe for a terminal, a page or a file: what would act is shown instead.
+
+    A control character becomes its picture (ESC is ␛, a line break ␊, unless `keep_lines`), a
+    C1 control or a direction override its code point (<U+202E>); everything else is kept as typed.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text.replace("\r\n", "\n") if keep_lines else text:
+        code = ord(char)
+        if keep_lines and char == "\n":
+            out.append(char)
+        elif code in _CONTROL_PICTURES:
+            out.append(_CONTROL_PICTURES[code])
+        elif code in _INVISIBLE:
+            out.append(f"<U+{code:04X}>")
+        else:
+            out.append(char)
+    return "".join(out)

@@ -6,7 +6,7 @@
 Standard library only. Each command runs in a fresh process; the table shows medians over repeated
 runs after a warm-up, the baseline measured in the same run, their ratio and the target. Batch runs
 are five of each (three at 10,000) alternating reference, one core and all cores, each writing into
-an empty folder.
+an empty folder; the agenda of each roster is timed against batch on all cores.
 """
 
 import argparse
@@ -177,6 +177,10 @@ def main() -> int:
             if cores > 1:
                 speedup = one / everything
                 row(f"batch {size:,}, {cores} cores", size / everything, "batch on 1 core", one, speedup, ">= 1.6", speedup >= 1.6, "interns/s")
+            agenda = planner + ["agenda", str(work / f"roster{size}.csv"), "--today", "2026-11-23", "--format", "csv"]
+            agenda_time = statistics.median(timed(agenda, env) for _ in range(repeat))
+            share = agenda_time / everything
+            row(f"agenda {size:,}", agenda_time, f"batch on {cores} cores", everything, share, "<= 0.25", share <= 0.25)
             peak = max(memory)
             row(f"batch {size:,} peak memory", peak, "", None, None, "<= 100 MiB at 10,000", size < 10000 or peak <= 100, "MiB")
             per_intern[size] = everything / size

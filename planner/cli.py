@@ -321,14 +321,13 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
             with click.progressbar(run.results(), length=total, file=sys.stderr, label="Planning",
                                    hidden=not show_progress) as bar:
                 for outcome in bar:
+                    outcomes.append(outcome)
                     if outcome.error:
                         failures += 1
                         # On the bar's own line first: clear it, so the message starts a line of its own;
                         # the bar draws itself again on the next row.
                         clear = "\r\x1b[K" if show_progress else ""
                         click.echo(f"{clear}{shown}: line {outcome.line}: {visible(outcome.error)}", err=True)
-                    else:
-                        outcomes.append(outcome)
         except KeyboardInterrupt:
             interrupted = True
         rows = run.finish(outcomes, interrupted)
@@ -347,6 +346,59 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
     if failures:
         sys.exit(5 if rows else 2)
+
+
+@cli.command()
+@click.argument("roster")
+@click.option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
+              help="Show what is due or opens within this many days (and everything overdue).")
+@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+@output_format
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option("-o", "--output", metavar="FILE", callback=_file_name,
+              help="Also write the agenda as one calendar (.ics) for the advisor; - for stdout.")
+@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+def agenda(roster, within, today, fmt, table_format, as_json, output, force):
+    """What needs action across a roster: every overdue item, and what is due within --within days.
+
+    Sorted by date, overdue first: each intern's deadlines (or last possible days), a permit
+    decision past its worst case, the contingency point, a gate that may open. Writes no file
+    per intern. Bad rows are reported by line; the rest are on the agenda.
+
+    \b
+    Exit codes: 0 nothing overdue; 3 something overdue; 5 some rows could not be used
+    (each is reported); 1 or 2 errors.
+
+    \b
+    Example:
+        planner agenda tests/data/roster.csv --within 30
+        planner agenda roster.csv --format html -o agenda.ics > agenda.html
+    """
+    from planner import agenda as module, files, ics, render
+    from planner.dates import check_today
+    from planner.layout import terminal_width, visible
+
+    _check_table_format(table_format)
+    fmt = "json" if as_json else fmt
+    today = check_today(today or date.today())
+    shown = visible(roster)
+    made = module.build(roster, today=today, within=within, warn=lambda message: click.echo(f"{shown}: {visible(message)}", err=True))
+    for line, problem in made.problems:
+        click.echo(f"{shown}: line {line}: {visible(problem)}", err=True)
+    if output == "-":
+        click.echo(module.calendar(made), nl=False)
+    else:
+        if output:
+            files.write_atomic(output, module.calendar(made, files.read_existing(output)), force=force,
+                               ours=ics.written_by_planner)
+        if fmt == "json":
+            _echo_json(module.facts(made))
+        else:
+            click.echo(render.render(module.document(made), fmt, table_format, terminal_width()), nl=False)
+    if made.problems:
+        sys.exit(5)
+    if made.overdue:
+        sys.exit(3)
 
 
 def _optional_reminders(ctx, param, value):

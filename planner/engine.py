@@ -117,6 +117,7 @@ def make_plan(
     end: date | None = None,
     university: str | None = None,
     recorded: dict[str, date] | None = None,
+    estimates: bool = True,
 ) -> Plan:
     """Schedule `template` between the invitation and the start, as of `today`.
 
@@ -124,6 +125,8 @@ def make_plan(
     every step it depends on is taken as done by then. Without `invited`, only the backward pass
     runs: the plan then answers when the invitation must arrive at the latest, and carries no
     verdict. The inputs are taken as checked (`planner.plans` checks them and names them).
+    `estimates=False` leaves out what only a verdict's explanation needs (the chance of an at-risk
+    plan, the earliest workable starts), for callers that want only the dates.
     """
     recorded = dict(recorded or {})
     _check_inputs(template, invited, start, end)
@@ -159,11 +162,11 @@ def make_plan(
         verdict = NOT_FEASIBLE
 
     probability = None
-    if verdict == AT_RISK and not overdue:
+    if verdict == AT_RISK and not overdue and estimates:
         probability = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest)
 
     earliest_at_risk = earliest_safe = None
-    if verdict != FEASIBLE:
+    if verdict != FEASIBLE and estimates:
         earliest_at_risk = _earliest_start(template, start, earliest, checked, 0, best_slack)
         earliest_safe = _earliest_start(template, start, earliest, checked, 1, worst_slack)
 

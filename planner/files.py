@@ -1,6 +1,7 @@
 """Writing files safely: atomically, never over a file the planner did not write unless forced."""
 
 import csv
+import itertools
 import os
 import re
 import stat
@@ -92,7 +93,14 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
     except OSError as error:
         raise FileReadError(f"{path}: cannot read the {noun} ({error.strerror})") from None
     with stream:
-        reader = csv.DictReader(stream)
+        try:
+            first = stream.readline()
+        except OSError as error:  # a folder, for one
+            raise FileReadError(f"{path}: cannot read the {noun} ({error.strerror})") from None
+        # A spreadsheet saved as CSV where the decimal mark is a comma (Excel in much of Europe)
+        # separates the cells with semicolons: the header line says which.
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.DictReader(itertools.chain([first], stream), delimiter=delimiter)
         try:
             header = reader.fieldnames
         except UnicodeDecodeError:

@@ -78,8 +78,11 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     )
 
 
-def make(inputs: Inputs, templates: Templates | None = None) -> engine.Plan:
-    """Resolve the inputs (end or months, university, template, today, recorded steps) and make the plan."""
+def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = True) -> engine.Plan:
+    """Resolve the inputs (end or months, university, template, today, recorded steps) and make the plan.
+
+    `estimates=False`: the dates only, without a verdict's chance and earliest workable starts.
+    """
     names = inputs.names
     if inputs.end is not None and inputs.months is not None:
         raise InputError(f"give either {names['end']} or {names['months']}, not both")
@@ -102,7 +105,7 @@ def make(inputs: Inputs, templates: Templates | None = None) -> engine.Plan:
         raise InputError(f"{names['university']}: unknown university '{inputs.university}'; choose one of: {known}")
     recorded = recorded_steps(loaded, inputs.recorded, inputs.invited, today, names)
     return engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
-                            university=university, recorded=recorded)
+                            university=university, recorded=recorded, estimates=estimates)
 
 
 def recorded_steps(template: Template, records: tuple[Record, ...], invited: date | None, today: date,

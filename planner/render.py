@@ -183,7 +183,7 @@ footer { margin-top: 6mm; font-size: 8pt; color: #555; }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _dates_whole(escaped: str) -> str:
+def dates_whole(escaped: str) -> str:
     """Each date in a cell kept on one line when printed: a browser would otherwise break it at a hyphen."""
     return _DATE.sub(r'<span class="date">\g<0></span>', escaped)
 
@@ -224,7 +224,7 @@ def page(document: Document, table_format: str = "") -> str:
                 cells.append(f'<td class="box"><span class="{"done" if row.get("done") else ""}"></span></td>')
             for column in document.columns:
                 css = f' class="{e(column)}"'
-                cells.append(f"<td{css}>{_dates_whole(e(_cell(row, column)))}</td>")
+                cells.append(f"<td{css}>{dates_whole(e(_cell(row, column)))}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
     out += [f'<p class="note">{e(note)}</p>' for note in document.notes]

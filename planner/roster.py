@@ -19,7 +19,7 @@ MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state 
 LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
 SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist"]
 # Names a file may not take: the summary's own, and names Windows reserves.
-_RESERVED = {"summary", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+_RESERVED = {"summary", "index", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
 _VERDICT_ORDER = {"not feasible": 0, "at risk": 1, "feasible": 2}
 CHUNK = 256  # rows read and handed out at a time
@@ -38,6 +38,7 @@ class Outcome(NamedTuple):
     summary: dict | None
     error: str | None
     sort_key: tuple = ()
+    name: str = ""  # the intern's, for a row that could not be planned
 
 
 def safe_stem(name: str) -> str:
@@ -96,25 +97,33 @@ def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminde
     try:
         return _plan_row(row, out_dir, today, checklist_format, reminders, templates, step_columns, roster)
     except PlannerError as error:
-        return Outcome(row.line, None, str(error))
+        return Outcome(row.line, None, str(error), name=row.fields.get("name", ""))
     except Exception as error:  # an unforeseen failure of one row must not sink the roster
-        return Outcome(row.line, None, f"could not be planned ({type(error).__name__}: {error})")
+        return Outcome(row.line, None, f"could not be planned ({type(error).__name__}: {error})",
+                       name=row.fields.get("name", ""))
 
 
-def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates, step_columns,
-              roster) -> Outcome:
+def plan_of(row: Row, today: date, templates: template.Templates, step_columns: frozenset[str] = frozenset(),
+            estimates: bool = True):
+    """The plan of a roster's row: its template, its recorded steps (a column per step), its dates."""
     fields = row.fields
     loaded = templates.load(fields.get("template") or None)
     own_steps = frozenset(c for c in fields if c in loaded.recordable)
     for column in sorted(step_columns - own_steps):
         if fields.get(column):
             raise InputError(f"{column}: not a step of the timeline '{loaded.name}' (its steps: {', '.join(loaded.recordable)})")
+    return plans.make(plans.from_row(fields, own_steps, today), templates, estimates=estimates)
+
+
+def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates, step_columns,
+              roster) -> Outcome:
+    fields = row.fields
     calendar_name = f"{row.stem}.ics"
     checklist_name = f"{row.stem}.{_EXTENSIONS[checklist_format]}"
     for name in (calendar_name, checklist_name):
         if roster is not None and _file_id(os.path.join(out_dir, name)) == roster:
             raise InputError(f"its file {name} would replace the roster itself; move the roster out of the folder")
-    plan = plans.make(plans.from_row(fields, own_steps, today), templates)
+    plan = plan_of(row, today, templates, step_columns)
     name = fields["name"]
     plans.write_calendar(plan, os.path.join(out_dir, calendar_name), force=True, durable=False, name=name,
                          note=fields.get("note", ""), reminders=reminders, occurrence=row.occurrence)
@@ -191,6 +200,23 @@ def known_columns(rows: list, templates: template.Templates) -> set[str]:
     return known
 
 
+def start_reading(path: str, templates: template.Templates, warn=lambda message: None):
+    """(the rows still to read, the first CHUNK rows, the columns that record steps) of a roster.
+
+    Reading the first rows reads the header: a column that matches nothing is said once, to `warn`.
+    """
+    header: list[str] = []
+    rows = read(path, header)
+    first = list(islice(rows, CHUNK))
+    known = known_columns(first, templates)
+    for column in header:
+        if column not in known:
+            match = plans.closest(column, sorted(known))
+            warn(f"column '{column}' is not a roster column nor a step of its timelines, and is ignored"
+                 + (f" (did you mean '{match}'?)" if match else ""))
+    return rows, first, frozenset(c for c in header if c in known and c not in plans.ROSTER_FIELDS)
+
+
 class Batch:
     """One run of a roster into a folder: a calendar and a checklist per intern, and summary.csv.
 
@@ -222,17 +248,9 @@ class Batch:
 
     def __enter__(self) -> "Batch":
         global _RUN_TEMPLATES
-        header: list[str] = []
-        self.rows = read(self.path, header)
-        self.first = list(islice(self.rows, CHUNK))  # reads the header: an unreadable roster leaves no folder behind
         _RUN_TEMPLATES = template.Templates()  # a template edited since the last run is read again
-        known = known_columns(self.first, _RUN_TEMPLATES)
-        for column in header:
-            if column not in known:
-                match = plans.closest(column, sorted(known))
-                self.warn(f"column '{column}' is not a roster column nor a step of its timelines, and is ignored"
-                          + (f" (did you mean '{match}'?)" if match else ""))
-        self.step_columns = frozenset(c for c in header if c in known and c not in plans.ROSTER_FIELDS)
+        # Reads the header first: an unreadable roster leaves no folder behind.
+        self.rows, self.first, self.step_columns = start_reading(self.path, _RUN_TEMPLATES, self.warn)
         self.roster_id = _file_id(self.path)
         if self.roster_id is not None and self.roster_id == _file_id(os.path.join(self.out_dir, "summary.csv")):
             raise PlannerError(f"{self.path}: the roster is the folder's summary.csv, which the run writes; "
@@ -320,14 +338,16 @@ class Batch:
         return f"{row.stem}.ics", f"{row.stem}.{_EXTENSIONS[self.checklist_format]}"
 
     def finish(self, outcomes: list[Outcome], interrupted: bool = False) -> list[dict]:
-        """Write summary.csv of the planned rows, sorted by risk, and mark the run complete or interrupted.
+        """Write summary.csv and index.html of the rows, sorted by risk, and mark the run complete or interrupted.
 
-        After an interruption the files of rows that are not in the summary are removed, so that
-        the folder holds what its summary says.
+        `outcomes` holds every row read, planned or not (index.html lists the failed ones with their
+        error). After an interruption the files of rows that are not in the summary are removed,
+        so that the folder holds what its summary says.
         """
-        from planner import render
+        from planner import render, rosterpage
 
         rows = sort_summary(outcomes)
+        failures = [(o.line, o.name, o.error) for o in outcomes if o.error]
         if interrupted:
             if self.pool is not None:
                 self.pool.terminate()
@@ -343,6 +363,8 @@ class Batch:
                     self._remove(name)
         summary = render.table(SUMMARY_COLUMNS, shown(rows))
         files.write_atomic(os.path.join(self.out_dir, "summary.csv"), render.csv_text(summary).encode("utf-8"), force=True)
+        index = rosterpage.page(rows, failures, today=self.today, roster=os.path.basename(self.path))
+        files.write_atomic(os.path.join(self.out_dir, "index.html"), index.encode("utf-8"), force=True)
         self.manifest.write(f"state: {'interrupted' if interrupted else 'complete'}\n")
         self.manifest.flush()
         return rows

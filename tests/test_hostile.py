@@ -176,10 +176,10 @@ def test_a_row_that_fails_unforeseen_is_reported_and_the_rest_planned(run, tmp_p
 
     real = plans.make
 
-    def flaky(inputs, templates=None):
+    def flaky(inputs, templates=None, **options):
         if inputs.start.day == 2:
             raise ValueError("year 10000 is out of range")
-        return real(inputs, templates)
+        return real(inputs, templates, **options)
 
     monkeypatch.setattr(plans, "make", flaky)
     path = tmp_path / "roster.csv"

@@ -1,0 +1,143 @@
+"""The advisor's agenda: what is overdue or due within the next days, across a whole roster.
+
+One pass over the roster, one plan per intern (dates only: no chance, no earliest starts), no file
+per intern: an international office reads it every Monday instead of forty checklists.
+"""
+
+from datetime import date, timedelta
+from itertools import chain
+from typing import Iterator, NamedTuple
+
+from planner import roster, template
+from planner.errors import PlannerError
+from planner.report import FOLLOW_UP
+from planner.view import DAY, DECISION, LAST, MISSED, SPAN, views
+
+COLUMNS = ["date", "intern", "step", "to do", "status"]
+OVERDUE = "overdue"
+
+
+class Item(NamedTuple):
+    day: date
+    intern: str
+    step: str
+    action: str
+    status: str
+    overdue: bool
+    key: str  # stable within the roster: the intern (and which of a name) and the step's role
+
+
+class Agenda(NamedTuple):
+    today: date
+    within: int
+    items: list[Item]
+    interns: int
+    problems: list[tuple[int, str]]  # (line, error) of the rows that could not be planned
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
+    """One intern's agenda: every deadline overdue or due within `within` days, a gate that may open,
+    an overdue decision and the contingency point."""
+    today = plan.today
+    horizon = today + timedelta(days=within)
+
+    def due(day: date) -> str:
+        return "due today" if day == today else f"due in {_days((day - today).days)}"
+
+    for shown in views(plan):
+        step = shown.scheduled.step
+        if shown.shape in (DAY, SPAN):
+            day, kind = shown.aim
+            action = step.checklist[0] if step.checklist else f"{shown.deadline_word} {shown.title}"
+            label = shown.title if kind != LAST else f"{shown.title} (last possible day)"
+            if day < today:
+                yield Item(day, intern, label, action, f"overdue by {_days((today - day).days)}", True,
+                           f"{identity}:{step.id}:due")
+            elif kind == MISSED and day <= horizon:
+                # Not passed, but it can no longer be met: the start has to move.
+                yield Item(day, intern, label, "Agree on a later start with the supervisor",
+                           "out of reach: the start no longer fits", False, f"{identity}:{step.id}:due")
+            elif day <= horizon:
+                yield Item(day, intern, label, action, due(day), False, f"{identity}:{step.id}:due")
+            if shown.gate and shown.status == "closed" and today <= shown.first <= horizon:
+                yield Item(shown.first, intern, shown.title, f"Once {shown.gate}: {action}",
+                           "gate opens (earliest decision)", False, f"{identity}:{step.id}:opens")
+        elif shown.shape == DECISION:
+            if shown.overdue_days is not None:
+                since = shown.scheduled.overdue_since
+                yield Item(since, intern, f"{shown.title}: decision", FOLLOW_UP,
+                           f"overdue by {_days(shown.overdue_days)}", True, f"{identity}:{step.id}:overdue")
+            contingency = plan.contingency
+            if contingency is not None and contingency <= horizon:
+                late = contingency < today
+                yield Item(contingency, intern, "Contingency point", "No permit decision yet? Agree on a later start",
+                           f"overdue by {_days((today - contingency).days)}" if late else due(contingency), late,
+                           f"{identity}:contingency")
+
+
+def build(path: str, *, today: date, within: int = 14, warn=lambda message: None) -> Agenda:
+    """The agenda of every intern of the roster at `path`, as of `today`."""
+    templates = template.Templates()
+    rows, first, step_columns = roster.start_reading(path, templates, warn)
+    items, problems, interns = [], [], 0
+    for row in chain(first, rows):
+        if isinstance(row, roster.Outcome):
+            problems.append((row.line, row.error))
+            continue
+        try:
+            plan = roster.plan_of(row, today, templates, step_columns, estimates=False)
+        except PlannerError as error:
+            problems.append((row.line, str(error)))
+            continue
+        except Exception as error:  # one row's unforeseen failure never sinks the agenda
+            problems.append((row.line, f"could not be planned ({type(error).__name__}: {error})"))
+            continue
+        interns += 1
+        name = row.fields["name"]
+        identity = f"{name.casefold()}\x1f{row.occurrence}\x1f{plan.template.name}"
+        items.extend(items_of(plan, name, identity, within))
+    items.sort(key=lambda item: (not item.overdue, item.day, item.intern.casefold(), item.step))
+    return Agenda(today, within, items, interns, problems)
+
+
+def document(agenda: Agenda):
+    from planner.render import Document
+
+    rows = [{"date": str(item.day), "intern": item.intern, "step": item.step, "to do": item.action,
+             "status": item.status, "done": False} for item in agenda.items]
+    facts = [("As of", str(agenda.today)), ("Within", f"{_days(agenda.within)} (to {agenda.today + timedelta(days=agenda.within)})"),
+             ("Interns", str(agenda.interns)), ("Overdue", str(agenda.overdue)), ("Due or opening", str(len(agenda.items) - agenda.overdue))]
+    notes = ["Overdue first, then by date. Each intern's own checklist has every step; this agenda has only what needs "
+             "action now."]
+    return Document("Agenda", facts, COLUMNS, [("", rows)], checkboxes=True, notes=notes)
+
+
+def calendar(agenda: Agenda, previous: bytes | None = None) -> bytes:
+    """The agenda as one calendar for the advisor: every intern's items, UIDs of their own, stable across runs."""
+    from planner import ics
+
+    entries = [
+        ics.Entry(item.key, f"{item.intern}: {item.step}", item.day, item.day,
+                  f"{item.action}\nStatus on {agenda.today}: {item.status}.", ("Agenda", "Deadline"), True,
+                  agenda.today)
+        for item in agenda.items
+    ]
+    return ics.build_calendar(entries, title="Interns' agenda", description=f"As of {agenda.today}, within {agenda.within} days.",
+                              identity=("agenda",), previous=previous)
+
+
+def facts(agenda: Agenda) -> dict:
+    return {
+        "today": str(agenda.today), "within_days": agenda.within, "interns": agenda.interns, "overdue": agenda.overdue,
+        "items": [{"date": str(item.day), "intern": item.intern, "step": item.step, "to_do": item.action,
+                   "status": item.status, "overdue": item.overdue} for item in agenda.items],
+        "problems": [{"line": line, "error": error} for line, error in agenda.problems],
+    }

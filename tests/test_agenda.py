@@ -1,0 +1,149 @@
+"""The advisor's desk: the agenda across a roster, and the roster's page in a browser."""
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from icalcheck import libical_errors, parse_everywhere
+
+ROSTER = Path(__file__).parent / "data" / "roster.csv"
+GOLDEN = Path(__file__).parent / "golden"
+FORMATS = {"text": "txt", "csv": "csv", "json": "json", "html": "html"}
+
+
+@pytest.fixture(autouse=True)
+def pinned_stamp(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("today, code", [("2026-11-23", 5), ("2027-05-01", 5)])
+def test_golden_agendas(run, monkeypatch, fmt, today, code):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("agenda", str(ROSTER), "--today", today, "--within", "30", "--format", fmt)
+    assert result.exit_code == code  # the example roster has bad rows
+    golden = GOLDEN / f"agenda_{today}.{FORMATS[fmt]}"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert result.stderr.count(": line ") == 3
+
+
+def test_overdue_first_then_by_date_and_exit_codes(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,invited,start,months\nAda,2026-12-01,2027-11-01,6\nAlan,2026-12-01,2027-09-01,6\n")
+    quiet = run("agenda", str(roster), "--today", "2026-11-23", "--json")
+    assert quiet.exit_code == 0  # nothing overdue, nothing wrong
+    facts = json.loads(run("agenda", str(roster), "--today", "2027-03-01", "--json").stdout)
+    assert run("agenda", str(roster), "--today", "2027-03-01").exit_code == 3
+    overdue = [item["overdue"] for item in facts["items"]]
+    assert overdue == sorted(overdue, reverse=True) and any(overdue)
+    assert [i["date"] for i in facts["items"] if i["overdue"]] == sorted(i["date"] for i in facts["items"] if i["overdue"])
+    alan = next(i for i in facts["items"] if i["intern"] == "Alan" and i["step"].startswith("Apply"))
+    assert (alan["date"], alan["status"]) == ("2027-01-28", "overdue by 32 days")
+
+
+def test_overdue_permit_and_gate_on_the_agenda(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,invited,start,applied\nLi,2026-12-01,2027-12-01,2026-12-15\nAda,2026-06-01,2027-06-01,2026-07-01\n")
+    items = json.loads(run("agenda", str(roster), "--today", "2027-09-01", "--json").stdout)["items"]
+    li = next(i for i in items if i["intern"] == "Li" and "decision" in i["step"])
+    assert (li["date"], li["status"], li["overdue"]) == ("2027-08-15", "overdue by 17 days", True)
+    assert "international office" in li["to_do"]
+    opening = json.loads(run("agenda", str(roster), "--today", "2026-12-25", "--within", "14", "--json").stdout)["items"]
+    gate = next(i for i in opening if i["intern"] == "Ada" and i["status"].startswith("gate opens"))
+    assert gate["date"] == "2027-01-01"  # applied 2026-07-01: the earliest decision, six months on
+
+
+def test_the_agenda_calendar(run, tmp_path):
+    path = tmp_path / "agenda.ics"
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "-o", str(path)).exit_code == 5
+    data = path.read_bytes()
+    events = parse_everywhere(data)
+    assert libical_errors(data) == []
+    assert len(events) == len(json.loads(run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30",
+                                             "--json").stdout)["items"])
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    batch = run("batch", str(ROSTER), "--out-dir", str(tmp_path / "plans"), "--today", "2027-05-01", "-q")
+    assert batch.exit_code == 5
+    interns = {str(e["UID"]) for p in (tmp_path / "plans").glob("*.ics")
+               for e in icalendar.Calendar.from_ical(p.read_bytes()).walk("VEVENT")}
+    assert not uids & interns  # the advisor's events never replace an intern's own
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "-o", str(path)).exit_code == 5
+    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")} == uids
+
+
+def test_csv_cells_never_run_as_formulas(run):
+    rows = list(csv.DictReader(io.StringIO(run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30",
+                                               "--format", "csv").stdout)))
+    assert any(row["intern"] == "'=HYPERLINK(evil)" for row in rows)
+
+
+def test_a_spreadsheet_export_in_excels_habits_works(run, tmp_path):
+    roster = tmp_path / "excel.csv"
+    text = "name;invited;start;months\r\nAda Lovelace;1 December 2026;2027-11-01;6\r\nAlan Turing;2026-12-01;1 September 2027;6\r\n"
+    roster.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    agenda = run("agenda", str(roster), "--today", "2027-03-01", "--within", "60", "--json")
+    facts = json.loads(agenda.stdout)
+    assert agenda.exit_code == 3 and facts["interns"] == 2 and not facts["problems"]
+    assert {i["intern"] for i in facts["items"]} == {"Ada Lovelace", "Alan Turing"}
+    batch = run("batch", str(roster), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-23", "-q")
+    assert batch.exit_code == 0 and (tmp_path / "out" / "alan-turing.ics").exists()
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed; .ci/run installs it")
+    pytest.skip("chromium is not installed here (apt-get install chromium); CI runs this test")
+
+
+def _dom(browser, page: Path, fragment: str, profile: Path) -> str:
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + fragment],
+        check=True, capture_output=True, text=True, timeout=120)
+    return result.stdout
+
+
+def _visible_rows(dom: str) -> list[str]:
+    body = dom.split("<tbody>")[1].split("</tbody>")[0]
+    return [row for row in re.findall(r"<tr[^>]*>.*?</tr>", body, flags=re.S) if not re.match(r"<tr[^>]*\bhidden", row)]
+
+
+def test_the_roster_page_in_a_real_browser(run, tmp_path):
+    browser = _chromium()
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER.read_text() + "<img src=x onerror=alert(1)>,2026-12-01,2027-10-01,6,udem,,,,\n")
+    out = tmp_path / "plans"
+    assert run("batch", str(roster), "--out-dir", str(out), "--today", "2026-11-23", "-q").exit_code == 5
+    page = out / "index.html"
+    assert "http" not in re.sub(r"https://mila[^\"<]*", "", page.read_text())  # no external resource
+    dom = _dom(browser, page, "", tmp_path / "p1")
+    rows = _visible_rows(dom)
+    assert len(rows) == 8 + 3  # every intern, and each row that could not be planned
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom and "<img" not in dom.split("<tbody>")[1]
+    for href in re.findall(r'href="([^"#]+)"', dom.split("<tbody>")[1]):
+        assert (out / href).is_file(), href  # every link resolves to a file that was written
+    assert "line 9: missing name" in dom and 'href="' not in rows[-1]  # a failed row: its error, no link
+    slack_of = lambda found: [int(s) for s in re.findall(r'data-slack_days="(-?\d+)"', "".join(found))]  # noqa: E731
+    by_slack = _visible_rows(_dom(browser, page, "#sort=slack_days&order=desc", tmp_path / "p2"))
+    assert slack_of(by_slack) == sorted(slack_of(rows), reverse=True) != slack_of(rows) and len(by_slack) == 11
+    by_name = _visible_rows(_dom(browser, page, "#sort=name&order=asc", tmp_path / "p4"))
+    names = [re.search(r'data-name="([^"]*)"', r)[1] for r in by_name]
+    named = [name for name in names if name]  # a row without a name sorts last
+    assert names == named + [""] * (len(names) - len(named)) and named == sorted(named)
+    assert names != [re.search(r'data-name="([^"]*)"', r)[1] for r in rows]
+    feasible = _visible_rows(_dom(browser, page, "#filter=feasible", tmp_path / "p3"))
+    assert len(feasible) == 6 and all('data-verdict="feasible"' in r for r in feasible)

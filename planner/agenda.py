@@ -76,7 +76,7 @@ def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
                 yield Item(since, intern, f"{shown.title}: decision", FOLLOW_UP,
                            f"overdue by {_days(shown.overdue_days)}", True, f"{identity}:{step.id}:overdue")
             contingency = plan.contingency
-            if contingency is not None and contingency <= horizon:
+            if contingency is not None and shown.opens_gate and contingency <= horizon:
                 late = contingency < today
                 yield Item(contingency, intern, "Contingency point", "No permit decision yet? Agree on a later start",
                            f"overdue by {_days((today - contingency).days)}" if late else due(contingency), late,

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from planner.engine import Plan
 from planner.layout import Footnotes
 from planner.render import Document
-from planner.report import FOLLOW_UP, verdict_sentence
+from planner.report import FOLLOW_UP, alternative_sentence, verdict_sentence
 from planner.view import ANCHOR, DAY, DECISION, DONE, view, views
 
 COLUMNS = ["item", "due", "status", "source"]
@@ -52,6 +52,10 @@ def document(plan: Plan, name: str = "") -> Document:
         documents.append({"item": label, "due": due, "status": status, **cite(item.source), "done": invited_yet})
     if documents:
         sections.append(("Documents", documents))
+    for group in dict.fromkeys(i.group for i in template.checklist if i.group not in ("eligibility", "documents")):
+        rows = [{"item": i.item + (" (optional)" if i.optional else ""), "due": "", "status": "to confirm",
+                 **cite(i.source), "done": False} for i in template.checklist if i.group == group]
+        sections.append((group.capitalize(), rows))
 
     dated, gates = [], []
     for shown in views(plan):
@@ -80,7 +84,7 @@ def document(plan: Plan, name: str = "") -> Document:
         rows.append({"item": shown.title, "due": due, "status": status, **source, "done": done})
         for item in scheduled.step.checklist:
             rows.append({"item": item, "due": due, "status": status, **source, "done": done, "level": 1})
-        if shown.shape == DECISION and plan.contingency:
+        if shown.shape == DECISION and shown.opens_gate and plan.contingency:
             dated.append({
                 "item": "Contingency point: no permit decision by this day? Agree on a later start",
                 "due": str(plan.contingency), "status": "", **source, "done": False,
@@ -96,6 +100,13 @@ def document(plan: Plan, name: str = "") -> Document:
     facts += [("As of", str(plan.today))]
     if plan.verdict:
         facts.append(("Verdict", verdict_sentence(plan)))
+    if plan.findings:
+        facts.append(("Findings", " ".join(text + (f" {footnotes.mark(source)}" if source else "")
+                                           for text, source in plan.findings)))
+    said = [f"{step.title} ({step.skipped})." for step in plan.skipped if step.skipped]
+    if said:
+        facts.append(("Not needed", " ".join(said)))
+    facts += [(f"Alternative: {a.id}", alternative_sentence(a, other, footnotes.mark)) for a, other in plan.alternatives]
     notes = [
         "Assumptions are the timeline's own estimates, not official rules: confirm them with the official source.",
     ]

@@ -77,6 +77,9 @@ def plan_options(func):
         click.option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
         click.option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
         click.option("--university", metavar="NAME", help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
+        click.option("--medical", is_flag=True, help="A medical exam is needed (see planner templates: who needs one)."),
+        click.option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
+        click.option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
         click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template: a built-in name or a .toml file (default: mila)."),
         click.option("--today", type=DATE, help="Plan as of this date instead of the system date."),
     ]
@@ -85,7 +88,8 @@ def plan_options(func):
     return func
 
 
-def build_plan(invited, start, end, months, done, applied, approved, university, template_name, today, require_invited=False):
+def build_plan(invited, start, end, months, done, applied, approved, university, template_name, today,
+               medical=False, biometrics_given=None, passport_expires=None, require_invited=False):
     """The plan from the shared options, through the same path as a roster's rows."""
     from planner import plans
 
@@ -94,7 +98,8 @@ def build_plan(invited, start, end, months, done, applied, approved, university,
     recorded = [plans.flag_record(flag, flag[2:], day) for flag, day in (("--applied", applied), ("--approved", approved)) if day]
     recorded += [plans.flag_record("--done", step, day) for step, day in done]
     inputs = plans.Inputs(start=start, invited=invited, end=end, months=months, university=university,
-                          template=template_name, today=today, recorded=tuple(recorded))
+                          template=template_name, today=today, recorded=tuple(recorded), medical=medical,
+                          biometrics_given=biometrics_given, passport_expires=passport_expires)
     return plans.make(inputs)
 
 
@@ -221,7 +226,11 @@ def _plan_summary(made, name: str) -> str:
     title = "\n".join(wrap(made.template.title + (f", for {' '.join(name.split())}" if name.strip() else ""), width))
     table = render.text(render.table(["step", "when", "due", "status"], timeline.summary_rows(made)), width=width).rstrip("\n")
     verdict = "\n".join(wrap(report.verdict_sentence(made), width))
-    return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made, width)}\n"
+    for text, source in made.findings:
+        cited = f" ({made.template.cite(source)})" if source else ""
+        verdict += "\n\n" + "\n".join(wrap(text + cited, width))
+    extra = "".join("\n" + "\n".join(wrap(report.alternative_sentence(a, p), width)) + "\n" for a, p in made.alternatives)
+    return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made, width)}{extra}\n"
 
 
 def output_format(func):
@@ -338,7 +347,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     columns = roster_module.SUMMARY_COLUMNS
     if fmt == "text":
         # On a terminal the files' names would double the table's width: summary.csv lists them.
-        columns = [c for c in columns if c not in ("calendar", "checklist")]
+        columns = [c for c in columns if c not in ("calendar", "checklist", "findings")]
     if fmt == "json":
         click.echo(render.json_text(render.table(columns, rows)), nl=False)  # numbers as numbers
     elif rows:
@@ -409,6 +418,7 @@ def _optional_reminders(ctx, param, value):
 @click.option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
 @click.option("--contacts", metavar="FILE", help="Your log of e-mails to professors (CSV): whom to remind today.")
 @click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template (default: mila).")
+@click.option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
 @click.option("-o", "--output", metavar="FILE", callback=_file_name,
               help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
@@ -417,7 +427,7 @@ def _optional_reminders(ctx, param, value):
 @click.option("--no-reminders", is_flag=True, help="Write no reminders.")
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-def outreach(start, contacts, template_name, today, output, remind, no_reminders, as_json, force):
+def outreach(start, contacts, template_name, medical, today, output, remind, no_reminders, as_json, force):
     """Before the invitation: by when to be invited, when to e-mail professors, whom to remind.
 
     With --start: the latest invitation for a safe and for a possible start, the e-mailing
@@ -448,7 +458,7 @@ def outreach(start, contacts, template_name, today, output, remind, no_reminders
     rules = module.settings(loaded)
     facts, texts, calendars, problems = {}, [], [], []
     if start is not None:
-        report = module.outreach_plan(loaded, start, today)
+        report = module.outreach_plan(loaded, start, today, {"medical": medical})
         facts["outreach"] = module.outreach_facts(report)
         texts.append(module.outreach_text(report, terminal_width()))
         calendars.append((module.outreach_entries(report), remind or ics.DEFAULT_REMINDERS))
@@ -530,6 +540,7 @@ def _template_facts(template) -> dict:
                 "duration": str(step.duration),
                 "after": [dep.step for dep in step.after],
                 "condition": step.condition,
+                "when": step.when,
                 "recordable": step.anchor is None,
                 "shorthand": f"--{step.actual}" if step.actual else None,
                 "rule": step.why,
@@ -537,8 +548,9 @@ def _template_facts(template) -> dict:
                 if step.source else None,
                 "assumption": step.assumption,
             }
-            for step in template.steps
+            for step in template.all_steps or template.steps
         ],
+        "alternatives": [{"id": a.id, "title": a.title, "when": a.when, "rule": a.rule} for a in template.alternatives],
     }
 
 
@@ -549,9 +561,12 @@ def _template_text(template, width: int) -> str:
     lines = [*wrap(f"{template.name}: {template.title}", width), *wrap(template.summary, width, "  ", "  "),
              f"  file: {template.path}", ""]
     recordable = set(template.recordable)
-    for step in template.steps:
+    for step in template.all_steps or template.steps:
         duration = "" if step.kind == "milestone" else f", {step.duration}"
         lines += wrap(f"{step.id}: {step.title} ({step.kind}{duration})", width, "    ", "  ")
+        if step.when:
+            lines += wrap(f"applies when: {step.when}" + (f" (else: {step.skipped})" if step.skipped else ""),
+                          width, " " * 8, " " * 6)
         if step.id in recordable:
             shorthand = f" (or --{step.actual} DATE)" if step.actual else ""
             lines += wrap(f"record as done: --done {step.id}=DATE{shorthand}", width, " " * 8, " " * 6)
@@ -566,6 +581,15 @@ def _template_text(template, width: int) -> str:
     if names:
         cited = " ".join(notes.mark(k) for k in template.universities_source)
         lines += wrap(f"universities: {names}" + (f" {cited}" if cited else ""), width, "    ", "  ")
+    for alternative in template.alternatives:
+        cited = notes.mark(alternative.source) if alternative.source else "(assumption)"
+        lines += wrap(f"alternative {alternative.id}: {alternative.title}, when {alternative.when}: "
+                      f"{alternative.rule} {cited}", width, "    ", "  ")
+    if template.passport:
+        cited = notes.mark(template.passport["source"]) if template.passport["source"] else ""
+        lines += wrap(f"passport: {template.passport['rule']} {cited}".rstrip(), width, "    ", "  ")
+        for key, (months, assumption) in template.passport["months_after"].items():
+            lines += wrap(f"ASSUMPTION (confirm with the official source): {assumption}", width, " " * 8, " " * 6)
     lines += wrap("In a roster, a column named after a step's id holds the day that step was done.", width, "  ", "  ")
     lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"

@@ -76,6 +76,9 @@ class Plan(NamedTuple):
     earliest_start_safe: date | None
     latest_invitation_safe: date
     latest_invitation_possible: date
+    skipped: tuple[Step, ...] = ()  # steps left out by their condition (and said so)
+    findings: tuple[tuple[str, str | None], ...] = ()  # (text, source key): what limits the plan (a passport expiring)
+    alternatives: tuple = ()  # (Alternative, Plan): the plan again when another way may apply
 
     def step(self, step_id: str) -> ScheduledStep:
         for scheduled in self.steps:
@@ -118,6 +121,7 @@ def make_plan(
     university: str | None = None,
     recorded: dict[str, date] | None = None,
     estimates: bool = True,
+    facts: dict | None = None,
 ) -> Plan:
     """Schedule `template` between the invitation and the start, as of `today`.
 
@@ -126,8 +130,13 @@ def make_plan(
     runs: the plan then answers when the invitation must arrive at the latest, and carries no
     verdict. The inputs are taken as checked (`planner.plans` checks them and names them).
     `estimates=False` leaves out what only a verdict's explanation needs (the chance of an at-risk
-    plan, the earliest workable starts), for callers that want only the dates.
+    plan, the earliest workable starts), for callers that want only the dates. `facts` decide which
+    conditional steps are part of the plan (a step whose `when` does not hold is left out).
     """
+    skipped = template.skipped_steps(facts or {})
+    every = template.all_steps or template.steps
+    template = template.variant(skipped)
+    left_out = tuple(s for s in every if s.id in skipped)
     recorded = dict(recorded or {})
     _check_inputs(template, invited, start, end)
     latest = _backward(template, start)
@@ -143,7 +152,7 @@ def make_plan(
         return Plan(
             template, None, start, end, today, university, recorded, scheduled,
             None, None, None, None, _contingency(template, latest), None, None,
-            latest[anchor][0].worst, latest[anchor][0].best,
+            latest[anchor][0].worst, latest[anchor][0].best, left_out,
         )
 
     done, done_by = _done_steps(template, invited, today, recorded)
@@ -183,7 +192,7 @@ def make_plan(
     return Plan(
         template, invited, start, end, today, university, recorded, tuple(scheduled),
         verdict, worst_slack, best_slack, probability, _contingency(template, latest, done),
-        earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best,
+        earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best, left_out,
     )
 
 
@@ -306,9 +315,13 @@ def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window
 def _contingency(template: Template, latest, done: set[str] = frozenset()) -> date | None:
     """The last day a gate's condition can be confirmed and still leave the gated steps their time.
 
-    None once every gate's condition is confirmed: there is no decision left to wait for.
+    None once every gate's condition is confirmed: there is no decision left to wait for. Only a
+    wait's decision is a condition to confirm: a gate's other predecessors are work, with deadlines
+    of their own.
     """
-    days = [latest[d.step][0].worst for s in template.steps if s.kind == "gate" for d in s.after if d.step not in done]
+    waits = {s.id for s in template.steps if s.kind == "wait"}
+    days = [latest[d.step][0].worst for s in template.steps if s.kind == "gate" for d in s.after
+            if d.step not in done and d.step in waits]
     return min(days, default=None)
 
 

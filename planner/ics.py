@@ -173,7 +173,7 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
                 add(step.id, f"{title}: decision expected (best to worst case)",
                     scheduled.finish.best, scheduled.finish.worst, scheduled,
                     [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
-            if plan.contingency:
+            if plan.contingency and shown.opens_gate:
                 add("contingency", "Contingency point: no permit yet? Agree on a later start",
                     plan.contingency, plan.contingency, None,
                     ["Without a permit decision by today, the steps after it no longer fit before the start.",
@@ -348,7 +348,8 @@ def calendar_bytes(
     return build_calendar(
         entries(plan, note=note),
         title=f"Internship plan: {name}" if name else "Internship plan",
-        description=f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip(),
+        description=" ".join([f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip(),
+                              *(text + (f" ({plan.template.cite(source)})" if source else "") for text, source in plan.findings)]),
         identity=(name.casefold(), plan.template.name) + ((str(occurrence),) if occurrence > 1 else ()),
         reminders=reminders,
         tasks=tasks,
@@ -421,7 +422,7 @@ def build_calendar(
                 alarm["DESCRIPTION"] = reminder
                 alarm["TRIGGER"] = vDuration(-offset)
                 event.add_component(alarm)
-        components.append((event, (entry, offsets)))
+        components.append((event, (entry._replace(not_before=None), offsets)))  # what it says, not why
 
     for key, summary, due, task_description, categories, done in tasks:
         todo = Todo()

@@ -80,9 +80,10 @@ class Outreach(NamedTuple):
     next_season: Window | None
 
 
-def outreach_plan(template: Template, start: date, today: date) -> Outreach:
+def outreach_plan(template: Template, start: date, today: date, facts: dict | None = None) -> Outreach:
+    """When the invitation must come for `start`, and the seasons to e-mail in; `facts` as a plan's (--medical)."""
     rules = settings(template)
-    plan = make_plan(template, start=start, today=today)
+    plan = make_plan(template, start=start, today=today, facts=facts)
     safe = season_windows(plan.latest_invitation_safe, today, rules.season)
     possible = season_windows(plan.latest_invitation_possible, today, rules.season)
     # The next season that is still whole: one already under way is only a remainder.
@@ -91,7 +92,7 @@ def outreach_plan(template: Template, start: date, today: date) -> Outreach:
     next_season = upcoming[0] if upcoming else None
     whole = None
     if next_season and not any(w.last == w.season_last for w in safe):
-        whole = _earliest_start_after(template, start, today, next_season.season_last)
+        whole = _earliest_start_after(template, start, today, next_season.season_last, facts)
     return Outreach(plan, rules, safe, possible, whole, next_season)
 
 
@@ -101,12 +102,12 @@ def _season_first(window: Window, season) -> date:
     return date(year, first_month, first_day)
 
 
-def _earliest_start_after(template: Template, start: date, today: date, season_end: date) -> date:
+def _earliest_start_after(template: Template, start: date, today: date, season_end: date, facts=None) -> date:
     """The earliest start whose latest safe invitation comes after the whole season (it only moves later with the start)."""
     low, high = start, start + timedelta(days=366 * 4)
     while low < high:
         middle = low + timedelta(days=(high - low).days // 2)
-        if make_plan(template, start=middle, today=today).latest_invitation_safe >= season_end:
+        if make_plan(template, start=middle, today=today, facts=facts).latest_invitation_safe >= season_end:
             high = middle
         else:
             low = middle + timedelta(days=1)

@@ -11,13 +11,19 @@ from typing import NamedTuple
 from planner import engine
 from planner.dates import check_near, check_today, parse_date
 from planner.errors import InputError
-from planner.template import ACTUALS, Template, Templates
+from dateutil.relativedelta import relativedelta
+
+from planner.template import ACTUALS, Template, Templates, holds
 
 # How each input is named in messages: the command line's flags, or a roster's columns.
-FLAGS = {field: f"--{field}" for field in ("invited", "start", "end", "months", "university", "template", "today")}
-COLUMNS = {field: field for field in FLAGS} | {"today": "--today"}
+_FIELDS = ("invited", "start", "end", "months", "university", "template", "today", "medical", "biometrics_given",
+           "passport_expires")
+FLAGS = {field: "--" + field.replace("_", "-") for field in _FIELDS}
+COLUMNS = {field: field for field in _FIELDS} | {"today": "--today"}
 # A roster's columns that are not recorded steps (a step's id as a column holds the day it was done).
-ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note") + ACTUALS
+ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note",
+                 "medical", "biometrics_given", "passport_expires") + ACTUALS
+BIOMETRICS_YEARS = 10  # biometrics given this many years back are still valid (IRCC)
 
 
 class Record(NamedTuple):
@@ -41,6 +47,9 @@ class Inputs(NamedTuple):
     today: date | None = None
     recorded: tuple[Record, ...] = ()
     names: dict[str, str] = FLAGS
+    medical: bool = False  # a medical exam is needed
+    biometrics_given: date | None = None  # the day biometrics were last given
+    passport_expires: date | None = None
 
 
 def flag_record(flag: str, key: str, day: date) -> Record:
@@ -59,7 +68,11 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     for column in ("invited", "start"):
         if not fields.get(column):
             raise InputError(f"missing {column}")
-    dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("invited", "start", "end")}
+    dates = {c: parse_date(fields[c], c) if fields.get(c) else None
+             for c in ("invited", "start", "end", "biometrics_given", "passport_expires")}
+    medical = fields.get("medical", "").strip().lower()
+    if medical not in ("", "yes", "no", "true", "false", "1", "0", "y", "n", "x"):
+        raise InputError(f"medical: '{fields['medical']}' is not yes or no")
     months = None
     if fields.get("months"):
         try:
@@ -74,7 +87,8 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     return Inputs(
         start=dates["start"], invited=dates["invited"], end=dates["end"], months=months,
         university=fields.get("university") or None, template=fields.get("template") or template,
-        today=today, recorded=tuple(recorded), names=COLUMNS,
+        today=today, recorded=tuple(recorded), names=COLUMNS, medical=medical in ("yes", "true", "1", "y", "x"),
+        biometrics_given=dates["biometrics_given"], passport_expires=dates["passport_expires"],
     )
 
 
@@ -103,13 +117,62 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     if university is not None and university not in loaded.universities:
         known = ", ".join(loaded.universities) or "none in this template"
         raise InputError(f"{names['university']}: unknown university '{inputs.university}'; choose one of: {known}")
-    recorded = recorded_steps(loaded, inputs.recorded, inputs.invited, today, names)
-    return engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
-                            university=university, recorded=recorded, estimates=estimates)
+    for field in ("biometrics_given", "passport_expires"):
+        if getattr(inputs, field) is not None:
+            check_near(getattr(inputs, field), today, names[field])
+    if inputs.biometrics_given is not None and inputs.biometrics_given > today:
+        raise InputError(f"{names['biometrics_given']} {inputs.biometrics_given} is after today ({today}): give the day they were given")
+    facts = plan_facts(inputs, end, today)
+    variant = loaded.variant(loaded.skipped_steps(facts))
+    recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names, every=loaded)
+    plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
+                            university=university, recorded=recorded, estimates=estimates, facts=facts)
+    alternatives = []
+    for alternative in loaded.alternatives:
+        if holds(alternative.when, facts):
+            other = facts | {alternative.sets: True}
+            kept = {step: day for step, day in recorded.items() if step not in loaded.skipped_steps(other)}
+            alternatives.append((alternative, engine.make_plan(
+                loaded, invited=inputs.invited, start=inputs.start, end=end, today=today, university=university,
+                recorded=kept, estimates=estimates, facts=other)))
+    return plan._replace(findings=passport_findings(plan, inputs.passport_expires), alternatives=tuple(alternatives))
+
+
+def plan_facts(inputs: Inputs, end: date | None, today: date) -> dict:
+    """What a template's conditions may test, from the inputs."""
+    valid_from = today - relativedelta(years=BIOMETRICS_YEARS)
+    return {
+        "medical": inputs.medical,
+        "biometrics_valid": inputs.biometrics_given is not None and valid_from < inputs.biometrics_given <= today,
+        "stay_days": (end - inputs.start).days + 1 if end else None,
+        "permit_exempt": False,
+    }
+
+
+def passport_findings(plan: engine.Plan, expires: date | None) -> tuple[tuple[str, str | None], ...]:
+    """What a passport expiring too early means for this plan, as the template's rule says: (text, source key)."""
+    rule = plan.template.passport
+    if rule is None or expires is None:
+        return ()
+    last = plan.end or plan.latest_end
+    findings = []
+    if expires < last:
+        ending = "the internship's last day" if plan.end else "the longest internship allowed"
+        findings.append((
+            f"Passport: it expires on {expires}, before {ending} ({last}). {rule['rule']} The internship can then "
+            f"last until {expires} at most: renew the passport before applying.", rule["source"]))
+    months, assumption = rule["months_after"].get(plan.university, (0, ""))
+    if months:
+        needed = last + relativedelta(months=months)
+        if expires < needed:
+            findings.append((
+                f"Passport: {plan.university_name} asks for a passport valid at least {months} months after the stay, "
+                f"to {needed}; yours expires on {expires}. Assumption, to confirm: {assumption}", None))
+    return tuple(findings)
 
 
 def recorded_steps(template: Template, records: tuple[Record, ...], invited: date | None, today: date,
-                   names: dict[str, str] = FLAGS) -> dict[str, date]:
+                   names: dict[str, str] = FLAGS, every: Template | None = None) -> dict[str, date]:
     """Step id -> day done, from the records as given; a record that cannot be right is refused.
 
     A step recorded as done whose earlier steps are not is allowed: they are taken as done by
@@ -117,7 +180,7 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
     """
     by_step: dict[str, Record] = {}
     for record in records:
-        step_id = _step_of(template, record, names)
+        step_id = _step_of(template, record, names, every)
         check_near(record.day, today, record.field)
         if record.day > today:
             raise InputError(f"{record.label} is after today ({today}): give the date it happened")
@@ -145,7 +208,7 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
     return {step_id: record.day for step_id, record in by_step.items()}
 
 
-def _step_of(template: Template, record: Record, names: dict[str, str]) -> str:
+def _step_of(template: Template, record: Record, names: dict[str, str], every: Template | None = None) -> str:
     if record.key in ACTUALS:
         step = template.shorthand(record.key)
         if step is None:
@@ -154,6 +217,11 @@ def _step_of(template: Template, record: Record, names: dict[str, str]) -> str:
     anchored = next((s for s in template.steps if s.id == record.key and s.anchor), None)
     if anchored is not None:
         raise InputError(f"{record.field}: '{record.key}' is a date of its own, not a step to record: give it with {names[anchored.anchor]}")
+    left_out = next((s for s in (every or template).all_steps if s.id == record.key and s.id not in template.recordable
+                     and s.anchor is None), None)
+    if left_out is not None:
+        reason = left_out.skipped or f"its condition ({left_out.when}) does not hold"
+        raise InputError(f"{record.field}: '{record.key}' is not part of this plan: {reason}")
     if record.key not in template.recordable:
         match = closest(record.key, template.recordable)
         hint = f" (did you mean {match}?)" if match else ""

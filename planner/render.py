@@ -154,17 +154,17 @@ def markdown(document: Document, table_format: str = "") -> str:
 
 
 _STYLE = """
-@page { margin: 16mm 15mm; }
+@page { margin: 12mm 13mm; }
 * { box-sizing: border-box; }
-body { font: 9.5pt/1.3 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111; margin: 0 auto; max-width: 178mm; }
+body { font: 9pt/1.25 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111; margin: 0 auto; max-width: 178mm; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
-h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 0.4mm solid #111; break-after: avoid; page-break-after: avoid; }
+h2 { font-size: 11.5pt; margin: 4mm 0 1.5mm; border-bottom: 0.4mm solid #111; break-after: avoid; page-break-after: avoid; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.5mm 4mm; margin: 0 0 4mm; }
 dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 col.box { width: 7mm; } col.item { width: 42%; } col.due { width: 21%; } col.status { width: 24%; } col.source { width: 13%; }
 th { text-align: left; font-size: 9pt; border-bottom: 0.2mm solid #555; padding: 1mm; }
-td { vertical-align: top; padding: 0.8mm 1mm; border-bottom: 0.1mm solid #bbb; overflow-wrap: break-word; }
+td { vertical-align: top; padding: 0.6mm 1mm; border-bottom: 0.1mm solid #bbb; overflow-wrap: break-word; }
 .date { white-space: nowrap; }
 tr, .item, figure { break-inside: avoid; page-break-inside: avoid; }
 td.box { width: 7mm; }

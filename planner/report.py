@@ -4,7 +4,7 @@
 from datetime import date
 
 from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan
-from planner.layout import aligned, wrap
+from planner.layout import Footnotes, aligned, wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, MISSED, SPAN, StepView, views
 
 EXIT_FEASIBLE = 0
@@ -88,7 +88,26 @@ def plan_facts(plan: Plan) -> dict:
             day, kind = view.aim
             entry["deadline"] = {"date": _iso(day), "kind": kind, "word": view.deadline_word}
         facts["steps"].append(entry)
+    facts["skipped"] = [{"id": step.id, "title": step.title, "because": step.skipped or step.when} for step in plan.skipped]
+    facts["findings"] = [{"text": text, "source": _source(template, source)} for text, source in plan.findings]
+    facts["alternatives"] = [
+        {"id": alternative.id, "title": alternative.title, "rule": alternative.rule,
+         "source": _source(template, alternative.source), "assumption": alternative.assumption,
+         "plan": plan_facts(other)}
+        for alternative, other in plan.alternatives
+    ]
     return facts
+
+
+def alternative_sentence(alternative, other: Plan, cite=None) -> str:
+    """Another way through, in a few sentences: what it is, its rule, and its own verdict.
+
+    `cite` names the source (a note's number, say); by default, its title and address.
+    """
+    cited = (cite or other.template.cite)(alternative.source) if alternative.source else "(assumption)"
+    cited = cited if cited.startswith(("[", "(")) else f"({cited})"
+    verdict = verdict_sentence(other).split(": ", 1)
+    return f"{alternative.title}, if it applies: {verdict[0]}: {verdict[1]} {alternative.rule} {cited}"
 
 
 def _days(count: int) -> str:
@@ -207,7 +226,11 @@ def check_text(plan: Plan, width: int = 80) -> str:
     header += f", end {plan.end}" if plan.end else ""
     lines.append(f"{header}, as of {plan.today}")
     lines.append("")
+    notes = Footnotes(plan.template)
     lines.extend(wrap(verdict_sentence(plan), width))
+    for text, source in plan.findings:
+        lines.append("")
+        lines.extend(wrap(f"{text} {notes.mark(source)}" if source else text, width))
     lines.append("")
     shown = [s for s in views(plan) if s.anchor != "end"]
     rows = [_step_line(s) for s in shown]
@@ -216,8 +239,19 @@ def check_text(plan: Plan, width: int = 80) -> str:
         rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))
     rows.append(("End", str(plan.end) if plan.end else f"not given (at most {plan.latest_end})"))
     lines.extend(aligned(rows, width))
+    said = [step for step in plan.skipped if step.skipped]
+    if said:
+        lines.append("")
+        for step in said:
+            lines.extend(wrap(f"Not needed: {step.title.replace('{university}', plan.university_name)} "
+                              f"({step.skipped}).", width))
+    for alternative, other in plan.alternatives:
+        lines.append("")
+        lines.extend(wrap(alternative_sentence(alternative, other, notes.mark), width))
     assumptions = [s.step for s in plan.steps if s.step.assumption]
     if assumptions:
         lines.append("")
         lines.extend(wrap(f"Assumptions ({len(assumptions)}): see `planner templates` for each, with its source.", width))
+    if notes.numbers:
+        lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"

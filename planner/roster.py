@@ -17,7 +17,8 @@ REQUIRED = ("name", "invited", "start")
 OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
 MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state of its last run and its files
 LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
-SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist"]
+SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist",
+                   "findings"]
 # Names a file may not take: the summary's own, and names Windows reserves.
 _RESERVED = {"summary", "index", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
@@ -141,6 +142,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         "contingency": str(plan.contingency) if plan.contingency else None,
         "calendar": calendar_name,
         "checklist": checklist_name,
+        "findings": " ".join(text for text, _ in plan.findings) or None,
     }
     key = (
         _VERDICT_ORDER[plan.verdict],

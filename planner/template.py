@@ -19,10 +19,19 @@ ACTUALS = ("applied", "approved")
 _TOP_KEYS = {
     "schema", "title", "summary", "max_months", "max_months_source", "sources",
     "universities", "universities_source", "university_default", "steps", "checklist", "outreach",
+    "alternatives", "passport",
 }
+# What a step's `when` may test: facts about the plan's inputs, named the same in every template.
+FACTS = {
+    "medical": "a medical exam is needed (--medical)",
+    "biometrics_valid": "biometrics given in the last 10 years (--biometrics-given)",
+    "stay_days": "the internship's length in days, first and last day counted (unknown, and no comparison holds, without an end)",
+    "permit_exempt": "the plan without a work permit, shown beside the other when an alternative applies",
+}
+_CONDITION = re.compile(r"^\s*(not\s+)?([a-z_]+)\s*(?:(<=|>=|<|>|==)\s*(\d+))?\s*$")
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
-    "checklist", "actual", "condition", "category", "remind", "deadline",
+    "checklist", "actual", "condition", "category", "remind", "deadline", "when", "skipped", "due_within",
 }
 _CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", "step"}
 # What a checklist item's `rule` checks against the plan; an item without one is confirmed by hand.
@@ -52,6 +61,9 @@ class Step(NamedTuple):
     condition: str | None
     category: str
     deadline: str = "finish"  # "begin" when what matters is the day it must begin (travel: leave by then)
+    when: str | None = None  # a condition on the plan's facts: the step is part of the plan only when it holds
+    skipped: str = ""  # said when the step is left out, e.g. "biometrics given in the last 10 years are still valid"
+    due_within: Duration | None = None  # due this long after it can begin (biometrics: 30 days after the letter)
 
 
 class ChecklistItem(NamedTuple):
@@ -75,6 +87,18 @@ class Source(NamedTuple):
         return f"{self.title} ({self.url})"
 
 
+class Alternative(NamedTuple):
+    """Another way through, shown beside the plan when it may apply: the plan again with one fact set."""
+
+    id: str
+    title: str
+    when: str  # when it may apply (a condition, as a step's `when`)
+    sets: str  # the fact it sets true for its own plan
+    rule: str
+    source: str | None
+    assumption: str | None
+
+
 class Template(NamedTuple):
     name: str
     path: Path
@@ -92,11 +116,24 @@ class Template(NamedTuple):
     # and each step's ancestors (every step it follows, directly or not).
     successors: dict[str, tuple[Dependency, ...]]
     ancestors: dict[str, frozenset[str]]
+    alternatives: tuple[Alternative, ...] = ()
+    passport: dict | None = None  # {"rule", "source", "months_after": {university: (months, assumption)}}
+    all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions; `steps` may omit some
+
+    def variant(self, skipped: frozenset[str]) -> "Template":
+        """The template without the `skipped` steps: what followed one follows what it followed."""
+        if not skipped:
+            return self
+        return _variant(self, skipped)
 
     @property
     def recordable(self) -> tuple[str, ...]:
         """The ids of the steps that can be recorded as done (all but the anchors, which are dates of their own)."""
         return tuple(s.id for s in self.steps if s.anchor is None)
+
+    def skipped_steps(self, facts: dict) -> frozenset[str]:
+        """The steps whose `when` does not hold for these facts."""
+        return frozenset(s.id for s in (self.all_steps or self.steps) if s.when and not holds(s.when, facts))
 
     def shorthand(self, actual: str) -> Step | None:
         """The step a shorthand such as 'applied' records (the step whose `actual` it is)."""
@@ -162,6 +199,62 @@ def load(name_or_path: str | None = None) -> Template:
         raise TemplateError(f"{path}: cannot read ({error.strerror})") from None
     # Cached by modification time and size: a roster reads its template once, an edited file is reread.
     return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path))
+
+
+def holds(condition: str, facts: dict) -> bool:
+    """Whether a condition ('medical', 'not biometrics_valid', 'stay_days <= 120', joined by 'and') holds."""
+    return all(_holds(part, facts) for part in condition.split(" and "))
+
+
+def _holds(condition: str, facts: dict) -> bool:
+    negated, name, operator, number = _CONDITION.match(condition).groups()
+    value = facts.get(name)
+    if operator is None:
+        result = bool(value)
+    elif value is None:
+        result = False  # not known (no end given): a comparison does not hold
+    else:
+        number = int(number)
+        result = {"<=": value <= number, ">=": value >= number, "<": value < number, ">": value > number,
+                  "==": value == number}[operator]
+    return not result if negated else result
+
+
+def _check_condition(condition, where: str) -> None:
+    parts = condition.split(" and ") if isinstance(condition, str) else [None]
+    matches = [_CONDITION.match(part) if isinstance(part, str) else None for part in parts]
+    if any(m is None or m[2] not in FACTS or (m[3] is not None and m[2] != "stay_days") for m in matches):
+        raise TemplateError(
+            f"{where}: 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
+            f"(facts: {', '.join(FACTS)}; found {condition!r})"
+        )
+
+
+_VARIANTS: dict = {}
+
+
+def _variant(template: "Template", skipped: frozenset[str]) -> "Template":
+    key = (id(template), skipped)
+    found = _VARIANTS.get(key)
+    if found is not None and found[0] is template:
+        return found[1]
+    every = template.all_steps or template.steps
+    by_id = {s.id: s for s in every}
+
+    def through(dependency: Dependency) -> list[Dependency]:
+        if dependency.step not in skipped:
+            return [dependency]
+        # A skipped step's place is taken by what it follows (its own lag, if any, goes with it).
+        return [d._replace(lag=dependency.lag) for inner in by_id[dependency.step].after for d in through(inner)]
+
+    steps = [s._replace(after=tuple(dict.fromkeys(d for dep in s.after for d in through(dep))))
+             for s in every if s.id not in skipped]
+    variant = template._replace(steps=tuple(steps), successors=_successors(steps), ancestors=_ancestors(steps),
+                                all_steps=every)
+    if len(_VARIANTS) > 64:  # a handful of variants per template in practice
+        _VARIANTS.clear()
+    _VARIANTS[key] = (template, variant)
+    return variant
 
 
 class Templates:
@@ -285,7 +378,7 @@ _TYPES = {
     "step": {
         "id": _ID, "kind": _STRING, "title": _TEXT, "anchor": _STRING, "source": _STRING, "assumption": _TEXT,
         "why": _STRING, "checklist": _TEXTS, "actual": _STRING, "condition": _TEXT, "category": _TEXT,
-        "remind": _STRING, "deadline": _STRING,
+        "remind": _STRING, "deadline": _STRING, "when": _STRING, "skipped": _TEXT, "due_within": _STRING,
         "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
         "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
     },
@@ -381,7 +474,53 @@ def _build(data: dict, path: Path) -> Template:
         outreach=data.get("outreach", {}),
         successors=_successors(ordered),
         ancestors=_ancestors(ordered),
+        alternatives=_alternatives(data.get("alternatives", []), sources, where),
+        passport=_passport(data.get("passport"), sources, universities, where),
+        all_steps=tuple(ordered),
     )
+
+
+def _alternatives(raw: list, sources: dict, where: str) -> tuple[Alternative, ...]:
+    found = []
+    for index, item in enumerate(raw, 1):
+        item_where = f"{where}: alternative {index}"
+        if not isinstance(item, dict):
+            raise TemplateError(f"{item_where}: must be a table")
+        _no_unknown_keys(item, {"id", "title", "when", "sets", "rule", "source", "assumption"}, item_where)
+        for key in ("id", "title", "when", "sets", "rule"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise TemplateError(f"{item_where}: '{key}' must be a non-empty string")
+        _check_condition(item["when"], item_where)
+        if item["sets"] not in FACTS:
+            raise TemplateError(f"{item_where}: 'sets' must be one of the facts ({', '.join(FACTS)})")
+        if item.get("source") is None and item.get("assumption") is None:
+            raise TemplateError(f"{item_where}: needs a 'source' or an 'assumption'")
+        _known_source(item, sources, item_where)
+        found.append(Alternative(item["id"], item["title"], item["when"], item["sets"], item["rule"],
+                                 item.get("source"), item.get("assumption")))
+    return tuple(found)
+
+
+def _passport(raw, sources: dict, universities: dict, where: str) -> dict | None:
+    """The passport rule: the permit ends with the passport; a university may ask for months beyond the stay."""
+    if raw is None:
+        return None
+    item_where = f"{where}: [passport]"
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{item_where}: must be a table")
+    _no_unknown_keys(raw, {"rule", "source", "universities"}, item_where)
+    if not isinstance(raw.get("rule"), str) or not raw["rule"].strip():
+        raise TemplateError(f"{item_where}: 'rule' must be a non-empty string")
+    _known_source(raw, sources, item_where)
+    months_after = {}
+    for key, value in raw.get("universities", {}).items():
+        if key not in universities:
+            raise TemplateError(f"{item_where}: unknown university '{key}'")
+        if not isinstance(value, dict) or not isinstance(value.get("months"), int) or isinstance(value.get("months"), bool) \
+                or not 0 <= value["months"] <= 24 or not isinstance(value.get("assumption"), str):
+            raise TemplateError(f"{item_where}: universities.{key} needs months (0 to 24) and an assumption")
+        months_after[key] = (value["months"], value["assumption"])
+    return {"rule": raw["rule"], "source": raw.get("source"), "months_after": months_after}
 
 
 def _successors(steps: list[Step]) -> dict[str, tuple[Dependency, ...]]:
@@ -455,6 +594,11 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
     checklist = raw.get("checklist", [])
     if not isinstance(checklist, list) or not all(isinstance(c, str) and c.strip() for c in checklist):
         raise TemplateError(f"{step_where}: checklist must be a list of non-empty strings")
+    when = raw.get("when")
+    if when is not None:
+        _check_condition(when, step_where)
+        if anchor is not None:
+            raise TemplateError(f"{step_where}: an anchor is always part of the plan: it takes no 'when'")
     deadline = raw.get("deadline", "finish")
     if deadline not in ("begin", "finish") or (deadline == "begin" and kind not in ("task", "gate")):
         raise TemplateError(f"{step_where}: deadline must be \"finish\" or, on a task or gate, \"begin\"")
@@ -473,7 +617,21 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         condition=raw.get("condition"),
         category=raw.get("category", "Internship"),
         deadline=deadline,
+        when=when,
+        skipped=raw.get("skipped", ""),
+        due_within=_due_within(raw.get("due_within"), step_where, kind),
     )
+
+
+def _due_within(value, where: str, kind: str) -> Duration | None:
+    if value is None:
+        return None
+    if kind not in ("task", "gate"):
+        raise TemplateError(f"{where}: due_within is for a task or a gate")
+    duration = parse_duration_range(value, where + " due_within")
+    if not duration.certain:
+        raise TemplateError(f"{where}: due_within must be a single duration")
+    return duration.shortest
 
 
 def _known_source(raw: dict, sources: dict, where: str) -> None:

@@ -38,6 +38,7 @@ class StepView(NamedTuple):
     deadline_on_begin: bool  # its deadline is the day it must begin (travel), not the day it ends
     today: date
     after_overdue: bool = False  # it follows a wait that is overdue: when it can begin is not known
+    opens_gate: bool = False  # a gate waits for this step's decision: the contingency point is about it
 
     @property
     def id(self) -> str:
@@ -87,6 +88,9 @@ class StepView(NamedTuple):
     def due(self) -> date:
         """The latest safe day: done by then (begun by then, for a step due on its first day), the worst case fits."""
         scheduled = self.scheduled
+        within = scheduled.step.due_within
+        if within is not None:  # due a set time after it can begin, whatever comes after it
+            return within.after(scheduled.start.best) - ONE_DAY
         if self.deadline_on_begin:
             return scheduled.latest_start.worst
         return scheduled.latest_finish.worst - ONE_DAY if self.takes_days else scheduled.latest_finish.worst
@@ -95,6 +99,8 @@ class StepView(NamedTuple):
     def last_possible(self) -> date:
         """The latest day the best case still fits."""
         scheduled = self.scheduled
+        if scheduled.step.due_within is not None:
+            return self.due
         if self.deadline_on_begin:
             return scheduled.latest_start.best
         return scheduled.latest_finish.best - ONE_DAY if self.takes_days else scheduled.latest_finish.best
@@ -182,14 +188,14 @@ class StepView(NamedTuple):
         return f"{prefix}{day} (last possible day {self._missed_how(day)})"
 
 
-def view(scheduled: ScheduledStep, today: date, after_overdue: bool = False) -> StepView:
+def view(scheduled: ScheduledStep, today: date, after_overdue: bool = False, opens_gate: bool = False) -> StepView:
     """The one place where a step's kind decides how it is shown."""
     step = scheduled.step
     decision = step.kind == "wait"
     gate = step.condition if step.kind == "gate" else None
     takes_days = step.kind in ("task", "gate")
     on_begin = step.deadline == "begin"
-    common = (decision, gate, takes_days, on_begin, today, after_overdue)
+    common = (decision, gate, takes_days, on_begin, today, after_overdue, opens_gate)
     if step.anchor:
         day = scheduled.start.best if scheduled.start is not None else None
         return StepView(scheduled, ANCHOR, day, False, *common)
@@ -206,4 +212,6 @@ def view(scheduled: ScheduledStep, today: date, after_overdue: bool = False) -> 
 def views(plan: Plan) -> list[StepView]:
     overdue = {s.step.id for s in plan.overdue}
     ancestors = plan.template.ancestors
-    return [view(scheduled, plan.today, bool(ancestors[scheduled.step.id] & overdue)) for scheduled in plan.steps]
+    gated = {d.step for s in plan.template.steps if s.kind == "gate" for d in s.after}
+    return [view(scheduled, plan.today, bool(ancestors[scheduled.step.id] & overdue), scheduled.step.id in gated)
+            for scheduled in plan.steps]

@@ -35,7 +35,8 @@ def test_golden_output(run, fmt, scenario, args, monkeypatch):
 def test_the_checklist_holds_what_an_advisor_needs(run):
     facts = json.loads(checklist(run, *AT_RISK, "--format", "json"))
     sections = {s["name"]: s["rows"] for s in facts["sections"]}
-    assert list(sections) == ["Eligibility", "Documents", "Dated steps", "Gates"]
+    assert list(sections) == ["Eligibility", "Documents", "Permit", "Dated steps", "Gates"]
+    assert any("medical exam" in item.lower() and "IRCC's list" in item for item in [r["item"] for r in sections["Permit"]])
     items = lambda name: [r["item"] for r in sections[name]]
     assert "Registered in a graduate degree program at a university or institute" in items("Eligibility")
     assert "No full-time classes during the internship" in items("Eligibility")
@@ -45,7 +46,7 @@ def test_the_checklist_holds_what_an_advisor_needs(run):
     # Invited on 2026-12-01: the safe days (2026-11-27 and 11-28) come before the steps can be done.
     assert dated["Apply for the work permit"]["due"] == "2027-01-28 (last possible; safe day out of reach)"
     assert dated["Work permit processing"]["status"] == "expected 2027-06-22 to 2027-08-22"
-    assert dated["Register as research intern at McGill University"]["due"] == "2027-01-27 (last possible; safe day out of reach)"
+    assert dated["Register as research intern at McGill University"]["due"] == "2027-01-20 (last possible; safe day passed)"
     assert dated["Register as research intern at McGill University"]["status"] == "2026-12-01 to 2026-12-14"
     assert dated["Contingency point: no permit decision by this day? Agree on a later start"]["due"] == "2027-07-28"
     gate = sections["Gates"][0]
@@ -138,5 +139,5 @@ def test_html_prints_in_a_real_browser(run, tmp_path, paper):
     # No item is split across pages: every page starts with a table header or a heading.
     for page_text in text.split("\f")[1:]:
         first = next((line.strip() for line in page_text.splitlines() if line.strip()), "")
-        assert first == "" or first.startswith(("✓", "item", "Eligibility", "Documents", "Dated steps", "Gates",
+        assert first == "" or first.startswith(("✓", "item", "Eligibility", "Documents", "Permit", "Dated steps", "Gates",
                                                  "Assumptions", "Sources", "[1]", "generated")), first

@@ -170,7 +170,7 @@ def test_terminal_summary_and_timeline(run, tmp_path, monkeypatch):
     import re
 
     assert re.search(r"Nov +Dec +Jan", result.stdout) and "2027" in result.stdout
-    assert result.stdout.rstrip().endswith(f"Wrote {tmp_path / 'x.ics'}: 16 events.")
+    assert result.stdout.rstrip().endswith(f"Wrote {tmp_path / 'x.ics'}: 20 events.")
 
 
 def test_a_file_the_planner_did_not_write_is_kept(tmp_path, run):

@@ -14,7 +14,9 @@ def test_default_template_encodes_the_institutes_rules(mila):
     assert (str(processing.duration.shortest), str(processing.duration.longest)) == ("6 months", "8 months")
     assert mila.cite(processing.source) == "Mila, Research Internships (https://mila.quebec/en/research-internships)"
     booking = mila.step("booking")
-    assert booking.kind == "gate" and [d.step for d in booking.after] == ["permit_processing"]
+    # The permit's decision, or without a permit (a short stay's alternative) the entry document.
+    assert booking.kind == "gate" and [d.step for d in booking.after] == ["permit_processing", "entry_document"]
+    assert [s.id for s in mila.variant(mila.skipped_steps({})).steps if s.id == "entry_document"] == []
     assert set(mila.universities) == {"udem", "mcgill", "poly", "hec", "laval", "sherbrooke", "ets"}
     # Steps come in an order where each follows what it depends on.
     seen = set()

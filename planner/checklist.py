@@ -100,6 +100,7 @@ def document(plan: Plan, name: str = "") -> Document:
     facts += [("As of", str(plan.today))]
     if plan.verdict:
         facts.append(("Verdict", verdict_sentence(plan)))
+    facts += [("Permit wait", text) for text, _ in plan.notes]
     if plan.findings:
         facts.append(("Findings", " ".join(text + (f" {footnotes.mark(source)}" if source else "")
                                            for text, source in plan.findings)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import click
 
@@ -77,6 +77,7 @@ def plan_options(func):
         click.option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
         click.option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
         click.option("--university", metavar="NAME", help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
+        click.option("--country", metavar="CODE|NAME", help="The intern's country (IN or India): the permit wait from IRCC's published times."),
         click.option("--medical", is_flag=True, help="A medical exam is needed (see planner templates: who needs one)."),
         click.option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
         click.option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
@@ -89,7 +90,7 @@ def plan_options(func):
 
 
 def build_plan(invited, start, end, months, done, applied, approved, university, template_name, today,
-               medical=False, biometrics_given=None, passport_expires=None, require_invited=False):
+               medical=False, biometrics_given=None, passport_expires=None, country=None, require_invited=False):
     """The plan from the shared options, through the same path as a roster's rows."""
     from planner import plans
 
@@ -99,7 +100,7 @@ def build_plan(invited, start, end, months, done, applied, approved, university,
     recorded += [plans.flag_record("--done", step, day) for step, day in done]
     inputs = plans.Inputs(start=start, invited=invited, end=end, months=months, university=university,
                           template=template_name, today=today, recorded=tuple(recorded), medical=medical,
-                          biometrics_given=biometrics_given, passport_expires=passport_expires)
+                          biometrics_given=biometrics_given, passport_expires=passport_expires, country=country)
     return plans.make(inputs)
 
 
@@ -226,6 +227,8 @@ def _plan_summary(made, name: str) -> str:
     title = "\n".join(wrap(made.template.title + (f", for {' '.join(name.split())}" if name.strip() else ""), width))
     table = render.text(render.table(["step", "when", "due", "status"], timeline.summary_rows(made)), width=width).rstrip("\n")
     verdict = "\n".join(wrap(report.verdict_sentence(made), width))
+    for text, _ in made.notes:
+        verdict += "\n\n" + "\n".join(wrap(text, width))
     for text, source in made.findings:
         cited = f" ({made.template.cite(source)})" if source else ""
         verdict += "\n\n" + "\n".join(wrap(text + cited, width))
@@ -490,6 +493,129 @@ def outreach(start, contacts, template_name, medical, today, output, remind, no_
             click.echo("\n".join(texts), nl=False)
     if problems:
         sys.exit(5)
+
+
+class TimesGroup(click.Group):
+    """`planner times IN` shows a country; `planner times update` fetches IRCC's figures."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=TimesGroup, invoke_without_command=True)
+@click.pass_context
+def times(ctx):
+    """IRCC's published work-permit processing times: a country's figure, its history, updates.
+
+    IRCC publishes, for each country, the time in which 80 % of recent applications were
+    decided. With no country, every country's latest figure; with one, its history.
+
+    \b
+    Example:
+        planner times
+        planner times India
+        planner times update
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(show, country=None)
+
+
+@times.command()
+@click.argument("country", required=False)
+@click.option("--today", type=DATE, help="The figures IRCC had published by this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def show(country, today, as_json):
+    """A country's figure, when IRCC published it, and its range over the past three years.
+
+    \b
+    Example:
+        planner times show IN
+    """
+    from planner import times as module
+    from planner.layout import terminal_width, wrap
+
+    today = today or date.today()
+    width = terminal_width()
+    latest = module.latest_update(today)
+    if country is None:
+        names = module.country_names()
+        rows = []
+        for code in sorted(names, key=lambda c: names[c]):
+            figures = [f for f in module.history(code) if f.published <= today]
+            if figures:
+                figure = figures[-1]
+                rows.append({"country": f"{names[code]} ({code})", "figure": module.weeks(figure.days) if figure.days else "none",
+                             "published": str(figure.published)})
+        if as_json:
+            _echo_json({"updated": str(latest) if latest else None, "countries": rows})
+            return
+        from planner import render
+
+        click.echo(render.text(render.table(["country", "figure", "published"], rows), width=width), nl=False)
+        return
+    code = module.country(country, "COUNTRY")
+    name = module.country_names().get(code, code)
+    figures = [f for f in module.history(code) if f.published <= today]
+    prediction = module.predict(code, today)
+    recent = [f for f in figures if f.published >= today - timedelta(days=module.HISTORY_DAYS) and f.days]
+    if as_json:
+        _echo_json({"country": code, "name": name, "figures": [{"published": str(f.published), "days": f.days} for f in figures],
+                    "window_days": None if isinstance(prediction, module.Fallback) else [prediction.best_days, prediction.worst_days],
+                    "fallback": prediction.reason if isinstance(prediction, module.Fallback) else None})
+        return
+    if not figures:
+        raise UserError(f"IRCC has published no figure for {name} ({code})", 1)
+    figure = figures[-1]
+    lines = [f"{name} ({code}): work permit, applied for from outside Canada"]
+    lines += wrap(f"IRCC's figure: {module.weeks(figure.days) if figure.days else module.NONE}, published {figure.published} "
+                  f"(the time in which 80 % of recent applications were decided).", width)
+    if recent:
+        lines += wrap(f"Past three years: {module.weeks(min(f.days for f in recent))} to "
+                      f"{module.weeks(max(f.days for f in recent))}.", width)
+        lines.append(_sparkline([f.days for f in recent], width))
+    if isinstance(prediction, module.Fallback):
+        lines += wrap(f"A plan uses the timeline's own range: {prediction.reason}.", width)
+    else:
+        lines += wrap(f"A plan's window: {prediction.best_days} to {prediction.worst_days} days "
+                      f"(half the past applications took up to {prediction.days_for(0.5)} days).", width)
+    if latest and (today - latest).days > module.STALE_DAYS:
+        lines += wrap(f"These figures are {(today - latest).days} days old: run `planner times update`.", width)
+    click.echo("\n".join(lines))
+
+
+def _sparkline(values: list[int], width: int) -> str:
+    """The figures over time in one line of blocks, the lowest ▁ to the highest █."""
+    step = max(1, -(-len(values) // (width - 2)))
+    values = [max(values[i:i + step]) for i in range(0, len(values), step)]
+    low, high = min(values), max(values)
+    blocks = "▁▂▃▄▅▆▇█"
+    return "  " + "".join(blocks[0 if high == low else round((v - low) / (high - low) * 7)] for v in values)
+
+
+@times.command()
+@click.option("--from", "source", metavar="URL|FILE", help="Read this file or address instead (in IRCC's JSON format).")
+@click.option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
+def update(source, timeout):
+    """Fetch IRCC's latest published times and add them to your history of figures.
+
+    Reads IRCC's live file over HTTPS (or --from a copy), checks it, and adds it to the figures
+    kept in your data folder; a file that is not whole or not IRCC's is refused and nothing changes.
+
+    \b
+    Example:
+        planner times update
+        planner times update --from data-ptime-en.json
+    """
+    from planner import times as module
+
+    found, new = module.update(source, timeout=timeout)
+    counted = sum(1 for days in found["work"].values() if days is not None)
+    if new:
+        click.echo(f"Added IRCC's figures of {found['ircc_last_updated']} ({counted} countries) to {module.user_file()}.")
+    else:
+        click.echo(f"IRCC's figures of {found['ircc_last_updated']} are already there; nothing changed.")
 
 
 @cli.command()

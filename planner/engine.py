@@ -79,6 +79,7 @@ class Plan(NamedTuple):
     skipped: tuple[Step, ...] = ()  # steps left out by their condition (and said so)
     findings: tuple[tuple[str, str | None], ...] = ()  # (text, source key): what limits the plan (a passport expiring)
     alternatives: tuple = ()  # (Alternative, Plan): the plan again when another way may apply
+    notes: tuple[tuple[str, str | None], ...] = ()  # (text, source key): where the plan's numbers come from
 
     def step(self, step_id: str) -> ScheduledStep:
         for scheduled in self.steps:
@@ -122,6 +123,8 @@ def make_plan(
     recorded: dict[str, date] | None = None,
     estimates: bool = True,
     facts: dict | None = None,
+    durations: dict | None = None,
+    chances: dict | None = None,
 ) -> Plan:
     """Schedule `template` between the invitation and the start, as of `today`.
 
@@ -132,10 +135,13 @@ def make_plan(
     `estimates=False` leaves out what only a verdict's explanation needs (the chance of an at-risk
     plan, the earliest workable starts), for callers that want only the dates. `facts` decide which
     conditional steps are part of the plan (a step whose `when` does not hold is left out).
+    `durations` replace some waits' ranges (step id -> DurationRange, from published times), and
+    `chances` give such a wait's chance of ending within a number of days (step id -> function),
+    instead of "any day of the window alike".
     """
     skipped = template.skipped_steps(facts or {})
     every = template.all_steps or template.steps
-    template = template.variant(skipped)
+    template = template.variant(skipped).with_durations({k: v for k, v in (durations or {}).items() if k not in skipped})
     left_out = tuple(s for s in every if s.id in skipped)
     recorded = dict(recorded or {})
     _check_inputs(template, invited, start, end)
@@ -172,7 +178,7 @@ def make_plan(
 
     probability = None
     if verdict == AT_RISK and not overdue and estimates:
-        probability = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest)
+        probability = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances or {})
 
     earliest_at_risk = earliest_safe = None
     if verdict != FEASIBLE and estimates:
@@ -325,7 +331,7 @@ def _contingency(template: Template, latest, done: set[str] = frozenset()) -> da
     return min(days, default=None)
 
 
-def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest) -> float:
+def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances=None) -> float:
     uncertain = [
         s for s in template.steps
         if s.kind == "wait" and s.id not in done and earliest[s.id][1].best != earliest[s.id][1].worst
@@ -352,6 +358,11 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
                 low = middle + 1
             else:
                 high = middle
+        chance = (chances or {}).get(step.id)
+        if chance is not None:
+            # The last day that fits, counted from when the wait began, weighed by the wait's own odds.
+            begin = earliest[step.id][0].best
+            return chance((earliest[step.id][1].best - begin).days + low - 1)
         return low / (width + 1)
 
     per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(uncertain))))

@@ -17,12 +17,12 @@ from planner.template import ACTUALS, Template, Templates, holds
 
 # How each input is named in messages: the command line's flags, or a roster's columns.
 _FIELDS = ("invited", "start", "end", "months", "university", "template", "today", "medical", "biometrics_given",
-           "passport_expires")
+           "passport_expires", "country")
 FLAGS = {field: "--" + field.replace("_", "-") for field in _FIELDS}
 COLUMNS = {field: field for field in _FIELDS} | {"today": "--today"}
 # A roster's columns that are not recorded steps (a step's id as a column holds the day it was done).
 ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note",
-                 "medical", "biometrics_given", "passport_expires") + ACTUALS
+                 "medical", "biometrics_given", "passport_expires", "country") + ACTUALS
 BIOMETRICS_YEARS = 10  # biometrics given this many years back are still valid (IRCC)
 
 
@@ -50,6 +50,7 @@ class Inputs(NamedTuple):
     medical: bool = False  # a medical exam is needed
     biometrics_given: date | None = None  # the day biometrics were last given
     passport_expires: date | None = None
+    country: str | None = None  # as typed: an ISO code or an English name
 
 
 def flag_record(flag: str, key: str, day: date) -> Record:
@@ -89,6 +90,7 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
         university=fields.get("university") or None, template=fields.get("template") or template,
         today=today, recorded=tuple(recorded), names=COLUMNS, medical=medical in ("yes", "true", "1", "y", "x"),
         biometrics_given=dates["biometrics_given"], passport_expires=dates["passport_expires"],
+        country=fields.get("country") or None,
     )
 
 
@@ -125,8 +127,10 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     facts = plan_facts(inputs, end, today)
     variant = loaded.variant(loaded.skipped_steps(facts))
     recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names, every=loaded)
+    durations, chances, notes = permit_times(loaded, inputs.country, today, names["country"])
     plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
-                            university=university, recorded=recorded, estimates=estimates, facts=facts)
+                            university=university, recorded=recorded, estimates=estimates, facts=facts,
+                            durations=durations, chances=chances)
     alternatives = []
     for alternative in loaded.alternatives:
         if holds(alternative.when, facts):
@@ -134,8 +138,55 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
             kept = {step: day for step, day in recorded.items() if step not in loaded.skipped_steps(other)}
             alternatives.append((alternative, engine.make_plan(
                 loaded, invited=inputs.invited, start=inputs.start, end=end, today=today, university=university,
-                recorded=kept, estimates=estimates, facts=other)))
-    return plan._replace(findings=passport_findings(plan, inputs.passport_expires), alternatives=tuple(alternatives))
+                recorded=kept, estimates=estimates, facts=other, durations=durations, chances=chances)))
+    return plan._replace(findings=passport_findings(plan, inputs.passport_expires), alternatives=tuple(alternatives),
+                         notes=notes)
+
+
+def permit_times(template: Template, country: str | None, today: date, flag: str = "--country"):
+    """(durations, chances, notes) for the waits that published times can replace, for this country as of today.
+
+    Without a country the waits keep the template's range, and a note says what --country would do.
+    """
+    steps = [s for s in template.all_steps or template.steps if s.published_times]
+    if not steps:
+        if country:
+            raise InputError(f"{flag}: the timeline '{template.name}' has no wait that published times can replace")
+        return {}, {}, ()
+    step = steps[0]
+    advice = f"{template.sources[step.source].title if step.source else 'The timeline'} says {step.duration}"
+    if not country:
+        return {}, {}, ((f"The permit wait is the timeline's range ({advice}); the intern's country (--country, or a "
+                         "roster's country column) would use IRCC's published time for it.", None),)
+    from planner import times
+    from planner.dates import Duration, DurationRange
+
+    code = times.country(country, flag)
+    name = times.country_names().get(code, code)
+    prediction = times.predict(code, today)
+    updated = times.latest_update(today)
+    if updated is None:
+        fresh = "IRCC's figures: none published by this day"
+    else:
+        age = (today - updated).days
+        fresh = f"IRCC's figures updated {updated}"
+        if age > times.STALE_DAYS:
+            fresh += f", {age} days before this plan's day: old, run `planner times update` for IRCC's latest"
+    if isinstance(prediction, times.Fallback):
+        return {}, {}, ((f"IRCC's published time cannot be used for {name} ({code}): {prediction.reason}; the plan "
+                         f"uses the timeline's range instead ({advice}). {fresh}.", None),)
+    figure = prediction.figure
+    durations = {step.id: DurationRange(Duration(prediction.best_days, "days"), Duration(prediction.worst_days, "days"))}
+    text = (
+        f"Permit wait from IRCC's published time for {name} ({code}): {times.weeks(figure.days)}, the time in which "
+        f"80 % of recent applications were decided, published {figure.published}; "
+        f"{times.weeks(prediction.low_days)} to {times.weeks(prediction.high_days)} over the past three years. "
+        f"The window, {prediction.best_days} to {prediction.worst_days} days, runs from the 5th to the 95th percentile "
+        f"of what applications of the past three years took next to the figure of their day (it held the decision "
+        f"about {times.WINDOW_HOLDS} % of the time when IRCC's history was replayed); a chance counts those past "
+        f"applications. {advice}. {fresh}."
+    )
+    return durations, {step.id: prediction.chance_by}, ((text, None),)
 
 
 def plan_facts(inputs: Inputs, end: date | None, today: date) -> dict:

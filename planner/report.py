@@ -90,6 +90,7 @@ def plan_facts(plan: Plan) -> dict:
         facts["steps"].append(entry)
     facts["skipped"] = [{"id": step.id, "title": step.title, "because": step.skipped or step.when} for step in plan.skipped]
     facts["findings"] = [{"text": text, "source": _source(template, source)} for text, source in plan.findings]
+    facts["notes"] = [text for text, _ in plan.notes]
     facts["alternatives"] = [
         {"id": alternative.id, "title": alternative.title, "rule": alternative.rule,
          "source": _source(template, alternative.source), "assumption": alternative.assumption,
@@ -228,6 +229,9 @@ def check_text(plan: Plan, width: int = 80) -> str:
     lines.append("")
     notes = Footnotes(plan.template)
     lines.extend(wrap(verdict_sentence(plan), width))
+    for text, _ in plan.notes:
+        lines.append("")
+        lines.extend(wrap(text, width))
     for text, source in plan.findings:
         lines.append("")
         lines.extend(wrap(f"{text} {notes.mark(source)}" if source else text, width))

@@ -32,7 +32,10 @@ _CONDITION = re.compile(r"^\s*(not\s+)?([a-z_]+)\s*(?:(<=|>=|<|>|==)\s*(\d+))?\s
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
     "checklist", "actual", "condition", "category", "remind", "deadline", "when", "skipped", "due_within",
+    "published_times",
 }
+# Processing times a wait's duration can come from, with --country: the data set's name.
+PUBLISHED_TIMES = ("ircc_work_permit",)
 _CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", "step"}
 # What a checklist item's `rule` checks against the plan; an item without one is confirmed by hand.
 RULES = {
@@ -64,6 +67,7 @@ class Step(NamedTuple):
     when: str | None = None  # a condition on the plan's facts: the step is part of the plan only when it holds
     skipped: str = ""  # said when the step is left out, e.g. "biometrics given in the last 10 years are still valid"
     due_within: Duration | None = None  # due this long after it can begin (biometrics: 30 days after the letter)
+    published_times: str | None = None  # with --country, the wait comes from these published times
 
 
 class ChecklistItem(NamedTuple):
@@ -119,6 +123,13 @@ class Template(NamedTuple):
     alternatives: tuple[Alternative, ...] = ()
     passport: dict | None = None  # {"rule", "source", "months_after": {university: (months, assumption)}}
     all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions; `steps` may omit some
+
+    def with_durations(self, durations: dict[str, DurationRange]) -> "Template":
+        """The template with some steps' durations replaced (a wait from published times): the graph is the same."""
+        if not durations:
+            return self
+        return self._replace(steps=tuple(s._replace(duration=durations[s.id]) if s.id in durations else s
+                                         for s in self.steps))
 
     def variant(self, skipped: frozenset[str]) -> "Template":
         """The template without the `skipped` steps: what followed one follows what it followed."""
@@ -379,6 +390,7 @@ _TYPES = {
         "id": _ID, "kind": _STRING, "title": _TEXT, "anchor": _STRING, "source": _STRING, "assumption": _TEXT,
         "why": _STRING, "checklist": _TEXTS, "actual": _STRING, "condition": _TEXT, "category": _TEXT,
         "remind": _STRING, "deadline": _STRING, "when": _STRING, "skipped": _TEXT, "due_within": _STRING,
+        "published_times": _STRING,
         "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
         "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
     },
@@ -620,7 +632,16 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         when=when,
         skipped=raw.get("skipped", ""),
         due_within=_due_within(raw.get("due_within"), step_where, kind),
+        published_times=_published_times(raw.get("published_times"), step_where, kind),
     )
+
+
+def _published_times(value, where: str, kind: str) -> str | None:
+    if value is None:
+        return None
+    if kind != "wait" or value not in PUBLISHED_TIMES:
+        raise TemplateError(f"{where}: published_times is for a wait, and one of {', '.join(PUBLISHED_TIMES)}")
+    return value
 
 
 def _due_within(value, where: str, kind: str) -> Duration | None:

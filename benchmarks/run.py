@@ -136,6 +136,8 @@ def main() -> int:
     check = planner + ["check", "--invited", "2026-12-01", "--start", "2027-09-01", "--today", "2026-11-23"]
     ours, base = paired_medians(check, [PYTHON, "-c", "import click"], env, args.repeat)
     row("planner check", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
+    ours, base = paired_medians(check + ["--country", "IN"], [PYTHON, "-c", "import click"], env, args.repeat)
+    row("planner check --country IN", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
 
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)

@@ -350,7 +350,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     columns = roster_module.SUMMARY_COLUMNS
     if fmt == "text":
         # On a terminal the files' names would double the table's width: summary.csv lists them.
-        columns = [c for c in columns if c not in ("calendar", "checklist", "findings")]
+        columns = [c for c in columns if c not in ("calendar", "checklist", "findings", "country")]
     if fmt == "json":
         click.echo(render.json_text(render.table(columns, rows)), nl=False)  # numbers as numbers
     elif rows:
@@ -422,6 +422,7 @@ def _optional_reminders(ctx, param, value):
 @click.option("--contacts", metavar="FILE", help="Your log of e-mails to professors (CSV): whom to remind today.")
 @click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template (default: mila).")
 @click.option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
+@click.option("--country", metavar="CODE|NAME", help="The intern's country: the permit's wait from IRCC's published times.")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
 @click.option("-o", "--output", metavar="FILE", callback=_file_name,
               help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
@@ -430,7 +431,7 @@ def _optional_reminders(ctx, param, value):
 @click.option("--no-reminders", is_flag=True, help="Write no reminders.")
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-def outreach(start, contacts, template_name, medical, today, output, remind, no_reminders, as_json, force):
+def outreach(start, contacts, template_name, medical, country, today, output, remind, no_reminders, as_json, force):
     """Before the invitation: by when to be invited, when to e-mail professors, whom to remind.
 
     With --start: the latest invitation for a safe and for a possible start, the e-mailing
@@ -461,7 +462,7 @@ def outreach(start, contacts, template_name, medical, today, output, remind, no_
     rules = module.settings(loaded)
     facts, texts, calendars, problems = {}, [], [], []
     if start is not None:
-        report = module.outreach_plan(loaded, start, today, {"medical": medical})
+        report = module.outreach_plan(loaded, start, today, {"medical": medical}, country)
         facts["outreach"] = module.outreach_facts(report)
         texts.append(module.outreach_text(report, terminal_width()))
         calendars.append((module.outreach_entries(report), remind or ics.DEFAULT_REMINDERS))

@@ -80,10 +80,15 @@ class Outreach(NamedTuple):
     next_season: Window | None
 
 
-def outreach_plan(template: Template, start: date, today: date, facts: dict | None = None) -> Outreach:
-    """When the invitation must come for `start`, and the seasons to e-mail in; `facts` as a plan's (--medical)."""
+def outreach_plan(template: Template, start: date, today: date, facts: dict | None = None,
+                  country: str | None = None) -> Outreach:
+    """When the invitation must come for `start`, and the seasons to e-mail in; `facts` as a plan's (--medical),
+    `country` for the permit's wait from IRCC's published times."""
+    from planner.plans import permit_times
+
     rules = settings(template)
-    plan = make_plan(template, start=start, today=today, facts=facts)
+    durations, _, notes = permit_times(template, country, today)
+    plan = make_plan(template, start=start, today=today, facts=facts, durations=durations)._replace(notes=notes)
     safe = season_windows(plan.latest_invitation_safe, today, rules.season)
     possible = season_windows(plan.latest_invitation_possible, today, rules.season)
     # The next season that is still whole: one already under way is only a remainder.
@@ -92,7 +97,7 @@ def outreach_plan(template: Template, start: date, today: date, facts: dict | No
     next_season = upcoming[0] if upcoming else None
     whole = None
     if next_season and not any(w.last == w.season_last for w in safe):
-        whole = _earliest_start_after(template, start, today, next_season.season_last, facts)
+        whole = _earliest_start_after(template, start, today, next_season.season_last, facts, durations)
     return Outreach(plan, rules, safe, possible, whole, next_season)
 
 
@@ -102,12 +107,13 @@ def _season_first(window: Window, season) -> date:
     return date(year, first_month, first_day)
 
 
-def _earliest_start_after(template: Template, start: date, today: date, season_end: date, facts=None) -> date:
+def _earliest_start_after(template: Template, start: date, today: date, season_end: date, facts=None,
+                          durations=None) -> date:
     """The earliest start whose latest safe invitation comes after the whole season (it only moves later with the start)."""
     low, high = start, start + timedelta(days=366 * 4)
     while low < high:
         middle = low + timedelta(days=(high - low).days // 2)
-        if make_plan(template, start=middle, today=today, facts=facts).latest_invitation_safe >= season_end:
+        if make_plan(template, start=middle, today=today, facts=facts, durations=durations).latest_invitation_safe >= season_end:
             high = middle
         else:
             low = middle + timedelta(days=1)
@@ -137,6 +143,8 @@ def outreach_text(report: Outreach, width: int = 80) -> str:
     notes = Footnotes(template)
     today = plan.today
     lines = [*wrap(f"Before the invitation: {template.title}", width), f"Start {plan.start}, as of {today}", ""]
+    for text, _ in plan.notes:
+        lines += wrap(text, width) + [""]
     rows = [
         ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, today)})"),
         ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, today)})"),
@@ -186,6 +194,7 @@ def outreach_facts(report: Outreach) -> dict:
     return {
         "start": str(plan.start),
         "today": str(plan.today),
+        "permit_wait": [text for text, _ in plan.notes],
         "latest_invitation_safe": str(plan.latest_invitation_safe),
         "latest_invitation_possible": str(plan.latest_invitation_possible),
         "emailing_safe": [window(w) for w in report.safe_windows],

@@ -17,8 +17,8 @@ REQUIRED = ("name", "invited", "start")
 OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
 MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state of its last run and its files
 LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
-SUMMARY_COLUMNS = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency", "calendar", "checklist",
-                   "findings"]
+SUMMARY_COLUMNS = ["name", "country", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency",
+                   "calendar", "checklist", "findings"]
 # Names a file may not take: the summary's own, and names Windows reserves.
 _RESERVED = {"summary", "index", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
@@ -134,6 +134,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
     upcoming = next_deadline(plan)
     summary = {
         "name": name,
+        "country": _country_code(fields.get("country")),
         "verdict": plan.verdict,
         "slack_days": plan.slack_days,
         "chance": round(plan.probability, 4) if plan.probability is not None else None,
@@ -155,6 +156,14 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
 
 
 _EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
+
+
+def _country_code(text: str | None) -> str | None:
+    if not text:
+        return None
+    from planner import times
+
+    return times.country(text, "country")  # already checked by the plan: a code here
 
 
 def next_deadline(plan) -> tuple[date, str] | None:

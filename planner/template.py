@@ -9,7 +9,10 @@ from typing import NamedTuple
 from planner.dates import ZERO, Duration, DurationRange, parse_duration_range
 from planner.errors import TemplateError
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "calendars"
+# Installed, the timelines are inside the package; in the repository (and an editable install) they
+# are in calendars/ beside it.
+_HERE = Path(__file__).resolve().parent
+BUILTIN_DIR = _HERE / "calendars" if (_HERE / "calendars").is_dir() else _HERE.parent / "calendars"
 DEFAULT_TEMPLATE = "mila"
 
 KINDS = ("milestone", "task", "wait", "gate")

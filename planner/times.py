@@ -219,7 +219,8 @@ def predict(code: str, today: date, figures: list[Figure] | None = None) -> Pred
         if took is not None and figure.published + timedelta(days=took) <= today:
             ratios.append(took / figure.days)
     if len(ratios) < MIN_OUTCOMES:
-        return Fallback(code, f"too few outcomes in the past two years ({len(ratios)}, fewer than {MIN_OUTCOMES})", latest)
+        return Fallback(code, f"too few known outcomes in the past three years ({len(ratios)}, fewer than {MIN_OUTCOMES})",
+                        latest)
     ratios.sort()
     best = max(1, round(latest.days * quantile(ratios, LOW, low=True)))
     worst = max(best, round(latest.days * quantile(ratios, HIGH)))

@@ -449,7 +449,7 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
     from datetime import timedelta
 
     from planner import files, ics, outreach as module, render, template
-    from planner.layout import terminal_width
+    from planner.layout import terminal_width, visible
 
     from planner.dates import check_near, check_today
 
@@ -474,7 +474,7 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
         texts.append(render.text(document, width=terminal_width()))
         calendars.append((module.follow_up_entries(items), remind or (timedelta(days=1),)))
         for line, problem in problems:
-            click.echo(render.visible(f"{contacts}: line {line}: {problem}"), err=True)
+            click.echo(visible(f"{contacts}: line {line}: {problem}"), err=True)
     if output:
         entries = [entry for items, _ in calendars for entry in items]
         offsets = {entry.key: reminders for items, reminders in calendars for entry in items}
@@ -658,7 +658,7 @@ def _template_facts(template) -> dict:
         "summary": template.summary,
         "max_months": template.max_months,
         "universities": template.universities,
-        "sources": {key: {"title": s.title, "url": s.url} for key, s in template.sources.items()},
+        "sources": {key: template.source_facts(key) for key in template.sources},
         "steps": [
             {
                 "id": step.id,
@@ -671,8 +671,7 @@ def _template_facts(template) -> dict:
                 "recordable": step.anchor is None,
                 "shorthand": f"--{step.actual}" if step.actual else None,
                 "rule": step.why,
-                "source": {"title": template.sources[step.source].title, "url": template.sources[step.source].url}
-                if step.source else None,
+                "source": template.source_facts(step.source),
                 "assumption": step.assumption,
             }
             for step in template.all_steps or template.steps

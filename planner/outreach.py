@@ -183,11 +183,6 @@ def outreach_text(report: Outreach, width: int = 80) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _source_facts(template: Template, key: str | None) -> dict | None:
-    source = template.source(key)
-    return None if source is None else {"title": source.title, "url": source.url}
-
-
 def outreach_facts(report: Outreach) -> dict:
     plan, template = report.plan, report.settings.template
     window = lambda w: {"first": str(w.first), "last": str(w.last), "season_last": str(w.season_last)}
@@ -203,7 +198,7 @@ def outreach_facts(report: Outreach) -> dict:
         "reminder_after": str(report.settings.reminder_after),
         "documents": [item.item for item in template.checklist if item.group == "documents"],
         "programs": [
-            {**program, "source": _source_facts(template, program.get("source")), "deadline": "confirm on the program's own page"}
+            {**program, "source": template.source_facts(program.get("source")), "deadline": "confirm on the program's own page"}
             for program in template.outreach.get("programs", [])
         ],
     }
@@ -267,7 +262,7 @@ class Contact(NamedTuple):
 def read_contacts(path: str, today: date | None = None) -> tuple[list[Contact], list[tuple[int, str]]]:
     """Every usable contact, and (line, problem) for each row that could not be used."""
     from planner.files import csv_rows
-    from planner.render import visible
+    from planner.layout import visible
 
     contacts, problems = [], []
     for line, fields, problem in csv_rows(path, CONTACT_COLUMNS, OPTIONAL_CONTACT_COLUMNS, "file"):

@@ -26,12 +26,6 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _source(template, key: str | None) -> dict | None:
-    """A rule's source for scripts: the public page's title and address (None for an assumption)."""
-    source = template.source(key)
-    return None if source is None else {"title": source.title, "url": source.url}
-
-
 def plan_facts(plan: Plan) -> dict:
     """Everything `check` knows, as JSON-ready values."""
     template = plan.template
@@ -76,7 +70,7 @@ def plan_facts(plan: Plan) -> dict:
             "done_by": _iso(scheduled.done_by),
             "overdue_since": _iso(scheduled.overdue_since),
             "condition": step.condition,
-            "source": _source(template, step.source),
+            "source": template.source_facts(step.source),
             "assumption": step.assumption,
         }
         if scheduled.start is not None:
@@ -89,11 +83,11 @@ def plan_facts(plan: Plan) -> dict:
             entry["deadline"] = {"date": _iso(day), "kind": kind, "word": view.deadline_word}
         facts["steps"].append(entry)
     facts["skipped"] = [{"id": step.id, "title": step.title, "because": step.skipped or step.when} for step in plan.skipped]
-    facts["findings"] = [{"text": text, "source": _source(template, source)} for text, source in plan.findings]
+    facts["findings"] = [{"text": text, "source": template.source_facts(source)} for text, source in plan.findings]
     facts["notes"] = [text for text, _ in plan.notes]
     facts["alternatives"] = [
         {"id": alternative.id, "title": alternative.title, "rule": alternative.rule,
-         "source": _source(template, alternative.source), "assumption": alternative.assumption,
+         "source": template.source_facts(alternative.source), "assumption": alternative.assumption,
          "plan": plan_facts(other)}
         for alternative, other in plan.alternatives
     ]

@@ -75,7 +75,7 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
 
     `header`, if given, receives the roster's columns once the header is read.
     """
-    from planner.render import visible
+    from planner.layout import visible
 
     allocate = StemAllocator()
     for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster", header):

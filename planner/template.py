@@ -171,6 +171,11 @@ class Template(NamedTuple):
     def source(self, key: str | None) -> Source | None:
         return None if key is None else self.sources[key]
 
+    def source_facts(self, key: str | None) -> dict | None:
+        """A source for scripts (JSON): {"title", "url"}, or None for an assumption."""
+        source = self.source(key)
+        return None if source is None else {"title": source.title, "url": source.url}
+
     def university_name(self, key: str | None) -> str:
         if key is None:
             return "the professor's affiliated university"

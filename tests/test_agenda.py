@@ -5,12 +5,13 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import icalendar
 import pytest
+
+from browser import FLAGS, chromium
 
 from icalcheck import libical_errors, parse_everywhere
 
@@ -99,19 +100,11 @@ def test_a_spreadsheet_export_in_excels_habits_works(run, tmp_path):
     assert batch.exit_code == 0 and (tmp_path / "out" / "alan-turing.ics").exists()
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed; .ci/run installs it")
-    pytest.skip("chromium is not installed here (apt-get install chromium); CI runs this test")
 
 
 def _dom(browser, page: Path, fragment: str, profile: Path) -> str:
     result = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        [browser, *FLAGS,
          f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + fragment],
         check=True, capture_output=True, text=True, timeout=120)
     return result.stdout
@@ -123,7 +116,7 @@ def _visible_rows(dom: str) -> list[str]:
 
 
 def test_the_roster_page_in_a_real_browser(run, tmp_path):
-    browser = _chromium()
+    browser = chromium()
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER.read_text() + "<img src=x onerror=alert(1)>,2026-12-01,2027-10-01,6,udem,,,,\n")
     out = tmp_path / "plans"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from browser import FLAGS, chromium
+
 GOLDEN = Path(__file__).parent / "golden"
 AT_RISK = ["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "6", "--university", "mcgill", "--today", "2026-11-23"]
 APPROVED = ["--invited", "2026-03-01", "--applied", "2026-04-01", "--approved", "2026-11-10", "--start", "2027-09-01",
@@ -93,18 +95,10 @@ def test_written_files_are_never_foreign_ones(run, tmp_path):
     assert run("checklist", *AT_RISK, "--format", "html", "-o", str(path)).exit_code == 0  # ours now: replaced
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed; .ci/run installs it")
-    pytest.skip("chromium is not installed here (apt-get install chromium poppler-utils); CI runs this test")
-
 
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 def test_html_prints_in_a_real_browser(run, tmp_path, paper):
-    browser = _chromium()
+    browser = chromium()
     if not shutil.which("pdftotext"):
         if os.environ.get("CI"):
             pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
@@ -116,8 +110,7 @@ def test_html_prints_in_a_real_browser(run, tmp_path, paper):
     page.write_text(html.replace("<style>", f"<style>@page {{ size: {paper}; }}", 1))
     pdf = tmp_path / "ada.pdf"
     subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        [browser, *FLAGS,
          f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
         check=True, capture_output=True, timeout=120,
     )

@@ -7,7 +7,6 @@ from pathlib import Path
 import icalendar
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from icalcheck import libical_errors, parse_everywhere
 from planner.engine import AT_RISK, FEASIBLE, make_plan

@@ -5,7 +5,6 @@ import io
 import json
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import icalendar
 import pytest

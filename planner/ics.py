@@ -335,12 +335,15 @@ def calendar_bytes(
     summary = verdict_sentence(plan) if plan.verdict else ""
     tasks = []
     if todos:
-        for scheduled in plan.steps:
+        for shown in views(plan):
+            scheduled = shown.scheduled
+            # Due when the step is: its date, the day to aim for, or (a wait) the day its decision is due by.
+            due = shown.day if shown.shape in (ANCHOR, DONE) else (scheduled.due if shown.decision else shown.aim[0])
             for index, item in enumerate(scheduled.step.checklist):
                 tasks.append((
                     f"{scheduled.step.id}:todo:{index}",
                     item,
-                    scheduled.due if scheduled.step.anchor is None else scheduled.start.best,
+                    due,
                     f"For: {scheduled.title}\nSource: {plan.template.cite(scheduled.step.source)}",
                     (scheduled.step.category, "Checklist"),
                     scheduled.status == "done",

@@ -202,3 +202,19 @@ def test_a_bad_rows_message_is_never_glued_to_the_progress_bar(tmp_path):
         if ": line " in line:
             # What a terminal shows of this line: the part after the last carriage return and clear.
             assert line.split("\r")[-1].replace("\x1b[K", "").startswith(str(ROSTER)), repr(line)
+
+
+def test_each_intern_gets_their_own_plan_in_their_files(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,invited,start,end,university\nAda,2026-12-01,2027-09-01,2028-02-29,mcgill\n"
+                      "Alan,2026-12-01,2027-11-01,,udem\nNobody,,2027-09-01,,udem\n")
+    result = batch(run, tmp_path / "out", roster=roster)
+    assert result.exit_code == 5 and f"{roster}: line 4: missing invited" in result.stderr
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO((tmp_path / "out" / "summary.csv").read_text()))}
+    assert (rows["Ada"]["verdict"], rows["Ada"]["chance"], rows["Ada"]["slack_days"]) == ("at risk", "60%", "-25")
+    assert (rows["Alan"]["verdict"], rows["Alan"]["chance"]) == ("feasible", "")
+    ada = (tmp_path / "out" / "ada.ics").read_text()
+    assert "SUMMARY:Internship at McGill University" in ada and "DTEND;VALUE=DATE:20280301" in ada  # the end column
+    assert "X-WR-CALNAME:Internship plan: Ada" in ada and "Alan" not in ada
+    page = (tmp_path / "out" / "ada.html").read_text()
+    assert "Internship checklist: Ada" in page and "McGill University" in page and "2028-02-29" in page

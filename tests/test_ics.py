@@ -285,3 +285,48 @@ def test_events_that_left_the_plan_are_cancelled_and_khal_shows_no_stale_one(tmp
                          if str(e["UID"]) in live)]
     assert not stale, stale
     assert any(line.endswith("CANCELLED") for line in listing)
+
+
+def test_a_note_adds_to_every_description_and_keeps_what_was_there(tmp_path, run):
+    plain = icalendar.Calendar.from_ical(write_plan(run, tmp_path / "a.ics", *SCENARIOS["at_risk"]))
+    noted = icalendar.Calendar.from_ical(write_plan(run, tmp_path / "b.ics", *SCENARIOS["at_risk"], "--note", "Call Li"))
+    for before, after in zip(plain.walk("VEVENT"), noted.walk("VEVENT")):
+        assert str(after["DESCRIPTION"]) == (str(before["DESCRIPTION"]) + "\n\nNote: Call Li").lstrip("\n")
+    registration = next(e for e in noted.walk("VEVENT") if str(e["SUMMARY"]) == "Register as research intern at McGill University")
+    assert str(registration["DESCRIPTION"]).startswith("To do:\n- Ask the professor which affiliated university hosts")
+    assert "Source: Mila, Research Internships, https://mila.quebec/en/research-internships" in str(registration["DESCRIPTION"])
+
+
+def test_reminders_in_hours_and_a_second_rewrite_raises_sequence_again(tmp_path, run, monkeypatch):
+    data = write_plan(run, tmp_path / "h.ics", *SCENARIOS["feasible"], "--remind", "12h")
+    contingency = next(e for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if "Contingency" in str(e["SUMMARY"]))
+    assert [a.decoded("TRIGGER") for a in contingency.walk("VALARM")] == [-timedelta(hours=12)]
+    path = tmp_path / "ada.ics"
+    write_plan(run, path, *SCENARIOS["at_risk"])
+    for sequence, start in ((1, "2027-09-15"), (2, "2027-09-29")):
+        changed = [(start if arg == "2027-09-01" else arg) for arg in SCENARIOS["at_risk"]]
+        events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(write_plan(run, path, *changed)).walk("VEVENT")}
+        assert events["Internship starts at Mila"]["SEQUENCE"] == sequence
+        assert events["Invitation from the Mila professor"]["SEQUENCE"] == 0
+
+
+def test_todos_carry_their_status_and_due_day(tmp_path, run):
+    data = write_plan(run, tmp_path / "t.ics", *SCENARIOS["approved"], "--todos")
+    todos = {str(t["SUMMARY"]): t for t in icalendar.Calendar.from_ical(data).walk("VTODO")}
+    submitted = todos["Submit the work permit application with the offer of employment number, and keep the submission receipt"]
+    assert str(submitted["STATUS"]) == "COMPLETED"  # applied on 2026-07-01
+    flight = todos["Book the flight to Montréal"]
+    # Due on the booking's own last day (the same day as its "Due:" event), not the day after.
+    assert str(flight["STATUS"]) == "NEEDS-ACTION" and flight.decoded("DUE") == date(2027, 8, 24)
+    assert submitted.decoded("DUE") == date(2026, 7, 1)
+
+
+def test_without_source_date_epoch_the_stamp_is_the_real_clock(tmp_path, run, monkeypatch):
+    from datetime import datetime, timezone
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    calendar = icalendar.Calendar.from_ical(write_plan(run, tmp_path / "c.ics", *SCENARIOS["at_risk"]))
+    after = datetime.now(timezone.utc)
+    for event in calendar.walk("VEVENT"):
+        assert before <= event.decoded("DTSTAMP") <= after

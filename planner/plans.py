@@ -212,13 +212,14 @@ def passport_findings(plan: engine.Plan, expires: date | None) -> tuple[tuple[st
         findings.append((
             f"Passport: it expires on {expires}, before {ending} ({last}). {rule['rule']} The internship can then "
             f"last until {expires} at most: renew the passport before applying.", rule["source"]))
-    months, assumption = rule["months_after"].get(plan.university, (0, ""))
+    months, _ = rule["months_after"].get(plan.university, (0, ""))
     if months:
         needed = last + relativedelta(months=months)
         if expires < needed:
             findings.append((
                 f"Passport: {plan.university_name} asks for a passport valid at least {months} months after the stay, "
-                f"to {needed}; yours expires on {expires}. Assumption, to confirm: {assumption}", None))
+                f"to {needed}; yours expires on {expires} (an assumption, from the university: confirm it with its "
+                "international office).", None))
     return tuple(findings)
 
 

@@ -17,7 +17,7 @@ from icalcheck import libical_errors, parse_everywhere
 
 ROSTER = Path(__file__).parent / "data" / "roster.csv"
 GOLDEN = Path(__file__).parent / "golden"
-FORMATS = {"text": "txt", "csv": "csv", "json": "json", "html": "html"}
+FORMATS = {"text": "txt", "markdown": "md", "csv": "csv", "json": "json", "html": "html"}
 
 
 @pytest.fixture(autouse=True)

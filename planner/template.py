@@ -35,7 +35,7 @@ _CONDITION = re.compile(r"^\s*(not\s+)?([a-z_]+)\s*(?:(<=|>=|<|>|==)\s*(\d+))?\s
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
     "checklist", "actual", "condition", "category", "remind", "deadline", "when", "skipped", "due_within",
-    "published_times",
+    "published_times", "requires",
 }
 # Processing times a wait's duration can come from, with --country: the data set's name.
 PUBLISHED_TIMES = ("ircc_work_permit",)
@@ -71,6 +71,7 @@ class Step(NamedTuple):
     skipped: str = ""  # said when the step is left out, e.g. "biometrics given in the last 10 years are still valid"
     due_within: Duration | None = None  # due this long after it can begin (biometrics: 30 days after the letter)
     published_times: str | None = None  # with --country, the wait comes from these published times
+    requires: tuple[str, ...] = ()  # done before this one is, without setting its dates (biometrics before the decision)
 
 
 class ChecklistItem(NamedTuple):
@@ -399,6 +400,7 @@ _TYPES = {
         "why": _STRING, "checklist": _TEXTS, "actual": _STRING, "condition": _TEXT, "category": _TEXT,
         "remind": _STRING, "deadline": _STRING, "when": _STRING, "skipped": _TEXT, "due_within": _STRING,
         "published_times": _STRING,
+        "requires": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of step ids"),
         "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
         "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
     },
@@ -552,9 +554,19 @@ def _successors(steps: list[Step]) -> dict[str, tuple[Dependency, ...]]:
 
 
 def _ancestors(steps: list[Step]) -> dict[str, frozenset[str]]:
+    """Every step each one follows, directly or not, its `requires` included (they must be done before it is)."""
+    by_id = {s.id: s for s in steps}
     found: dict[str, frozenset[str]] = {}
-    for step in steps:  # in dependency order: a step's predecessors are done before it
-        found[step.id] = frozenset().union(*({d.step} | found[d.step] for d in step.after))
+
+    def of(step_id: str) -> frozenset[str]:
+        if step_id not in found:
+            step = by_id[step_id]
+            before = [d.step for d in step.after] + [r for r in step.requires if r in by_id]
+            found[step_id] = frozenset(before).union(*(of(b) for b in before))
+        return found[step_id]
+
+    for step in steps:
+        of(step.id)
     return found
 
 
@@ -641,6 +653,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         skipped=raw.get("skipped", ""),
         due_within=_due_within(raw.get("due_within"), step_where, kind),
         published_times=_published_times(raw.get("published_times"), step_where, kind),
+        requires=tuple(raw.get("requires", ())),
     )
 
 
@@ -682,6 +695,9 @@ def _in_dependency_order(steps: list[Step], where: str) -> list[Step]:
             raise TemplateError(f"{where}: step '{step.id}' is defined twice")
         by_id[step.id] = step
     for step in steps:
+        for required in step.requires:
+            if required not in by_id or required == step.id:
+                raise TemplateError(f"{where}: step '{step.id}' requires unknown step '{required}'")
         for dep in step.after:
             if dep.step not in by_id:
                 raise TemplateError(f"{where}: step '{step.id}' depends on unknown step '{dep.step}'")

@@ -202,3 +202,15 @@ def test_two_waits_one_contingency_point(run, tmp_path):
     assert sum(s.startswith("Contingency point") for s in summaries) == 1
     rows = [r["item"] for s in json.loads(run("checklist", *BASE, "--medical", "--json").stdout)["sections"] for r in s["rows"]]
     assert sum(item.startswith("Contingency point") for item in rows) == 1
+
+
+def test_an_approved_permit_never_asks_for_biometrics_afterwards(run):
+    # The decision needs biometrics (IRCC's time includes them) without being timed from them.
+    facts = json.loads(run("check", "--invited", "2026-06-01", "--applied", "2026-07-01", "--approved", "2027-03-15",
+                           "--start", "2027-09-01", "--today", "2027-05-01", "--json").stdout)
+    biometrics = {s["id"]: s for s in facts["steps"]}["biometrics"]
+    assert (biometrics["status"], biometrics["done_by"]) == ("done", "2027-03-15")
+    waiting = {s["id"]: s for s in json.loads(run("check", "--invited", "2026-06-01", "--applied", "2026-07-01",
+                                                  "--start", "2027-09-01", "--today", "2026-07-10", "--json").stdout)["steps"]}
+    assert waiting["biometrics"]["status"] == "to do"
+    assert waiting["permit_processing"]["earliest_finish"]["best"] == "2027-01-01"  # from the application, as before

@@ -1,5 +1,6 @@
 """Shared fixtures: the default template, a pinned 'today', and a CLI runner."""
 
+import os
 from datetime import date
 
 import pytest
@@ -9,7 +10,9 @@ from hypothesis import settings
 from planner.template import load
 
 settings.register_profile("default", max_examples=300, deadline=None)
-settings.load_profile("default")
+# Fewer examples for benchmarks/mutation.py, which runs the tests once per mutant.
+settings.register_profile("mutation", max_examples=40, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 TODAY = date(2026, 11, 23)
 

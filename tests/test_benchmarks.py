@@ -39,3 +39,24 @@ def test_reference_writes_the_events_batch_writes(run, tmp_path, capsys):
     assert result.exit_code == 0
     ours, theirs = events_by_calendar(tmp_path / "batch"), events_by_calendar(tmp_path / "reference")
     assert len(ours) == 12 and ours == theirs
+
+
+def test_mutation_command_names_real_modules_and_tests():
+    mutation = load("mutation")
+    root = BENCHMARKS.parent
+    for module, tests in mutation.MODULES.items():
+        assert (root / "planner" / f"{module}.py").is_file(), module
+        assert tests and all((root / t).is_file() for t in tests), (module, tests)
+    path, _, name = mutation.WHEEL_TEST.partition("::")
+    assert f"def {name}(" in (root / path).read_text(encoding="utf-8")
+
+
+def test_mutation_command_refuses_an_unknown_module(capsys):
+    mutation = load("mutation")
+    try:
+        mutation.main(["nosuch"])
+    except SystemExit as stop:
+        assert stop.code == 2
+    else:
+        raise AssertionError("an unknown module was accepted")
+    assert "no such module: nosuch" in capsys.readouterr().err

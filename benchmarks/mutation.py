@@ -9,6 +9,7 @@ Run from the project's root, after ``pip install -e '.[test,mutation]'``:
     python benchmarks/mutation.py                 # every module, two processes
     python benchmarks/mutation.py dates engine    # some modules
     python benchmarks/mutation.py --survivors     # also list what survived
+    python benchmarks/mutation.py engine --keep /tmp/m   # keep the copy: mutmut show NAME there
 
 The work happens in a temporary copy of the project; the checkout is never touched. Hypothesis runs
 its property tests with fewer examples here (the ``mutation`` profile in tests/conftest.py): CI runs
@@ -48,6 +49,10 @@ only_mutate = ["planner/{module}.py"]
 also_copy = ["calendars", "README.md", "benchmarks"]
 pytest_add_cli_args_test_selection = {tests}
 pytest_add_cli_args = ["-q", "-p", "no:cacheprovider", "-x", "--deselect", "{wheel_test}"]
+# A mutant that makes the tests run 4 times longer than they do (in CPU time) is taken as hung:
+# mutmut's default waits 30 times longer, minutes per hung mutant.
+timeout_multiplier = 2.0
+timeout_constant = 2.0
 """
 
 # Builds and installs a wheel: it checks packaging, not a plan, and the mutated copy cannot be
@@ -101,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"modules to mutate (default: all of {', '.join(MODULES)})")
     parser.add_argument("-j", "--children", type=int, default=2, help="processes (default 2)")
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="work in DIR (new or empty) and keep it, to read a mutant with"
+                             " 'mutmut show NAME' in DIR/MODULE")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
@@ -109,10 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("mutmut", path=str(Path(sys.executable).parent)) is None:
         print("mutation: mutmut is not installed: pip install -e '.[test,mutation]'", file=sys.stderr)
         return 2
+    if args.keep is not None:
+        if args.keep.exists() and (not args.keep.is_dir() or any(args.keep.iterdir())):
+            print(f"mutation: --keep {args.keep}: not a new or empty folder", file=sys.stderr)
+            return 2
+        args.keep.mkdir(parents=True, exist_ok=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="planner-mutation-") as tmp:
+        workdir = args.keep.resolve() if args.keep is not None else Path(tmp)
         for module in modules:
-            result = mutate(module, Path(tmp), args.children)
+            result = mutate(module, workdir, args.children)
             rows.append(result)
             total = len(result["killed"]) + len(result["survived"]) + len(result["unreached"])
             score = 100 * len(result["killed"]) / total if total else 100.0

@@ -47,12 +47,11 @@ def _numeric_date(text: str, what: str, first: int, second: int, year_text: str)
         raise InputError(f"{what}: '{text}' has a two-digit year; write it as YYYY-MM-DD")
     year = int(year_text)
     if first <= 12 and second <= 12 and first != second:
-        # 03/04/2027 is 3 April in most of the world and March 4 in the US: never guess.
-        day_first = _checked(text, what, year, second, first)
-        month_first = _checked(text, what, year, first, second)
+        # 03/04/2027 is 3 April in most of the world and March 4 in the US: never guess. Both
+        # readings are dates (each part is a month, so a day every month has).
         raise InputError(
             f"{what}: '{text}' is ambiguous (day and month could be swapped); "
-            f"write {day_first.isoformat()} or {month_first.isoformat()}"
+            f"write {date(year, second, first)} or {date(year, first, second)}"
         )
     if first > 12:
         return _checked(text, what, year, second, first)
@@ -230,5 +229,5 @@ def parse_duration_range(value, where: str) -> DurationRange:
     if shortest.after(reference) > longest.after(reference) or (
         shortest.unit == longest.unit and shortest.amount > longest.amount
     ):
-        raise TemplateError(f"{where}: duration range is inverted ({parts[0]} is longer than {parts[-1]})")
+        raise TemplateError(f"{where}: duration range is inverted ({shortest} is longer than {longest})")
     return DurationRange(shortest, longest)

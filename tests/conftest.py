@@ -14,6 +14,16 @@ settings.register_profile("default", max_examples=300, deadline=None)
 settings.register_profile("mutation", max_examples=40, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+
+def pytest_collection_modifyitems(items):
+    """Under benchmarks/mutation.py, run example tests before property tests.
+
+    A mutant is killed by the first test that fails (pytest -x): the quick tests that fail first
+    spare the slow ones.
+    """
+    if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
+        items.sort(key=lambda item: bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)))
+
 TODAY = date(2026, 11, 23)
 
 

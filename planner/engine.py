@@ -25,8 +25,6 @@ PROBABILITY_ASSUMPTION = (
 
 # Largest number of outcome combinations weighed when several waits are uncertain at once.
 _OUTCOME_BUDGET = 4000
-# How far past the given start the search for an earliest workable start walks.
-_SEARCH_DAYS = 366 * 10
 
 
 class Window(NamedTuple):
@@ -213,7 +211,7 @@ def _check_inputs(template, invited, start, end) -> None:
             months = _months_between(start, end + ONE_DAY)
             raise InputError(
                 f"an internship from {start} to {end} lasts {months}; the maximum is "
-                f"{template.max_months} months (ends by {longest}, {template.cite(template.max_months_source)})"
+                f"{template.max_months} month{'s' if template.max_months != 1 else ''} (ends by {longest}, {template.cite(template.max_months_source)})"
             )
 
 
@@ -306,9 +304,7 @@ def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window
     """Latest finish and start of every step: .worst with the longest durations (safe), .best with the shortest."""
     latest: dict[str, tuple[Window, Window]] = {}
     for step in reversed(template.steps):
-        if step.anchor in ("start", "end"):
-            latest[step.id] = (Window(start, start), Window(start, start))
-            continue
+        # Nothing follows the start or the end (the template says so): their latest day is the start's.
         finish = []
         for case in (0, 1):
             limits = [lag.latest_before(latest[succ][1][case]) for succ, lag in template.successors[step.id]]
@@ -332,12 +328,16 @@ def _contingency(template: Template, latest, done: set[str] = frozenset()) -> da
 
 
 def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances=None) -> float:
-    uncertain = [
-        s for s in template.steps
-        if s.kind == "wait" and s.id not in done and earliest[s.id][1].best != earliest[s.id][1].worst
-    ]
-    if not uncertain:
-        return 0.0
+    # Each wait not yet decided, with its own window: the days its decision may come on once
+    # what precedes it has happened (not the spread of its finish, which adds the uncertainty of
+    # the waits before it).
+    uncertain = []
+    for step in template.steps:
+        if step.kind == "wait" and step.id not in done:
+            begin = earliest[step.id][0].best
+            own = max(step.duration.longest.after(begin), today) - max(step.duration.shortest.after(begin), today)
+            if own.days:
+                uncertain.append((step, own.days))
     # Once every wait has an outcome the plan is certain: it fits when all that must precede the
     # start arrives by the start (the earliest schedule then meets every step's own deadline).
     feeding = _feeding_start(template, done)
@@ -349,8 +349,7 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     if len(uncertain) == 1:
         # A later outcome never makes anything earlier, so the outcomes that fit are the first
         # ones of the window: find where they stop instead of trying every day.
-        step = uncertain[0]
-        width = (earliest[step.id][1].worst - earliest[step.id][1].best).days
+        step, width = uncertain[0]
         low, high = 0, width + 1  # days 0..low-1 fit; the answer lies in [low, high]
         while low < high:
             middle = (low + high) // 2
@@ -365,15 +364,14 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
             return chance((earliest[step.id][1].best - begin).days + low - 1)
         return low / (width + 1)
 
-    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(uncertain))))
+    # Several waits: weigh a grid of their outcomes, every day of each window while the budget allows.
+    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / max(len(uncertain), 1))))
     grids = []
-    for step in uncertain:
-        width = (earliest[step.id][1].worst - earliest[step.id][1].best).days
+    for step, width in uncertain:
         points = min(width + 1, per_wait)
-        grids.append([i / (points - 1) for i in range(points)])
+        grids.append([(step.id, i / (points - 1)) for i in range(points)])
     outcomes = list(product(*grids))
-    fitting = sum(fits({step.id: q for step, q in zip(uncertain, fractions)}) for fractions in outcomes)
-    return fitting / len(outcomes)
+    return sum(fits(dict(outcome)) for outcome in outcomes) / len(outcomes)
 
 
 def _feeding_start(template: Template, done: set[str]) -> list[tuple[str, Duration]]:
@@ -385,7 +383,7 @@ def _feeding_start(template: Template, done: set[str]) -> list[tuple[str, Durati
         if step.anchor is not None or step.id in done:
             continue
         into_start = [lag for succ, lag in following[step.id] if by_id[succ].anchor == "start"]
-        loose_end = all(by_id[succ].anchor == "end" for succ, _ in following[step.id])
+        loose_end = not following[step.id]  # leads nowhere: to be done by the start all the same
         feeding.extend((step.id, lag) for lag in into_start or ([ZERO] if loose_end else []))
     return feeding
 
@@ -404,8 +402,9 @@ def _earliest_start(template, start, earliest, checked, case: int, slack: int) -
         while candidate > start and fits(candidate - ONE_DAY):
             candidate -= ONE_DAY
         return candidate
-    for _ in range(_SEARCH_DAYS):
+    # A later start leaves every step more time, and the earliest dates do not move with it: some
+    # day fits, a few days on at most (a month lag from the 28th to the 31st gains no time at all).
+    candidate += ONE_DAY
+    while not fits(candidate):
         candidate += ONE_DAY
-        if fits(candidate):
-            return candidate
-    raise AssertionError("no start within ten years fits; the template's durations cannot be that long")
+    return candidate

@@ -703,6 +703,11 @@ def _in_dependency_order(steps: list[Step], where: str) -> list[Step]:
                 raise TemplateError(f"{where}: step '{step.id}' depends on unknown step '{dep.step}'")
             if dep.step == step.id:
                 raise TemplateError(f"{where}: step '{step.id}' depends on itself")
+            if by_id[dep.step].anchor in ("start", "end"):
+                raise TemplateError(
+                    f"{where}: step '{step.id}' follows the '{by_id[dep.step].anchor}' anchor; a plan holds "
+                    "what leads to the start, so no step comes after the start or the end"
+                )
     ordered: list[Step] = []
     placed: set[str] = set()
     remaining = list(steps)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -234,7 +235,7 @@ content_lines = st.text(alphabet=st.sampled_from(list("ab:;,=\\^ ") + ["√©", "Êù
 )
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(content_lines)
 def test_folding_matches_icalendar_byte_for_byte(line):
     folded = ics.fold(line)

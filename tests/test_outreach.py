@@ -6,6 +6,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from budget import examples
 from hypothesis import given, settings
 
 from icalcheck import libical_errors, parse_everywhere
@@ -18,7 +19,7 @@ TODAY = "2026-11-23"
 SEASON = ((9, 1), (12, 15))
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(tricky_dates)
 def test_latest_safe_invitation_is_feasible_and_a_day_later_is_not(mila, start):
     long_ago = date(1980, 1, 1)

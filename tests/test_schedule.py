@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from budget import examples
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,7 @@ def oracle(invited, start, today):
 pairs = st.tuples(tricky_dates, st.integers(0, 500)).map(lambda p: (p[0], p[0] + timedelta(days=p[1])))
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(pairs, st.integers(-400, 400))
 def test_verdict_changes_exactly_where_the_arithmetic_says(mila, pair, today_offset):
     invited, start = pair
@@ -50,7 +51,7 @@ def test_verdict_changes_exactly_where_the_arithmetic_says(mila, pair, today_off
         assert 0 < plan.probability < 1
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(pairs, st.integers(-400, 400))
 def test_every_step_lies_in_order(mila, pair, today_offset):
     invited, start = pair
@@ -71,7 +72,7 @@ def test_every_step_lies_in_order(mila, pair, today_offset):
         assert scheduled.due <= start
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(tricky_dates)
 def test_latest_safe_application_plus_the_longest_processing_is_never_after_the_start(mila, start):
     plan = make_plan(mila, start=start, today=date(1980, 1, 1))

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 from dateutil.relativedelta import relativedelta
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,7 +144,7 @@ def test_a_not_feasible_plan_names_what_is_left_not_the_invitation(run):
 DUE = re.compile(r"(?:\bdue|begin by) (\d{4}-\d\d-\d\d)")
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(tricky_dates, st.integers(120, 600), st.integers(-60, 700), st.sampled_from([None, 0, 30, 90]))
 def test_no_output_misleads_on_any_day(mila, invited, days, today_offset, applied_after):
     """Random plans read on random days: before, between and after every date."""

@@ -1,0 +1,330 @@
+"""The engine on small timelines of its own: each rule of the passes, the chance and the earliest starts, to the day."""
+
+from datetime import date, timedelta
+from itertools import product
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner import engine
+from planner.dates import Duration, DurationRange
+from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, Window, make_plan
+from planner.errors import InputError, TemplateError
+from planner.template import load
+from test_dates import tricky_dates
+
+DAY = timedelta(days=1)
+TODAY = date(2026, 11, 23)
+
+HEAD = '''schema = 1
+title = "A small timeline"
+max_months = {max_months}
+
+[[steps]]
+id = "invitation"
+kind = "milestone"
+anchor = "invited"
+title = "Invitation"
+assumption = "an anchor"
+'''
+
+START = '''
+[[steps]]
+id = "start"
+kind = "milestone"
+anchor = "start"
+title = "Start"
+after = [{into_start}]
+assumption = "an anchor"
+'''
+
+END = '''
+[[steps]]
+id = "end"
+kind = "milestone"
+anchor = "end"
+title = "End"
+assumption = "an anchor"
+'''
+
+
+def step(step_id, kind, after, duration=None, **extra):
+    lines = ["", "[[steps]]", f'id = "{step_id}"', f'kind = "{kind}"', f'title = "{step_id.title()}"',
+             'assumption = "a test step"']
+    entries = [f'"{a}"' if isinstance(a, str) else f'{{ step = "{a[0]}", lag = "{a[1]}" }}' for a in after]
+    lines.append(f"after = [{', '.join(entries)}]")
+    if duration is not None:
+        lines.append(f"duration = {duration!r}".replace("'", '"'))
+    lines += [f"{k} = {v!r}".replace("'", '"') for k, v in extra.items()]
+    return "\n".join(lines) + "\n"
+
+
+def timeline(tmp_path, *steps, into_start='"invitation"', max_months=12, name="small"):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(HEAD.format(max_months=max_months) + "".join(steps) + START.format(into_start=into_start)
+                    + END, encoding="utf-8")
+    return load(str(path))
+
+
+def test_a_missing_step_is_named():
+    with pytest.raises(KeyError, match="'nowhere'"):
+        make_plan(load("mila"), start=date(2027, 9, 1), today=TODAY).step("nowhere")
+
+
+@pytest.mark.parametrize(
+    "end, lasts",
+    [
+        (date(2028, 9, 1), "12 months and 1 day"),
+        (date(2028, 9, 2), "12 months and 2 days"),
+        (date(2028, 9, 29), "12 months and 29 days"),
+        (date(2028, 10, 31), "14 months"),
+    ],
+)
+def test_too_long_an_internship_says_by_how_much(mila, end, lasts):
+    with pytest.raises(InputError) as error:
+        make_plan(mila, start=date(2027, 9, 1), end=end, today=TODAY)
+    assert str(error.value) == (
+        f"an internship from 2027-09-01 to {end} lasts {lasts}; the maximum is 12 months (ends by 2028-08-31, "
+        "Mila, Research Internships (https://mila.quebec/en/research-internships))"
+    )
+
+
+@pytest.mark.parametrize(
+    "end, lasts",
+    [(date(2027, 4, 1), "1 month and 1 day"), (date(2027, 4, 30), "2 months"), (date(2027, 5, 1), "2 months and 1 day")],
+)
+def test_a_one_month_maximum_is_said_in_the_singular(tmp_path, end, lasts):
+    small = timeline(tmp_path, max_months=1)
+    with pytest.raises(InputError) as error:
+        make_plan(small, start=date(2027, 3, 1), end=end, today=TODAY)
+    assert str(error.value) == f"an internship from 2027-03-01 to {end} lasts {lasts}; the maximum is 1 month (ends by 2027-03-31, assumption)"
+    assert make_plan(small, start=date(2027, 3, 1), end=date(2027, 3, 31), today=TODAY).end == date(2027, 3, 31)
+
+
+def test_an_invitation_that_arrives_today_is_done(mila):
+    invited = TODAY
+    plan = make_plan(mila, invited=invited, start=date(2028, 1, 10), today=TODAY)
+    first = plan.step("invitation")
+    assert (first.status, first.start, first.finish) == ("done", Window(invited, invited), Window(invited, invited))
+    assert plan.step("registration").status == "to do"
+    tomorrow = make_plan(mila, invited=invited + DAY, start=date(2028, 1, 10), today=TODAY)
+    assert tomorrow.step("invitation").status == "to do"
+
+
+def test_a_step_done_by_two_recorded_steps_is_done_by_the_earlier(mila):
+    invited = date(2026, 10, 1)
+    offer, applied = date(2026, 10, 20), date(2026, 11, 10)
+    for recorded in ({"offer": offer, "permit_application": applied}, {"permit_application": applied, "offer": offer}):
+        plan = make_plan(mila, invited=invited, start=date(2027, 12, 1), today=TODAY, recorded=recorded)
+        registration = plan.step("registration")
+        assert registration.done_by == offer and registration.finish.worst <= offer
+        assert plan.step("permit_documents").done_by == applied
+        # The invitation is a date of its own, never "done by" a later step.
+        assert plan.step("invitation").done_by is None
+
+
+def test_a_recorded_milestone_happens_on_its_day_and_a_recorded_task_began_by_then(mila):
+    invited = date(2026, 10, 1)
+    plan = make_plan(mila, invited=invited, start=date(2027, 12, 1), today=TODAY,
+                     recorded={"registration": date(2026, 10, 5), "permit_application": date(2026, 11, 2)})
+    assert plan.step("permit_application").start == Window(date(2026, 11, 2), date(2026, 11, 2))
+    assert plan.step("registration").start == Window(invited, invited)  # begun at the invitation at the latest
+    assert plan.step("registration").finish == Window(date(2026, 10, 5), date(2026, 10, 5))
+    assert plan.step("permit_processing").status == "waiting"
+    assert plan.step("booking").status == "closed"
+    assert plan.step("biometrics").status == "to do"
+
+
+def test_a_wait_is_overdue_from_the_day_after_its_worst_case(mila):
+    applied = date(2026, 1, 10)
+    worst = applied + relativedelta(months=8)
+    for today, overdue in ((worst - DAY, None), (worst, None), (worst + DAY, worst)):
+        plan = make_plan(mila, invited=date(2025, 12, 1), start=date(2027, 12, 1), today=today,
+                         recorded={"permit_application": applied})
+        assert plan.step("permit_processing").overdue_since == overdue
+        assert [s.step.id for s in plan.overdue] == ([] if overdue is None else ["permit_processing"])
+        assert (plan.verdict == FEASIBLE) == (overdue is None)
+
+
+def test_a_step_done_by_a_later_one_keeps_its_best_case_from_the_earlier_wait(mila):
+    # Medical exam (1 to 3 months) then the permit (6 to 8): the booking is recorded long after.
+    invited = date(2025, 6, 1)
+    plan = make_plan(mila, invited=invited, start=date(2027, 6, 1), today=TODAY, facts={"medical": True},
+                     recorded={"permit_application": date(2025, 7, 1), "booking": date(2026, 11, 1)})
+    exam = plan.step("medical_exam").finish
+    assert exam == Window(date(2025, 8, 1), date(2025, 10, 1))
+    permit = plan.step("permit_processing").finish
+    assert permit == Window(date(2026, 2, 1), date(2026, 6, 1))
+
+
+def test_a_plan_without_an_invitation_says_when_it_must_come(mila):
+    start, end = date(2027, 9, 1), date(2028, 2, 29)
+    plan = make_plan(mila, start=start, end=end, today=TODAY, university="udem", facts={"medical": True})
+    assert plan.invited is None and plan.verdict is None and plan.end == end and plan.university == "udem"
+    assert plan.recorded == {}
+    ids = [s.step.id for s in plan.steps]
+    assert ids[-1] == "end" and "entry_document" not in ids
+    assert [s.id for s in plan.skipped] == ["entry_document"]
+    registration = plan.step("registration")
+    assert registration.title == "Register as research intern at Université de Montréal"
+    assert registration.status == "to do" and plan.step("booking").status == "closed"
+    assert registration.start is None and registration.finish is None
+    decision = start - timedelta(days=35)
+    assert plan.contingency == decision
+    processing = plan.step("permit_processing")
+    assert processing.latest_finish == Window(decision, decision)
+    assert processing.latest_start == Window(decision - relativedelta(months=6), decision - relativedelta(months=8))
+    exam_latest = Window(decision - relativedelta(months=6), decision - relativedelta(months=8))
+    assert plan.step("medical_exam").latest_finish == exam_latest
+    assert plan.step("medical_exam").latest_start == Window(exam_latest.best - relativedelta(months=1),
+                                                            exam_latest.worst - relativedelta(months=3))
+    assert plan.step("start").latest_finish == Window(start, start)
+    assert plan.step("end").latest_finish == Window(start, start)
+    assert (plan.latest_invitation_safe, plan.latest_invitation_possible) == (
+        exam_latest.worst - relativedelta(months=3) - timedelta(days=21),
+        exam_latest.best - relativedelta(months=1) - timedelta(days=21))
+    assert "end" not in [s.step.id for s in make_plan(mila, start=start, today=TODAY).steps]
+
+
+def test_published_durations_replace_the_wait(mila):
+    invited = date(2026, 12, 1)
+    application = invited + timedelta(days=21)
+    waits = {"permit_processing": DurationRange(Duration(100, "days"), Duration(200, "days"))}
+    plan = make_plan(mila, invited=invited, start=date(2027, 12, 1), today=TODAY, durations=waits)
+    assert plan.step("permit_processing").finish == Window(application + timedelta(days=100),
+                                                           application + timedelta(days=200))
+    # A wait the plan leaves out takes no published duration.
+    exempt = make_plan(mila, invited=invited, start=date(2027, 12, 1), today=TODAY, durations=waits,
+                       facts={"permit_exempt": True})
+    assert "permit_processing" not in [s.step.id for s in exempt.steps]
+
+
+def test_the_chance_from_published_odds_is_asked_for_the_last_day_that_fits(mila):
+    invited, start = date(2026, 12, 1), date(2027, 8, 20)
+    application = invited + timedelta(days=21)
+    asked = []
+
+    def odds(days):
+        asked.append(days)
+        return 0.625
+
+    plan = make_plan(mila, invited=invited, start=start, today=TODAY, chances={"permit_processing": odds})
+    assert plan.verdict == AT_RISK and plan.probability == 0.625
+    assert asked == [(start - timedelta(days=35) - application).days]
+
+
+def test_a_plan_that_fits_on_every_day_but_the_last_has_that_chance(mila):
+    invited = date(2026, 12, 1)
+    application = invited + timedelta(days=21)
+    best, worst = application + relativedelta(months=6), application + relativedelta(months=8)
+    start = worst + timedelta(days=35) - DAY
+    plan = make_plan(mila, invited=invited, start=start, today=TODAY)
+    width = (worst - best).days
+    assert plan.verdict == AT_RISK and plan.probability == pytest.approx(width / (width + 1))
+    first_only = make_plan(mila, invited=invited, start=best + timedelta(days=35), today=TODAY)
+    assert first_only.probability == pytest.approx(1 / (width + 1))
+
+
+def two_waits(tmp_path, first, second, after_second="3 days"):
+    return timeline(
+        tmp_path,
+        step("prepare", "task", ["invitation"], "2 days"),
+        step("exam", "wait", ["prepare"], list(first)),
+        step("decision", "wait", ["exam"], list(second)),
+        step("travel", "task", ["decision"], after_second),
+        into_start='"travel"',
+    )
+
+
+@given(st.integers(0, 40), st.integers(0, 12), st.integers(0, 20))
+def test_two_short_uncertain_waits_give_the_exact_count(tmp_path_factory, extra, exam_width, decision_width):
+    small = two_waits(tmp_path_factory.mktemp("t"), (f"{1} days", f"{1 + exam_width} days"),
+                      (f"{2} days", f"{2 + decision_width} days"))
+    invited = date(2027, 1, 1)
+    start = invited + timedelta(days=2 + 1 + 2 + 3 + extra)
+    plan = make_plan(small, invited=invited, start=start, today=TODAY)
+    fits = [2 + e + d + 3 <= (start - invited).days
+            for e, d in product(range(1, 2 + exam_width), range(2, 3 + decision_width))]
+    expected = sum(fits) / len(fits)
+    assert plan.verdict == (FEASIBLE if expected == 1 else AT_RISK)
+    if plan.verdict == AT_RISK:
+        assert plan.probability == expected  # every day of both windows weighed: no rounding
+
+
+def test_two_long_uncertain_waits_are_weighed_within_the_budget(tmp_path, monkeypatch):
+    small = two_waits(tmp_path, ("1 month", "12 months"), ("1 month", "12 months"))
+    calls = []
+    forward = engine._forward
+    monkeypatch.setattr(engine, "_forward", lambda *a, **k: calls.append(1) or forward(*a, **k))
+    invited = date(2027, 1, 1)
+    plan = make_plan(small, invited=invited, start=invited + relativedelta(months=13), today=TODAY)
+    assert plan.verdict == AT_RISK
+    assert 1000 <= len(calls) <= 4001
+    # Two windows of 334 days each: the share that fits is the area under the line, about 1/2 here.
+    assert plan.probability == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_loose_end_must_also_be_done_by_the_start(tmp_path):
+    # A wait of 10 to 20 days leads to the start; a 15-day task after it leads nowhere: it must be
+    # done by the start too, so only 10 to 15 days of the wait fit.
+    small = timeline(tmp_path, step("wait", "wait", ["invitation"], ["10 days", "20 days"]),
+                     step("paperwork", "task", ["wait"], "15 days"), into_start='"wait"')
+    invited = date(2027, 1, 1)
+    plan = make_plan(small, invited=invited, start=invited + timedelta(days=30), today=TODAY)
+    assert plan.verdict == AT_RISK
+    assert plan.probability == pytest.approx(6 / 11)
+    assert plan.step("paperwork").due == invited + timedelta(days=30)
+
+
+@pytest.mark.parametrize("anchor", ["start", "end"])
+def test_no_step_may_follow_the_start_or_the_end(tmp_path, anchor):
+    path = tmp_path / "small.toml"
+    timeline(tmp_path, step("wait", "wait", ["invitation"], ["10 days", "20 days"]), into_start='"wait"')
+    path.write_text(path.read_text() + step("orientation", "task", [anchor], "5 days"), encoding="utf-8")
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    assert str(error.value) == (
+        f"{path}: step 'orientation' follows the '{anchor}' anchor; a plan holds what leads to the start, "
+        "so no step comes after the start or the end"
+    )
+
+
+def month_lag(tmp_path):
+    """Preparation (30 days), then the start a month after it: the start's month decides, not its day."""
+    return timeline(tmp_path, step("prepare", "task", ["invitation"], "30 days"),
+                    into_start='{ step = "prepare", lag = "1 month" }')
+
+
+def test_an_earliest_start_past_a_month_end_is_found_to_the_day(tmp_path):
+    small = month_lag(tmp_path)
+    # Ready 2027-03-01; a month later is 2027-04-01. From 28 March, moving the start by the
+    # shortfall (one day, to 2027-02-28 + 1 month) is not enough: 29, 30 and 31 March still
+    # need the preparation done by 28 February.
+    plan = make_plan(small, invited=date(2027, 1, 30), start=date(2027, 3, 28), today=TODAY)
+    assert plan.verdict == NOT_FEASIBLE and plan.slack_days == -1
+    assert (plan.earliest_start_at_risk, plan.earliest_start_safe) == (date(2027, 4, 1), date(2027, 4, 1))
+
+
+@given(tricky_dates.filter(lambda d: 2001 <= d.year <= 2080), st.integers(0, 90))
+def test_the_earliest_starts_are_the_first_days_that_work(tmp_path_factory, invited, days):
+    small = month_lag(tmp_path_factory.mktemp("t"))
+    start = invited + timedelta(days=days)
+    plan = make_plan(small, invited=invited, start=start, today=invited)
+    ready = invited + timedelta(days=30) + relativedelta(months=1)
+    if plan.verdict == FEASIBLE:
+        assert start >= ready and plan.earliest_start_safe is None
+        return
+    assert plan.earliest_start_safe == plan.earliest_start_at_risk
+    assert make_plan(small, invited=invited, start=plan.earliest_start_safe, today=invited).verdict == FEASIBLE
+    assert make_plan(small, invited=invited, start=plan.earliest_start_safe - DAY, today=invited).verdict == NOT_FEASIBLE
+
+
+def test_an_at_risk_plans_earliest_starts_begin_at_its_own_start(mila):
+    invited, start = date(2026, 12, 1), date(2027, 8, 20)
+    plan = make_plan(mila, invited=invited, start=start, today=TODAY)
+    assert plan.verdict == AT_RISK
+    assert plan.earliest_start_at_risk == start
+    application = invited + timedelta(days=21)
+    assert plan.earliest_start_safe == application + relativedelta(months=8) + timedelta(days=35)

@@ -103,7 +103,7 @@ def dump_events(roster: Path, events: Path, today: date) -> None:
                  "last": str(entry.last), "description": entry.description, "categories": list(entry.categories),
                  "reminders": [d for d in (14, 2) if entry.first - timedelta(days=d) >= entry.not_before]
                  if entry.deadline else []}
-                for entry in ics.entries(plan)
+                for entry in ics.entries(plan, "")
             ]
             out.write(json.dumps({"title": f"Internship plan: {row['name']}", "description": loaded.title,
                                   "events": items}) + "\n")

@@ -138,7 +138,7 @@ def make_plan(
     instead of "any day of the window alike".
     """
     skipped = template.skipped_steps(facts or {})
-    every = template.all_steps or template.steps
+    every = template.all_steps
     template = template.variant(skipped).with_durations({k: v for k, v in (durations or {}).items() if k not in skipped})
     left_out = tuple(s for s in every if s.id in skipped)
     recorded = dict(recorded or {})
@@ -333,7 +333,7 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     # the waits before it).
     uncertain = []
     for step in template.steps:
-        if step.kind == "wait" and step.id not in done:
+        if step.id not in done:  # only a wait has a range: any other step's window is one day
             begin = earliest[step.id][0].best
             own = max(step.duration.longest.after(begin), today) - max(step.duration.shortest.after(begin), today)
             if own.days:
@@ -364,8 +364,10 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
             return chance((earliest[step.id][1].best - begin).days + low - 1)
         return low / (width + 1)
 
+    if not uncertain:
+        return float(fits({}))
     # Several waits: weigh a grid of their outcomes, every day of each window while the budget allows.
-    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / max(len(uncertain), 1))))
+    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(uncertain))))
     grids = []
     for step, width in uncertain:
         points = min(width + 1, per_wait)
@@ -375,16 +377,16 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
 
 
 def _feeding_start(template: Template, done: set[str]) -> list[tuple[str, Duration]]:
-    """Steps whose finish (plus lag) must come by the start: those leading into it, and loose ends."""
+    """The steps not done, each with the lag by which its finish must precede the start (none but into the start)."""
     following = template.successors
     by_id = {s.id: s for s in template.steps}
     feeding = []
     for step in template.steps:
         if step.anchor is not None or step.id in done:
             continue
+        # Every step is done by the start (a loose end too), and by its lag before the start if it leads into it.
         into_start = [lag for succ, lag in following[step.id] if by_id[succ].anchor == "start"]
-        loose_end = not following[step.id]  # leads nowhere: to be done by the start all the same
-        feeding.extend((step.id, lag) for lag in into_start or ([ZERO] if loose_end else []))
+        feeding.extend((step.id, lag) for lag in into_start or [ZERO])
     return feeding
 
 
@@ -404,7 +406,6 @@ def _earliest_start(template, start, earliest, checked, case: int, slack: int) -
         return candidate
     # A later start leaves every step more time, and the earliest dates do not move with it: some
     # day fits, a few days on at most (a month lag from the 28th to the 31st gains no time at all).
-    candidate += ONE_DAY
     while not fits(candidate):
         candidate += ONE_DAY
     return candidate

@@ -18,7 +18,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
 from planner.report import FOLLOW_UP, verdict_sentence
-from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, SPAN, views
+from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, views
 
 PRODID = f"-//planner//planner {__version__}//EN"
 _PRODID_PREFIX = b"PRODID:-//planner//planner "
@@ -100,7 +100,8 @@ def fold(line: str) -> str:
         for index, char in enumerate(line):
             width = 1 if char < "\x80" else len(char.encode("utf-8"))
             if index > begin and count + width >= _FOLD_LIMIT:
-                cut = index - 1 if index - begin > 1 and line[index - 1] in _KEEP_WITH_NEXT else index
+                # (A part holds 71 octets or more here: cutting one character short never empties it.)
+                cut = index - 1 if line[index - 1] in _KEEP_WITH_NEXT else index
                 parts.append(line[begin:cut])
                 count = len(line[cut:index].encode("utf-8"))
                 begin = cut
@@ -130,7 +131,7 @@ def parse_reminders(text: str) -> tuple[timedelta, ...]:
     return tuple(sorted(set(reminders), reverse=True))
 
 
-def entries(plan: Plan, note: str = "") -> list[Entry]:
+def entries(plan: Plan, note: str) -> list[Entry]:
     """The events of a plan, in date order of the plan's steps.
 
     An event changes only when its step does, or when time passes one of its dates: a safe day
@@ -147,7 +148,7 @@ def entries(plan: Plan, note: str = "") -> list[Entry]:
         if footer:
             lines += [""] + footer
         kind = "Deadline" if deadline else "Plan"
-        categories = (category or (scheduled.step.category if scheduled else "Internship"), kind)
+        categories = (category or scheduled.step.category, kind)  # an event of no step names its category
         not_before = max(plan.today, not_before or plan.today) if deadline else None
         source = plan.template.source(scheduled.step.source) if scheduled is not None else None
         items.append(Entry(key, summary, first, max(first, last), "\n".join(lines).strip(), categories, deadline, not_before,
@@ -198,7 +199,7 @@ def _deadlines(shown, add) -> None:
     """A step's deadline events: the day to aim for, and the last possible day when it is another."""
     scheduled, title = shown.scheduled, shown.title
     day, kind = shown.aim
-    begin = shown.first if shown.shape == SPAN else shown.day
+    begin = shown.first  # the day it can begin (a single day's step begins and ends on it)
     if kind == SAFE:
         if shown.shape == DAY:
             add(f"{shown.id}:due", f"Latest safe day: {title}", day, day, scheduled,
@@ -220,9 +221,7 @@ def _deadlines(shown, add) -> None:
 
 def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
     step = scheduled.step
-    lines = []
-    if step.checklist:
-        lines += ["To do:"] + [f"- {item}" for item in step.checklist]
+    lines = ["To do:"] + [f"- {item}" for item in step.checklist] if step.checklist else []
     if step.why:
         lines += [f"Why: {step.why}"]
     if step.source:
@@ -286,7 +285,7 @@ def _short(uid: str) -> str:
     return uid.replace("-", "")[:12]
 
 
-CANCELLED = "cancelled"  # the fingerprint of an event written only to say it left the plan
+CANCELLED = "cancelled"  # what an event written only to say it left the plan says (for its fingerprint)
 
 
 def _cancelled(previous: bytes | None, known: dict, live: set[str]) -> list[tuple]:
@@ -304,9 +303,8 @@ def _cancelled(previous: bytes | None, known: dict, live: set[str]) -> list[tupl
         if str(event.get("UID")) not in gone:
             continue
         copy = Event()
-        for name, value in event.items():
-            if name not in ("SEQUENCE", "DTSTAMP", "STATUS"):
-                copy[name] = Text(str(value)) if type(value) is vText else value
+        for name, value in event.items():  # SEQUENCE and DTSTAMP are written anew, as for every event
+            copy[name] = Text(str(value)) if type(value) is vText else value
         copy["STATUS"] = vText("CANCELLED")
         out.append((copy, CANCELLED))
     return out
@@ -332,7 +330,7 @@ def calendar_bytes(
     give the same bytes.
     """
     name = one_line(name)
-    summary = verdict_sentence(plan) if plan.verdict else ""
+    summary = verdict_sentence(plan)  # a calendar is made of a plan with an invitation: it has a verdict
     tasks = []
     if todos:
         for shown in views(plan):
@@ -432,8 +430,7 @@ def build_calendar(
         todo.add("uid", _uid(identity, key))
         todo["SUMMARY"] = Text(one_line(summary))
         todo.add("due", due)
-        if plain_text(task_description).strip():
-            todo["DESCRIPTION"] = Text(plain_text(task_description).strip())
+        todo["DESCRIPTION"] = Text(plain_text(task_description).strip())  # never empty: "For: <its step>"
         todo.add("categories", list(categories))
         todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
         components.append((todo, (key, summary, due, task_description, categories, done)))
@@ -442,7 +439,7 @@ def build_calendar(
     fingerprints = []
     for component, content in components:
         # A hash of what the component says (not of its bytes, which would mean serialising twice).
-        fingerprint = CANCELLED if content == CANCELLED else hashlib.sha256(repr(content).encode()).hexdigest()[:12]
+        fingerprint = hashlib.sha256(repr(content).encode()).hexdigest()[:12]
         uid = str(component["UID"])
         old_fingerprint, sequence, old_stamp = known.get(uid, (None, 0, None))
         if old_fingerprint is not None and old_fingerprint != fingerprint:

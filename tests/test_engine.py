@@ -328,3 +328,44 @@ def test_an_at_risk_plans_earliest_starts_begin_at_its_own_start(mila):
     assert plan.earliest_start_at_risk == start
     application = invited + timedelta(days=21)
     assert plan.earliest_start_safe == application + relativedelta(months=8) + timedelta(days=35)
+
+
+def test_an_internship_ends_after_it_starts(mila):
+    with pytest.raises(InputError) as error:
+        make_plan(mila, start=date(2027, 9, 1), end=date(2027, 9, 1), today=TODAY)
+    assert str(error.value) == "the end (2027-09-01) is not after the start (2027-09-01)"
+    assert make_plan(mila, start=date(2027, 9, 1), end=date(2027, 9, 2), today=TODAY).end == date(2027, 9, 2)
+
+
+def test_a_plan_with_every_step_recorded_is_certain(mila):
+    invited = date(2025, 6, 1)
+    days = dict(registration=date(2025, 6, 10), offer=date(2025, 6, 15), permit_documents=date(2025, 6, 20),
+                permit_application=date(2025, 6, 25), biometrics=date(2025, 7, 5),
+                permit_processing=date(2026, 1, 5), booking=date(2026, 2, 1), travel=date(2026, 8, 20))
+    plan = make_plan(mila, invited=invited, start=date(2026, 9, 1), today=TODAY, recorded=days)
+    assert plan.verdict == FEASIBLE
+    assert (plan.slack_days, plan.best_slack_days, plan.probability, plan.contingency) == (0, 0, None, None)
+    assert {s.status for s in plan.steps if s.step.anchor is None} == {"done"}
+
+
+def test_the_contingency_point_goes_once_the_permit_is_decided(mila):
+    invited, start = date(2026, 1, 5), date(2027, 9, 1)
+    waiting = make_plan(mila, invited=invited, start=start, today=TODAY,
+                        recorded={"permit_application": date(2026, 2, 1)})
+    assert waiting.contingency == start - timedelta(days=35)
+    decided = make_plan(mila, invited=invited, start=start, today=TODAY,
+                        recorded={"permit_application": date(2026, 2, 1), "permit_processing": date(2026, 9, 1)})
+    assert decided.contingency is None
+
+
+def test_the_end_may_stand_anywhere_in_the_file(tmp_path):
+    path = tmp_path / "early_end.toml"
+    path.write_text(HEAD.format(max_months=12) + END + step("wait", "wait", ["invitation"], ["10 days", "20 days"])
+                    + START.format(into_start='"wait"'), encoding="utf-8")
+    small = load(str(path))
+    invited = date(2027, 1, 1)
+    with_end = make_plan(small, invited=invited, start=date(2027, 2, 1), end=date(2027, 6, 30), today=TODAY)
+    assert [s.step.id for s in with_end.steps] == ["invitation", "end", "wait", "start"]
+    assert with_end.step("end").finish == Window(date(2027, 6, 30), date(2027, 6, 30))
+    without = make_plan(small, invited=invited, start=date(2027, 2, 1), today=TODAY)
+    assert [s.step.id for s in without.steps] == ["invitation", "wait", "start"]

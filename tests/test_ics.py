@@ -7,7 +7,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from budget import examples
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from icalcheck import khal_listing, libical_errors, parse_everywhere
@@ -218,7 +218,7 @@ def test_hostile_text_and_random_dates_parse_everywhere(mila, name, note, invite
     plan = make_plan(mila, invited=invited, start=invited + timedelta(days=days), today=invited, university="udem")
     data = ics.calendar_bytes(plan, name=name, note=note, todos=True)
     events = parse_everywhere(data)
-    assert len(events) == len(ics.entries(plan))
+    assert len(events) == len(ics.entries(plan, ""))
     calendar = icalendar.Calendar.from_ical(data)
     shown = ics.one_line(name)
     expected = f"Internship plan: {shown}" if shown else "Internship plan"
@@ -237,6 +237,10 @@ content_lines = st.text(alphabet=st.sampled_from(list("ab:;,=\\^ ") + ["é", "�
 
 @settings(max_examples=examples(2000))
 @given(content_lines)
+@example("\x80" * 80)
+@example("\x7f" * 40 + "\x80" * 40)
+@example("é" * 36 + "\\" + "x" * 40)
+@example("x" * 72 + "\\" + "é" * 10)
 def test_folding_matches_icalendar_byte_for_byte(line):
     folded = ics.fold(line)
     assert folded.encode("utf-8") == icalendar.parser.Contentline(line).to_ical()
@@ -331,3 +335,237 @@ def test_without_source_date_epoch_the_stamp_is_the_real_clock(tmp_path, run, mo
     after = datetime.now(timezone.utc)
     for event in calendar.walk("VEVENT"):
         assert before <= event.decoded("DTSTAMP") <= after
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a\r\nb", b"a\\nb"),
+        ("a\nb\rc", b"a\\nb\\nc"),
+        ("a;b,c\\nd", b"a\\;b\\,c\\\\nd"),  # a typed backslash and n stay two characters
+    ],
+)
+def test_text_is_escaped_as_rfc_5545_says(text, expected):
+    assert ics.Text(text).to_ical() == expected
+
+
+def test_peoples_text_keeps_line_breaks_and_loses_control_characters():
+    assert ics.plain_text("a\r\nb\x1b[31m\x7f\tc\rd") == "a\nb[31m\tc\rd"
+    assert ics.one_line(" Ada\r\n  Lovelace\x07 ") == "Ada Lovelace"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("14d,2d", (timedelta(days=14), timedelta(days=2))),
+        ("1d, 2w ,12h", (timedelta(weeks=2), timedelta(days=1), timedelta(hours=12))),
+        ("2d,2d,48h", (timedelta(days=2),)),
+    ],
+)
+def test_reminders_are_read_longest_first(text, expected):
+    assert ics.parse_reminders(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("0d", "'0d' is not before the deadline"),
+        ("2d, 0h", "'0h' is not before the deadline"),
+        ("2 days", "'2 days' is not a reminder such as 14d, 2w or 12h"),
+        ("-1d", "'-1d' is not a reminder such as 14d, 2w or 12h"),
+    ],
+)
+def test_reminders_that_are_no_warning_are_refused(text, message):
+    with pytest.raises(ValueError) as error:
+        ics.parse_reminders(text)
+    assert str(error.value) == message
+
+
+def _events(data):
+    return {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_the_earlier_versions_are_read_back_from_the_planners_own_lines():
+    data = (
+        b"BEGIN:VCALENDAR\r\nPRODID:-//planner//planner 1.0//EN\r\nVERSION:2.0\r\n"
+        b"X-PLANNER-FINGERPRINTS:aaaaaaaaaaaa=f1 bbbbbbbbbbbb=f2=x cccccccccccc=cancel\r\n\tled dddddddddddd=f4 junk\r\n"
+        b"BEGIN:VEVENT\r\nSUMMARY:a: b\r\nUID;X-P=1:aaaaaaaa-aaaa-4aaa\r\n -aaaa@planner\r\nSEQUENCE:3\r\n"
+        b"DTSTAMP:20261118T110640Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VTODO\r\nuid:bbbb-bbbb-bbbb@planner\r\nDTSTAMP:20261119T000000Z\r\nEND:VTODO\r\n"
+        b"BEGIN:VEVENT\r\nUID:cccccccccccc\xff@planner\r\nSEQUENCE:1\r\nDTSTAMP:20261120T000000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:dddddddddddd@planner\r\nSEQUENCE:x\r\nDTSTAMP:20261120T000000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:eeeeeeeeeeee@planner\r\nSEQUENCE:2\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:ffffffffffff@planner\r\nDTSTAMP:20261121T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    from datetime import datetime, timezone
+
+    def at(day):
+        return datetime(2026, 11, day, tzinfo=timezone.utc)
+
+    assert ics.previous_versions(data) == {
+        "aaaaaaaa-aaaa-4aaa-aaaa@planner": ("f1", 3, datetime(2026, 11, 18, 11, 6, 40, tzinfo=timezone.utc)),
+        "bbbb-bbbb-bbbb@planner": ("f2=x", 0, at(19)),
+        "cccccccccccc\ufffd@planner": ("cancelled", 1, at(20)),
+        "ffffffffffff@planner": ("", 0, at(21)),
+    }
+    # A file the planner did not write is never read back, nor an empty one.
+    assert ics.previous_versions(data.replace(b"PRODID:-//planner//planner", b"PRODID:-//other//other")) == {}
+    assert ics.previous_versions(b"") == {} and ics.previous_versions(None) == {}
+
+
+def test_a_calendar_is_the_planners_own_when_its_prodid_comes_first():
+    head = b"BEGIN:VCALENDAR\r\nPRODID:-//planner//planner 1.0//EN\r\n"
+    assert ics.written_by_planner(head) and ics.written_by_planner(b"x" * 1950 + head)
+    assert not ics.written_by_planner(b"x" * 2000 + head)
+
+
+def test_a_cancelled_event_keeps_its_words_as_typed(tmp_path, run):
+    path = tmp_path / "ada.ics"
+    args = ["--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-11-23", "--note", "C:\\new; a, b"]
+    before = _events(write_plan(run, path, *args, "--medical"))
+    after = icalendar.Calendar.from_ical(write_plan(run, path, *args))
+    cancelled = [e for e in after.walk("VEVENT") if e.get("STATUS") == "CANCELLED"]
+    assert {str(e["SUMMARY"]) for e in cancelled} == {
+        s for s in before if "medical" in s.lower()}
+    for event in cancelled:
+        old = before[str(event["SUMMARY"])]
+        assert str(event["DESCRIPTION"]) == str(old["DESCRIPTION"]) and str(event["DESCRIPTION"]).endswith("Note: C:\\new; a, b")
+        assert event.decoded("DTSTART") == old.decoded("DTSTART") and str(event["UID"]) == str(old["UID"])
+    assert not after.walk("VTODO")
+
+
+def test_cancelled_to_dos_are_not_turned_into_events(tmp_path, run):
+    path = tmp_path / "ada.ics"
+    args = ["--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-11-23", "--todos"]
+    write_plan(run, path, *args, "--medical")
+    after = icalendar.Calendar.from_ical(write_plan(run, path, *args))
+    todo_uids = {str(t["UID"]) for t in after.walk("VTODO")}
+    assert all(":todo:" not in str(e.get("SUMMARY")) for e in after.walk("VEVENT"))
+    assert not todo_uids & {str(e["UID"]) for e in after.walk("VEVENT")}
+    assert all(e.get("STATUS") != "CANCELLED" or "medical" in str(e["SUMMARY"]).lower() for e in after.walk("VEVENT"))
+
+
+def test_a_reminder_never_asks_before_the_step_can_begin(mila):
+    # The application's safe day (2027-01-05) comes 5 days after the documents are ready (2026-12-31).
+    invited = date(2026, 12, 10)
+    plan = make_plan(mila, invited=invited, start=date(2027, 10, 15), today=date(2026, 11, 23))
+    application = plan.step("permit_application")
+    assert application.finish.best == date(2026, 12, 31)
+    events = _events(ics.calendar_bytes(plan, note="", reminders=(timedelta(days=14), timedelta(days=5),
+                                                                  timedelta(days=2), timedelta(hours=12))))
+    due = events[next(s for s in events if s.startswith("Latest safe day: Apply"))]
+    assert due.decoded("DTSTART") == application.due
+    # 14 days before would be before the documents are ready; 5 days before is the very day they are.
+    assert [a.decoded("TRIGGER") for a in due.walk("VALARM")] == [-timedelta(days=5), -timedelta(days=2), -timedelta(hours=12)]
+    last = events[next(s for s in events if s.startswith("Last possible day: Apply"))]
+    assert last.decoded("DTSTART") == application.last_possible
+    assert [a.decoded("TRIGGER") for a in last.walk("VALARM")] == [-timedelta(days=14), -timedelta(days=5),
+                                                                      -timedelta(days=2), -timedelta(hours=12)]
+
+
+def test_a_reminder_on_a_deadline_due_today_is_none(mila):
+    # Hours round up to a day: a 12-hour reminder of a deadline due today would fire yesterday.
+    today = date(2026, 11, 23)
+    plan = make_plan(mila, invited=date(2026, 6, 1), start=date(2027, 3, 1), today=today,
+                     recorded={"permit_application": date(2026, 6, 20)})
+    assert plan.contingency == date(2027, 1, 25)
+    later = make_plan(mila, invited=date(2026, 6, 1), start=date(2027, 3, 1), today=date(2027, 1, 25),
+                      recorded={"permit_application": date(2026, 6, 20)})
+    events = _events(ics.calendar_bytes(later, note="", reminders=(timedelta(days=1), timedelta(hours=12))))
+    contingency = events["Contingency point: no permit yet? Agree on a later start"]
+    assert contingency.decoded("DTSTART") == date(2027, 1, 25) and contingency.walk("VALARM") == []
+    events = _events(ics.calendar_bytes(plan, note="", reminders=(timedelta(days=63), timedelta(days=64))))
+    # 63 days before 2027-01-25 is today: kept; 64 days before is yesterday: dropped.
+    contingency = events["Contingency point: no permit yet? Agree on a later start"]
+    assert [a.decoded("TRIGGER") for a in contingency.walk("VALARM")] == [-timedelta(days=63)]
+
+
+def test_an_overdue_decision_is_a_follow_up_today_with_reminders(mila):
+    today = date(2027, 9, 1)
+    plan = make_plan(mila, invited=date(2026, 6, 1), start=date(2027, 12, 1), today=today,
+                     recorded={"permit_application": date(2026, 12, 1)})
+    assert plan.step("permit_processing").overdue_since == date(2027, 8, 1)
+    events = _events(ics.calendar_bytes(plan, note=""))
+    follow = events["Follow up: Work permit processing is overdue"]
+    assert follow.decoded("DTSTART") == today and follow.decoded("DTEND") == today + timedelta(days=1)
+    description = str(follow["DESCRIPTION"])
+    assert description.startswith("The worst case, 2027-08-01, has passed with no decision: this is beyond the range "
+                                  "the timeline knows.\n")
+    assert "The start holds only if the decision arrives by 2027-10-27." in description
+    assert list(follow["CATEGORIES"].cats) == ["Permit", "Deadline"]
+    assert [a.decoded("TRIGGER") for a in follow.walk("VALARM")] == []  # today: no reminder before it
+    assert not any("decision expected" in s for s in events)
+    # The follow-up keeps one UID from day to day: each rewrite moves it, never doubles it.
+    again = _events(ics.calendar_bytes(plan._replace(today=today + timedelta(days=1)), note=""))
+    assert str(again["Follow up: Work permit processing is overdue"]["UID"]) == str(follow["UID"])
+
+
+def test_the_internship_event_and_the_calendar_words(mila):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 11, 1), end=date(2028, 4, 30),
+                     today=date(2026, 11, 23), university="mcgill")
+    data = ics.calendar_bytes(plan, note="")
+    events = _events(data)
+    stay = events["Internship at McGill University"]
+    assert (stay.decoded("DTSTART"), stay.decoded("DTEND")) == (date(2027, 11, 1), date(2028, 5, 1))
+    assert list(stay["CATEGORIES"].cats) == ["Internship", "Plan"]
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["X-WR-CALNAME"]) == "Internship plan"
+    assert str(calendar["DESCRIPTION"]) == (
+        "Research internship at Mila, Montréal (Canadian work permit). Planned as of 2026-11-23. " + " ".join(
+            report_verdict(plan).split()))
+
+
+def report_verdict(plan):
+    from planner.report import verdict_sentence
+
+    return verdict_sentence(plan)
+
+
+def test_a_finding_without_a_source_is_said_without_one(mila):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 11, 1), today=date(2026, 11, 23))
+    found = plan._replace(findings=(("Passport: renew it.", None), ("Permit: see the page.", "ircc_offer")))
+    description = str(icalendar.Calendar.from_ical(ics.calendar_bytes(found, note=""))["DESCRIPTION"])
+    assert description.endswith(f"36 days of slack. Passport: renew it. Permit: see the page. ({mila.cite('ircc_offer')})")
+    assert mila.cite("ircc_offer").startswith("IRCC, ") and mila.cite("ircc_offer").endswith(".html)")
+
+
+def test_interns_of_one_name_get_uids_of_their_own(mila):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 11, 1), today=date(2026, 11, 23))
+
+    def uids(**kwargs):
+        return [str(e["UID"]) for e in icalendar.Calendar.from_ical(ics.calendar_bytes(plan, note="", **kwargs)).walk("VEVENT")]
+
+    first, second, third = uids(name="Ada"), uids(name="Ada", occurrence=2), uids(name="Ada", occurrence=3)
+    assert uids(name="Ada", occurrence=1) == first and uids(name="ADA ") == first
+    assert not set(first) & set(second) and not set(second) & set(third) and not set(first) & set(third)
+    assert not set(uids()) & set(first)
+
+
+def test_to_dos_cite_their_source_and_are_filed_as_checklist(mila):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 11, 1), today=date(2026, 11, 23),
+                     university="udem")
+    todos = icalendar.Calendar.from_ical(ics.calendar_bytes(plan, note="", todos=True)).walk("VTODO")
+    registration = next(t for t in todos if str(t["SUMMARY"]).startswith("Complete the research-intern registration"))
+    assert str(registration["DESCRIPTION"]) == (
+        "For: Register as research intern at Université de Montréal\n"
+        "Source: Mila, Research Internships (https://mila.quebec/en/research-internships)")
+    assert list(registration["CATEGORIES"].cats) == ["University", "Checklist"]
+    assert registration.decoded("DUE") == plan.step("registration").due - timedelta(days=1)
+    decision = next(t for t in todos if "permit" in str(t["DESCRIPTION"]).split("\n")[0].lower()
+                    and "processing" in str(t["DESCRIPTION"]).lower())
+    assert decision.decoded("DUE") == plan.step("permit_processing").due
+    assert not icalendar.Calendar.from_ical(ics.calendar_bytes(plan, note="")).walk("VTODO")
+
+
+def test_each_entry_may_carry_its_own_reminders():
+    items = [ics.Entry("a", "A", date(2027, 3, 1), date(2027, 3, 1), "", ("X",), True, None, None),
+             ics.Entry("b", "B", date(2027, 3, 2), date(2027, 3, 2), "", ("X",), True, None, None)]
+    data = ics.build_calendar(items, title="T", description="", identity=("t",), reminders=None,
+                              reminders_by_key={"a": (timedelta(days=3),)})
+    events = _events(data)
+    assert [a.decoded("TRIGGER") for a in events["A"].walk("VALARM")] == [-timedelta(days=3)]
+    assert [a.decoded("TRIGGER") for a in events["B"].walk("VALARM")] == [-d for d in ics.DEFAULT_REMINDERS]
+    assert "DESCRIPTION" not in icalendar.Calendar.from_ical(data)  # an empty value is no property
+    none_given = _events(ics.build_calendar(items, title="T", description="d", identity=("t",), reminders=None))
+    assert [a.decoded("TRIGGER") for a in none_given["A"].walk("VALARM")] == [-d for d in ics.DEFAULT_REMINDERS]

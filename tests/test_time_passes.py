@@ -172,7 +172,7 @@ def test_no_output_misleads_on_any_day(mila, invited, days, today_offset, applie
             assert plan.verdict != FEASIBLE and plan.probability is None
             assert "overdue by" in text
     # No reminder fires before today.
-    for entry in ics.entries(plan):
+    for entry in ics.entries(plan, ""):
         if entry.deadline:
             assert entry.not_before >= today
     data = ics.calendar_bytes(plan)

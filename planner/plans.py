@@ -23,6 +23,9 @@ COLUMNS = {field: field for field in _FIELDS} | {"today": "--today"}
 # A roster's columns that are not recorded steps (a step's id as a column holds the day it was done).
 ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note",
                  "medical", "biometrics_given", "passport_expires", "country") + ACTUALS
+# A roster's yes/no cells (medical): what people type, in any case; an empty cell is no.
+YES = ("yes", "y", "true", "1", "x")
+NO = ("no", "n", "false", "0", "")
 BIOMETRICS_YEARS = 10  # biometrics given this many years back are still valid (IRCC)
 
 
@@ -72,7 +75,7 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     dates = {c: parse_date(fields[c], c) if fields.get(c) else None
              for c in ("invited", "start", "end", "biometrics_given", "passport_expires")}
     medical = fields.get("medical", "").strip().lower()
-    if medical not in ("", "yes", "no", "true", "false", "1", "0", "y", "n", "x"):
+    if medical not in YES + NO:
         raise InputError(f"medical: '{fields['medical']}' is not yes or no")
     months = None
     if fields.get("months"):
@@ -88,7 +91,7 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     return Inputs(
         start=dates["start"], invited=dates["invited"], end=dates["end"], months=months,
         university=fields.get("university") or None, template=fields.get("template") or template,
-        today=today, recorded=tuple(recorded), names=COLUMNS, medical=medical in ("yes", "true", "1", "y", "x"),
+        today=today, recorded=tuple(recorded), names=COLUMNS, medical=medical in YES,
         biometrics_given=dates["biometrics_given"], passport_expires=dates["passport_expires"],
         country=fields.get("country") or None,
     )
@@ -126,7 +129,7 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
         raise InputError(f"{names['biometrics_given']} {inputs.biometrics_given} is after today ({today}): give the day they were given")
     facts = plan_facts(inputs, end, today)
     variant = loaded.variant(loaded.skipped_steps(facts))
-    recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names, every=loaded)
+    recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names)
     durations, chances, notes = permit_times(loaded, inputs.country, today, names["country"])
     plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
                             university=university, recorded=recorded, estimates=estimates, facts=facts,
@@ -143,12 +146,12 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
                          notes=notes)
 
 
-def permit_times(template: Template, country: str | None, today: date, flag: str = "--country"):
+def permit_times(template: Template, country: str | None, today: date, flag: str):
     """(durations, chances, notes) for the waits that published times can replace, for this country as of today.
 
     Without a country the waits keep the template's range, and a note says what --country would do.
     """
-    steps = [s for s in template.all_steps or template.steps if s.published_times]
+    steps = [s for s in template.all_steps if s.published_times]
     if not steps:
         if country:
             raise InputError(f"{flag}: the timeline '{template.name}' has no wait that published times can replace")
@@ -196,7 +199,7 @@ def plan_facts(inputs: Inputs, end: date | None, today: date) -> dict:
         "medical": inputs.medical,
         "biometrics_valid": inputs.biometrics_given is not None and valid_from < inputs.biometrics_given <= today,
         "stay_days": (end - inputs.start).days + 1 if end else None,
-        "permit_exempt": False,
+        # permit_exempt is set only by an alternative's plan: a fact not given does not hold.
     }
 
 
@@ -224,7 +227,7 @@ def passport_findings(plan: engine.Plan, expires: date | None) -> tuple[tuple[st
 
 
 def recorded_steps(template: Template, records: tuple[Record, ...], invited: date | None, today: date,
-                   names: dict[str, str] = FLAGS, every: Template | None = None) -> dict[str, date]:
+                   names: dict[str, str] = FLAGS) -> dict[str, date]:
     """Step id -> day done, from the records as given; a record that cannot be right is refused.
 
     A step recorded as done whose earlier steps are not is allowed: they are taken as done by
@@ -232,7 +235,7 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
     """
     by_step: dict[str, Record] = {}
     for record in records:
-        step_id = _step_of(template, record, names, every)
+        step_id = _step_of(template, record, names)
         check_near(record.day, today, record.field)
         if record.day > today:
             raise InputError(f"{record.label} is after today ({today}): give the date it happened")
@@ -260,7 +263,7 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
     return {step_id: record.day for step_id, record in by_step.items()}
 
 
-def _step_of(template: Template, record: Record, names: dict[str, str], every: Template | None = None) -> str:
+def _step_of(template: Template, record: Record, names: dict[str, str]) -> str:
     if record.key in ACTUALS:
         step = template.shorthand(record.key)
         if step is None:
@@ -269,7 +272,7 @@ def _step_of(template: Template, record: Record, names: dict[str, str], every: T
     anchored = next((s for s in template.steps if s.id == record.key and s.anchor), None)
     if anchored is not None:
         raise InputError(f"{record.field}: '{record.key}' is a date of its own, not a step to record: give it with {names[anchored.anchor]}")
-    left_out = next((s for s in (every or template).all_steps if s.id == record.key and s.id not in template.recordable
+    left_out = next((s for s in template.all_steps if s.id == record.key and s.id not in template.recordable
                      and s.anchor is None), None)
     if left_out is not None:
         reason = left_out.skipped or f"its condition ({left_out.when}) does not hold"
@@ -287,7 +290,7 @@ def closest(word: str, choices) -> str | None:
     """The known name closest to a mistyped one, if any is close."""
     import difflib
 
-    match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word.lower(), list(choices))  # the closest first
     return match[0] if match else None
 
 
@@ -297,7 +300,7 @@ def _plain_title(template: Template, step_id: str) -> str:
 
 # Files: the same bytes whichever front end asks.
 
-def calendar_bytes(plan: engine.Plan, *, name: str = "", note: str = "", reminders=None, todos: bool = False,
+def calendar_bytes(plan: engine.Plan, *, name: str, note: str, reminders, todos: bool = False,
                    occurrence: int = 1, previous: bytes | None = None) -> bytes:
     from planner import ics
 
@@ -306,7 +309,7 @@ def calendar_bytes(plan: engine.Plan, *, name: str = "", note: str = "", reminde
                               occurrence=occurrence, previous=previous)
 
 
-def write_calendar(plan: engine.Plan, path: str, *, force: bool = False, durable: bool = True, **options) -> bytes:
+def write_calendar(plan: engine.Plan, path: str, *, force: bool, durable: bool = True, **options) -> bytes:
     """Write the plan's calendar to `path` (an earlier one of ours is replaced, its SEQUENCEs carried on)."""
     from planner import files, ics
 
@@ -315,7 +318,7 @@ def write_calendar(plan: engine.Plan, path: str, *, force: bool = False, durable
     return data
 
 
-def checklist_text(plan: engine.Plan, *, name: str = "", fmt: str = "html", table_format: str = "simple",
+def checklist_text(plan: engine.Plan, *, name: str, fmt: str, table_format: str = "simple",
                    width: int | None = None) -> str:
     """The checklist in a format; text is laid out for `width` columns (a file's: 80, whatever the terminal)."""
     from planner import checklist, render
@@ -324,7 +327,7 @@ def checklist_text(plan: engine.Plan, *, name: str = "", fmt: str = "html", tabl
     return render.render(checklist.document(plan, name), fmt, table_format, width or FILE_WIDTH)
 
 
-def write_checklist(plan: engine.Plan, path: str, *, force: bool = False, durable: bool = True, **options) -> None:
+def write_checklist(plan: engine.Plan, path: str, *, force: bool, durable: bool = True, **options) -> None:
     from planner import files, render
 
     data = checklist_text(plan, **options).encode("utf-8")

@@ -167,17 +167,21 @@ def _country_code(text: str | None) -> str | None:
 
 
 def next_deadline(plan) -> tuple[date, str] | None:
-    """The first deadline from today on of a step not yet done: (date, what)."""
+    """The first deadline from today on of a step not yet done: (date, what).
+
+    A wait's deadline is its decision's latest safe day, the contingency point: it is one of them.
+    """
     candidates = []
     for shown in views(plan):
         if shown.shape in (ANCHOR, DONE):
             continue
-        scheduled = shown.scheduled
-        for day, label in ((scheduled.due, shown.deadline_title), (scheduled.last_possible, f"last possible: {shown.deadline_title}")):
+        step = shown.scheduled.step
+        if step.due_within is not None and any(plan.step(d.step).status != "done" for d in step.after):
+            continue  # due a set time after what it follows, which has not happened yet: no day to keep yet
+        # The days its calendar and checklist give: a task's last day, not the day after it.
+        for day, label in ((shown.due, shown.deadline_title), (shown.last_possible, f"last possible: {shown.deadline_title}")):
             if day >= plan.today:
                 candidates.append((day, label))
-    if plan.contingency and plan.contingency >= plan.today:
-        candidates.append((plan.contingency, "contingency point"))
     return min(candidates, default=None)
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,70 @@ def test_each_intern_gets_their_own_plan_in_their_files(run, tmp_path):
     assert "X-WR-CALNAME:Internship plan: Ada" in ada and "Alan" not in ada
     page = (tmp_path / "out" / "ada.html").read_text()
     assert "Internship checklist: Ada" in page and "McGill University" in page and "2028-02-29" in page
+
+
+def test_the_summary_says_for_each_intern_what_their_calendar_says(run, tmp_path):
+    import json
+
+    import icalendar
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,invited,start,months,university,country,passport_expires,note,registration\n"
+        "Ada,2026-12-01,2027-09-01,6,mcgill,IN,2027-12-01,Call Li,\n"
+        "Bo,2026-12-01,2027-12-01,6,,,,,2026-12-10\n"
+        "Cy,2026-12-01,2027-06-01,6,,,,,\n"
+        "Dee,,2027-06-01,6,,,,,\n"
+        "Eve,2026-12-01,2027-09-20,3,,,,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("batch", str(roster), "--out-dir", str(out), "--today", "2026-12-15", "--json", "-q",
+                 "--remind", "3d")
+    assert result.exit_code == 5 and "line 5: missing invited" in result.stderr
+    rows = json.loads(result.stdout)["sections"][0]["rows"]
+    # Sorted by risk: not feasible, then at risk (lowest chance first), then feasible (least slack first).
+    assert [r["name"] for r in rows] == ["Cy", "Eve", "Bo", "Ada"]
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["Ada"]["country"] == "IN" and by_name["Bo"]["country"] is None
+    assert by_name["Ada"]["findings"].startswith("Passport: it expires on 2027-12-01, before the internship's last day")
+    assert by_name["Bo"]["findings"] is None
+    eve = by_name["Eve"]
+    assert eve["verdict"] == "at risk" and isinstance(eve["chance"], float) and 0 < eve["chance"] < 1
+    assert eve["chance"] == round(eve["chance"], 4) and eve["chance"] != round(eve["chance"], 2)
+    for row in rows:
+        events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical((out / row["calendar"]).read_bytes()).walk("VEVENT")}
+        # The next deadline is an event of the intern's own calendar, on that day, with the reminder asked for.
+        dues = {s: e for s, e in events.items() if s.endswith(row["next_step"]) and e.decoded("DTSTART").isoformat() == row["next_deadline"]}
+        # (A wait's deadline is its decision's: the contingency point, an event of its own.)
+        decision = row["next_step"].endswith(": decision") and row["next_deadline"] == row["contingency"]
+        assert dues or decision, (row["name"], row["next_deadline"], row["next_step"])
+        contingency = events["Contingency point: no permit yet? Agree on a later start"]
+        assert contingency.decoded("DTSTART").isoformat() == row["contingency"]
+        assert {a.decoded("TRIGGER") for e in events.values() for a in e.walk("VALARM")} <= {-timedelta(days=3)}
+        assert (out / row["checklist"]).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    ada = (out / "ada.ics").read_bytes().decode()
+    assert "Note: Call Li" in ada.replace("\r\n ", "")
+    # Bo registered on 2026-12-10: that is in his calendar as done, and his next deadline is what follows it.
+    assert by_name["Bo"]["next_step"] == "Gather the work permit application documents"
+    assert by_name["Bo"]["next_deadline"] == "2027-02-26"
+    listed = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["name"] for r in listed] == ["Cy", "Eve", "Bo", "Ada"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Dee" in page and "missing invited" in page
+
+
+def test_a_deadline_due_today_is_still_the_next_one(mila):
+    from datetime import date
+
+    from planner.engine import make_plan
+    from planner.roster import next_deadline
+
+    invited, start = date(2026, 11, 1), date(2027, 8, 1)
+    due = make_plan(mila, invited=invited, start=start, today=invited).step("permit_documents").latest_finish.worst - timedelta(days=1)
+    plan = make_plan(mila, invited=invited, start=start, today=due)
+    assert next_deadline(plan) == (due, "Gather the work permit application documents")
+    after = make_plan(mila, invited=invited, start=start, today=due + timedelta(days=1))
+    assert next_deadline(after) == (due + timedelta(days=1), "Apply for the work permit")
+    decided = make_plan(mila, invited=invited, start=start, today=date(2027, 7, 1),
+                        recorded={"permit_application": date(2026, 11, 20), "permit_processing": date(2027, 5, 1),
+                                  "booking": date(2027, 6, 1), "travel": date(2027, 6, 30), "biometrics": date(2026, 12, 1)})
+    assert next_deadline(decided) is None

@@ -310,3 +310,157 @@ def test_rewriting_a_plan_after_recording_a_step_raises_sequence_only_where_it_c
         assert sequence == (1 if uid in changed else 0), content[0]
     assert run("plan", *args, "--done", "registration=2026-12-14", "-q", "-o", str(path)).exit_code == 0
     assert events() == after  # the same inputs again: nothing changed, nothing raised
+
+
+ROW = {"name": "Ada", "invited": "2026-12-01", "start": "2027-09-01"}
+
+
+@pytest.mark.parametrize("word", ["yes", "Y", "TRUE", "1", "x", " Yes "])
+def test_a_roster_says_yes_to_a_medical_exam_as_people_type_it(word):
+    assert plans.from_row(ROW | {"medical": word}).medical is True
+
+
+@pytest.mark.parametrize("word", ["no", "N", "False", "0", "", "  "])
+def test_a_roster_says_no_to_a_medical_exam_as_people_type_it(word):
+    assert plans.from_row(ROW | {"medical": word}).medical is False
+    assert plans.from_row(ROW).medical is False
+
+
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ({"invited": ""}, "missing invited"),
+        ({"start": ""}, "missing start"),
+        ({"medical": "maybe"}, "medical: 'maybe' is not yes or no"),
+        ({"months": "six"}, "months: 'six' is not a whole number"),
+        ({"end": "2027-02-30"}, "end: '2027-02-30' is not a date: February has 28 days"),
+        ({"passport_expires": "2030-13-01"}, "passport_expires: '2030-13-01' is not a date: there is no month 13"),
+        ({"applied": "someday"}, "applied: cannot read 'someday' as a date; write it as YYYY-MM-DD, e.g. 2027-09-01"),
+    ],
+)
+def test_a_bad_roster_cell_is_named_by_its_column(cells, message):
+    with pytest.raises(InputError) as error:
+        plans.from_row(ROW | cells, frozenset({"registration"}))
+    assert str(error.value) == message
+
+
+def test_a_roster_row_becomes_the_inputs_it_says():
+    inputs = plans.from_row(ROW | {"months": "6", "university": "", "country": "IN", "applied": "2026-12-20",
+                                   "registration": "2026-12-10", "passport_expires": "2031-01-01"},
+                            frozenset({"registration"}), today=date(2027, 1, 10), template="mila")
+    assert (inputs.invited, inputs.start, inputs.end, inputs.months) == (date(2026, 12, 1), date(2027, 9, 1), None, 6)
+    assert (inputs.university, inputs.template, inputs.country, inputs.today) == (None, "mila", "IN", date(2027, 1, 10))
+    assert inputs.passport_expires == date(2031, 1, 1) and inputs.names == plans.COLUMNS
+    assert inputs.recorded == (
+        plans.Record("applied", date(2026, 12, 20), "applied", "applied 2026-12-20"),
+        plans.Record("registration", date(2026, 12, 10), "registration", "registration 2026-12-10"),
+    )
+    assert plans.from_row(ROW | {"country": ""}).country is None
+
+
+def _passport(mila, expires, end=None, university=None):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 9, 1), end=end, today=date(2026, 11, 23),
+                     university=university)
+    return [text for text, _ in plans.passport_findings(plan, expires)]
+
+
+def test_a_passport_valid_through_the_last_day_is_enough(mila):
+    assert _passport(mila, date(2028, 2, 29), end=date(2028, 2, 29)) == []
+    assert _passport(mila, date(2028, 2, 28), end=date(2028, 2, 29)) == [
+        "Passport: it expires on 2028-02-28, before the internship's last day (2028-02-29). A work permit is not valid "
+        "beyond the passport's expiry date. The internship can then last until 2028-02-28 at most: renew the passport "
+        "before applying."]
+    assert _passport(mila, date(2028, 8, 31)) == []
+    assert _passport(mila, date(2028, 8, 30)) == [
+        "Passport: it expires on 2028-08-30, before the longest internship allowed (2028-08-31). A work permit is not "
+        "valid beyond the passport's expiry date. The internship can then last until 2028-08-30 at most: renew the "
+        "passport before applying."]
+    assert _passport(mila, None) == []
+
+
+def test_a_university_that_asks_for_months_beyond_the_stay(mila):
+    end = date(2028, 2, 29)
+    assert _passport(mila, date(2028, 5, 29), end=end, university="laval") == []
+    assert _passport(mila, date(2028, 5, 28), end=end, university="laval") == [
+        "Passport: Université Laval asks for a passport valid at least 3 months after the stay, to 2028-05-29; yours "
+        "expires on 2028-05-28 (an assumption, from the university: confirm it with its international office)."]
+    assert _passport(mila, date(2028, 3, 1), end=end, university="udem") == []
+
+
+def test_the_closest_name_is_the_one_suggested():
+    assert plans.closest("registraton", ["registration", "registry", "travel"]) == "registration"
+    assert plans.closest("REGISTRATON", ["registration"]) == "registration"
+    assert plans.closest("zzz", ["registration", "travel"]) is None
+
+
+def _inputs(**given):
+    values = dict(invited=date(2026, 12, 1), start=date(2027, 9, 1), today=date(2027, 1, 10))
+    return plans.Inputs(**(values | given))
+
+
+def _refusal(inputs):
+    with pytest.raises(InputError) as error:
+        plans.make(inputs)
+    return str(error.value)
+
+
+def test_each_input_is_named_as_the_user_gave_it():
+    assert _refusal(_inputs(today=date(1999, 1, 1))) == (
+        "--today: 1999-01-01 is outside the days the planner plans as of (2000 to 2099)")
+    assert _refusal(_inputs(today=date(1999, 1, 1), names=plans.COLUMNS)).startswith("--today: 1999-01-01")
+    for names, word in ((plans.FLAGS, "--start"), (plans.COLUMNS, "start")):
+        assert _refusal(_inputs(start=date(2040, 1, 1), names=names)) == (
+            f"{word}: 2040-01-01 is more than 10 years from today (2027-01-10); give a date from 2017-01-10 to 2037-01-10")
+    for names, word in ((plans.FLAGS, "--country"), (plans.COLUMNS, "country")):
+        assert _refusal(_inputs(country="zz", names=names)) == (
+            f"{word}: unknown country 'zz'; give a two-letter code such as IN or an English name")
+
+
+def test_a_template_without_universities_says_so(tmp_path):
+    from test_engine import timeline
+
+    timeline(tmp_path)
+    assert _refusal(_inputs(template=str(tmp_path / "small.toml"), university="mcgill")) == (
+        "--university: unknown university 'mcgill'; choose one of: none in this template")
+
+
+def test_steps_recorded_on_the_invitation_and_today_and_together_are_accepted():
+    today = date(2027, 1, 10)
+    records = (plans.flag_record("--done", "registration", date(2026, 12, 1)),
+               plans.flag_record("--done", "offer", date(2026, 12, 1)),
+               plans.flag_record("--applied", "applied", today))
+    plan = plans.make(_inputs(recorded=records, today=today))
+    assert plan.recorded == {"registration": date(2026, 12, 1), "offer": date(2026, 12, 1),
+                             "permit_application": today}
+
+
+@pytest.mark.parametrize(
+    "given, valid",
+    [(date(2027, 1, 10), True), (date(2017, 1, 11), True), (date(2017, 1, 10), False)],
+)
+def test_biometrics_count_for_ten_years_up_to_today(given, valid):
+    plan = plans.make(_inputs(biometrics_given=given))
+    assert ("biometrics" in [s.step.id for s in plan.steps]) is not valid
+
+
+def test_the_short_stay_is_planned_with_the_same_inputs():
+    records = (plans.flag_record("--done", "registration", date(2026, 12, 10)),
+               plans.flag_record("--applied", "applied", date(2027, 1, 5)))
+    inputs = _inputs(end=date(2027, 12, 15), university="mcgill", recorded=records)
+    plan = plans.make(inputs)
+    (alternative, other), = plan.alternatives
+    assert alternative.id == "short_stay"
+    assert (other.end, other.university, other.today) == (date(2027, 12, 15), "mcgill", date(2027, 1, 10))
+    assert other.recorded == {"registration": date(2026, 12, 10)}  # the application is no step without a permit
+    assert "permit_application" not in [s.step.id for s in other.steps]
+    assert plans.make(inputs._replace(end=date(2028, 1, 15))).alternatives == ()
+
+
+def test_dates_only_leaves_out_the_chance_and_the_earliest_starts():
+    inputs = _inputs(invited=date(2027, 1, 5), start=date(2027, 9, 20), end=date(2027, 12, 15))
+    full, dates_only = plans.make(inputs), plans.make(inputs, estimates=False)
+    assert full.verdict == dates_only.verdict == "at risk"
+    assert full.probability is not None and full.earliest_start_safe is not None
+    assert dates_only.probability is None and dates_only.earliest_start_safe is None
+    assert [p.probability for _, p in dates_only.alternatives] == [None]
+    assert [s.finish for s in full.steps] == [s.finish for s in dates_only.steps]

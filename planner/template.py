@@ -623,9 +623,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
     if raw.get("source") is None and raw.get("assumption") is None:
         raise TemplateError(f"{step_where}: needs a 'source' or an 'assumption' (every rule says where it comes from)")
     _known_source(raw, sources, step_where)
-    checklist = raw.get("checklist", [])
-    if not isinstance(checklist, list) or not all(isinstance(c, str) and c.strip() for c in checklist):
-        raise TemplateError(f"{step_where}: checklist must be a list of non-empty strings")
+    checklist = raw.get("checklist", [])  # its type is checked with the others'
     when = raw.get("when")
     if when is not None:
         _check_condition(when, step_where)

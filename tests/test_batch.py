@@ -286,3 +286,29 @@ def test_a_deadline_due_today_is_still_the_next_one(mila):
                         recorded={"permit_application": date(2026, 11, 20), "permit_processing": date(2027, 5, 1),
                                   "booking": date(2027, 6, 1), "travel": date(2027, 6, 30), "biometrics": date(2026, 12, 1)})
     assert next_deadline(decided) is None
+
+
+def test_the_progress_bar_counts_the_rows_after_the_header(tmp_path):
+    from planner.roster import count_rows
+
+    path = tmp_path / "r.csv"
+    for text, rows in (("name,invited,start\n", 0), ("name,invited,start\nA,1,2\nB,1,2\n", 2), ("", 0),
+                       ("name\nA\nB\nC", 3)):
+        path.write_text(text, encoding="utf-8")
+        assert count_rows(str(path)) == rows, text
+    assert count_rows(str(tmp_path / "nowhere.csv")) == 0
+    assert count_rows(str(tmp_path)) is None  # not a regular file: not read twice
+
+
+def test_a_roster_may_record_the_steps_of_the_timelines_its_rows_name(tmp_path, mila):
+    from planner.roster import Row, known_columns
+    from planner.template import Templates
+
+    from test_engine import step, timeline
+
+    timeline(tmp_path, step("visa", "wait", ["invitation"], ["10 days", "20 days"]), into_start='"visa"')
+    own = str(tmp_path / "small.toml")
+    rows = [Row(2, {"name": "A", "template": own}, "a", 1), Row(3, {"name": "B", "template": "nowhere.toml"}, "b", 1)]
+    known = known_columns(rows, Templates())
+    assert {"visa", "registration", "permit_application", "name", "invited", "note"} <= known
+    assert "visa" not in known_columns(rows[1:], Templates())

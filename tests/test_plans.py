@@ -464,3 +464,59 @@ def test_dates_only_leaves_out_the_chance_and_the_earliest_starts():
     assert dates_only.probability is None and dates_only.earliest_start_safe is None
     assert [p.probability for _, p in dates_only.alternatives] == [None]
     assert [s.finish for s in full.steps] == [s.finish for s in dates_only.steps]
+
+
+def _notes(**given):
+    return [text for text, _ in plans.make(_inputs(**given)).notes]
+
+
+def test_figures_are_old_after_ninety_days():
+    from planner import times
+
+    last = times.latest_update()
+    at_ninety = _notes(country="IN", today=last + timedelta(days=90), start=last + timedelta(days=400),
+                       invited=last + timedelta(days=90))
+    assert at_ninety[0].endswith(f"IRCC's figures updated {last}.")
+    at_91 = _notes(country="IN", today=last + timedelta(days=91), start=last + timedelta(days=400),
+                   invited=last + timedelta(days=91))
+    assert at_91[0].endswith(f"IRCC's figures updated {last}, 91 days before this plan's day: old, run "
+                             "`planner times update` for IRCC's latest.")
+
+
+def test_a_day_before_any_figure_says_so():
+    notes = _notes(country="IN", today=date(2020, 6, 1), invited=date(2020, 6, 1), start=date(2021, 6, 1))
+    assert notes[0].startswith("IRCC's published time cannot be used for India (IN): ")
+    assert notes[0].endswith("IRCC's figures: none published by this day.")
+
+
+def test_a_timeline_without_a_published_wait_refuses_a_country(tmp_path):
+    from test_engine import timeline
+
+    timeline(tmp_path)
+    for names, word in ((plans.FLAGS, "--country"), (plans.COLUMNS, "country")):
+        assert _refusal(_inputs(template=str(tmp_path / "small.toml"), country="IN", names=names)) == (
+            f"{word}: the timeline 'small' has no wait that published times can replace")
+    assert plans.make(_inputs(template=str(tmp_path / "small.toml"))).notes == ()
+
+
+def test_the_chance_with_a_country_is_the_published_odds():
+    from planner import times
+
+    today = date(2026, 11, 23)
+    prediction = times.predict("IN", today)
+    invited = today
+    application = invited + timedelta(days=21)
+    start = application + timedelta(days=prediction.worst_days - 10 + 35)
+    plan = plans.make(_inputs(country="IN", today=today, invited=invited, start=start))
+    assert plan.verdict == "at risk"
+    decision = plan.step("permit_processing").finish
+    assert decision == (application + timedelta(days=prediction.best_days), application + timedelta(days=prediction.worst_days))
+    assert plan.probability == prediction.chance_by(prediction.worst_days - 10)
+
+
+def test_dates_of_a_passport_and_biometrics_are_named_as_given():
+    for names, word in ((plans.FLAGS, "--passport-expires"), (plans.COLUMNS, "passport_expires")):
+        assert _refusal(_inputs(passport_expires=date(2040, 1, 1), names=names)) == (
+            f"{word}: 2040-01-01 is more than 10 years from today (2027-01-10); give a date from 2017-01-10 to 2037-01-10")
+    assert _refusal(_inputs(biometrics_given=date(2016, 1, 1), names=plans.COLUMNS)).startswith(
+        "biometrics_given: 2016-01-01 is more than 10 years from today")

@@ -101,3 +101,121 @@ def test_the_parsed_template_cache_follows_edits_and_survives_damage(tmp_path, m
     for entry in (tmp_path / "cache" / "planner" / "templates").iterdir():
         entry.write_bytes(b"not marshal")
     assert load(str(path)).title.startswith("Edited")  # a damaged cache is ignored
+
+
+def _minimal(tmp_path, extra="", step_extra="", name="small"):
+    from test_engine import END, HEAD, START, step
+
+    path = tmp_path / f"{name}.toml"
+    path.write_text(HEAD.format(max_months=6) + step("wait", "wait", ["invitation"], ["10 days", "20 days"])
+                    + step_extra + START.format(into_start='"wait"') + END + extra, encoding="utf-8")
+    return path
+
+
+def test_a_minimal_template_takes_the_documented_defaults(tmp_path):
+    small = load(str(_minimal(tmp_path, extra='\n[[checklist]]\ngroup = "Papers"\nitem = "Passport"\n')))
+    assert (small.name, small.title, small.summary, small.max_months, small.max_months_source) == (
+        "small", "A small timeline", "", 6, None)
+    assert (small.universities, small.universities_source, small.passport, small.alternatives) == ({}, (), None, ())
+    assert small.outreach == {}
+    wait = small.step("wait")
+    assert (wait.category, wait.why, wait.skipped, wait.deadline, wait.checklist, wait.requires) == (
+        "Internship", "", "", "finish", (), ())
+    assert (wait.actual, wait.condition, wait.when, wait.due_within, wait.published_times, wait.source) == (
+        None, None, None, None, None, None)
+    assert wait.assumption == "a test step" and wait.title == "Wait"
+    assert [s.id for s in small.all_steps] == ["invitation", "wait", "start", "end"]
+    assert small.ancestors["start"] == frozenset({"invitation", "wait"})
+    item, = small.checklist
+    assert (item.group, item.item, item.source, item.assumption, item.optional, item.rule, item.step) == (
+        "Papers", "Passport", None, None, False, None, None)
+
+
+@pytest.mark.parametrize(
+    "step_extra, message",
+    [
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nanchor = "start"\n',
+         "step 'x': anchor must be one of invited, start, end, on a milestone"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "done"\n',
+         "step 'x': actual must be one of applied, approved"),
+        ('\n[[steps]]\nid = "x"\nkind = "chore"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
+         "step 'x': unknown kind 'chore' (use one of milestone, task, wait, gate)"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
+         "step 'x': missing field 'duration'"),
+        ('\n[[steps]]\nid = "x"\nkind = "milestone"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
+         "step 'x': a milestone has no duration"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = ["1 day", "2 days"]\nassumption = "a"\n',
+         "step 'x': only a wait may have a duration range"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nduration = "1 day"\nassumption = "a"\n',
+         "step 'x': missing field 'after' (every step but an anchor follows another)"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\n',
+         "step 'x': needs a 'source' or an 'assumption' (every rule says where it comes from)"),
+        ('\n[[steps]]\nid = "x"\nkind = "gate"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
+         "step 'x': a gate needs a 'condition' (what must be confirmed first)"),
+        ('\n[[steps]]\nid = "x"\nkind = "wait"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "begin"\n',
+         "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "soon"\n',
+         "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nchecklist = ["ok", " "]\n',
+         "step 'x': 'checklist' must be a list of non-empty strings (found ['ok', ' '])"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ step = "wait", lag = ["1 day", "2 days"] }]\nduration = "1 day"\nassumption = "a"\n',
+         "step 'x': a lag must be a single duration"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ lag = "1 day" }]\nduration = "1 day"\nassumption = "a"\n',
+         "step 'x': 'after' entries are step ids or { step = \"id\", lag = \"7 days\" }"),
+        ('\n[[steps]]\nid = "x"\nkind = "milestone"\nanchor = "end"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
+         "step 'x': an 'end' anchor cannot depend on other steps"),
+        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "applied"\n'
+         '\n[[steps]]\nid = "y"\nkind = "task"\ntitle = "Y"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "applied"\n',
+         "more than one step takes the actual 'applied'"),
+        ('\n[[steps]]\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
+         "step 3 has no 'id'"),
+    ],
+)
+def test_a_step_that_cannot_be_right_is_refused_by_name(tmp_path, step_extra, message):
+    path = _minimal(tmp_path, step_extra=step_extra)
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    assert str(error.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nrule = "always"\n',
+         "checklist item 1: unknown rule 'always' (use one of invited, max_months)"),
+        ('\n[[checklist]]\ngroup = "G"\n', "checklist item 1: missing field 'item'"),
+        ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nstep = "start"\n',
+         "checklist item 1: step 'start' is not a step of this template (anchors are dates, not steps)"),
+        ('\n[passport]\nrule = " "\n', "[passport]: 'rule' must be a non-empty string"),
+        ('\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\nassumption = "a"\n',
+         "[passport]: unknown university 'mcgill'"),
+        ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 25\nassumption = "a"\n',
+         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+        ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = true\nassumption = "a"\n',
+         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+        ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\n',
+         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+        ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "visa"\nrule = "R"\nassumption = "x"\n',
+         "alternative 1: 'sets' must be one of the facts (medical, biometrics_valid, stay_days, permit_exempt)"),
+        ('\n[[alternatives]]\nid = "a"\ntitle = " "\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\nassumption = "x"\n',
+         "alternative 1: 'title' must be a non-empty string"),
+        ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n',
+         "alternative 1: needs a 'source' or an 'assumption'"),
+    ],
+)
+def test_a_table_that_cannot_be_right_is_refused_by_name(tmp_path, extra, message):
+    path = _minimal(tmp_path, extra=extra)
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_a_passport_rule_and_an_alternative_are_read_as_written(tmp_path):
+    extra = ('\n[universities]\nmcgill = "McGill University"\n'
+             '[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 0\nassumption = "none"\n'
+             '\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R2"\n'
+             'assumption = "x"\n')
+    small = load(str(_minimal(tmp_path, extra=extra)))
+    assert small.passport == {"rule": "R", "source": None, "months_after": {"mcgill": (0, "none")}}
+    alternative, = small.alternatives
+    assert tuple(alternative) == ("a", "A", "stay_days <= 120", "permit_exempt", "R2", None, "x")

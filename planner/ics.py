@@ -314,7 +314,7 @@ def calendar_bytes(
     plan: Plan,
     *,
     name: str = "",
-    note: str = "",
+    note: str,
     reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS,
     todos: bool = False,
     occurrence: int = 1,

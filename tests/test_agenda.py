@@ -140,3 +140,99 @@ def test_the_roster_page_in_a_real_browser(run, tmp_path):
     assert names != [re.search(r'data-name="([^"]*)"', r)[1] for r in rows]
     feasible = _visible_rows(_dom(browser, page, "#filter=feasible", tmp_path / "p3"))
     assert len(feasible) == 6 and all('data-verdict="feasible"' in r for r in feasible)
+
+
+def _waiting(mila, today):
+    """Applied on 2026-01-01 (decision 2026-07-01 to 2026-09-01), starting 2027-06-01: contingency 2027-04-27."""
+    from datetime import date
+
+    from planner.engine import make_plan
+
+    return make_plan(mila, invited=date(2025, 12, 1), start=date(2027, 6, 1), today=today,
+                     recorded={"permit_application": date(2026, 1, 1), "biometrics": date(2026, 1, 10)})
+
+
+def test_the_contingency_point_from_two_weeks_ahead_to_overdue(mila):
+    from datetime import date, timedelta
+
+    from planner.agenda import items_of
+
+    contingency = date(2027, 4, 27)
+    expected = {16: None, 15: None, 14: "due in 14 days", 2: "due in 2 days", 1: "due in 1 day", 0: "due today",
+                -1: "overdue by 1 day", -2: "overdue by 2 days"}
+    for ahead, status in expected.items():
+        today = contingency - timedelta(days=ahead)
+        items = [i for i in items_of(_waiting(mila, today), "Ada", "ada", 14) if i.step == "Contingency point"]
+        if status is None:
+            assert items == [], ahead
+            continue
+        item, = items
+        assert (item.day, item.status, item.overdue, item.key) == (contingency, status, ahead < 0, "ada:contingency")
+        assert item.action == "No permit decision yet? Agree on a later start"
+        follow, = [i for i in items_of(_waiting(mila, today), "Ada", "ada", 14) if i.step.endswith(": decision")]
+        assert (follow.day, follow.overdue, follow.key) == (date(2026, 9, 1), True, "ada:permit_processing:overdue")
+        assert follow.status == f"overdue by {(today - date(2026, 9, 1)).days} days"
+
+
+def test_a_gate_that_may_open_is_on_the_agenda_from_two_weeks_ahead(mila):
+    from datetime import date, timedelta
+
+    from planner.agenda import items_of
+
+    opens = date(2026, 7, 1)  # the earliest decision: booking may begin
+    for ahead, listed in ((15, False), (14, True), (1, True), (0, True)):
+        today = opens - timedelta(days=ahead)
+        items = [i for i in items_of(_waiting(mila, today), "Ada", "ada", 14) if i.status == "gate opens (earliest decision)"]
+        assert bool(items) == listed, ahead
+        if listed:
+            item, = items
+            assert (item.day, item.step, item.overdue, item.key) == (opens, "Book flights and housing", False,
+                                                                     "ada:booking:opens")
+            assert item.action.startswith("Once the work permit is confirmed: ")
+
+
+def test_the_agenda_calendar_is_one_deadline_per_item(tmp_path, run):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,invited,start,applied,biometrics\nAda,2025-12-01,2027-06-01,2026-01-01,2026-01-10\n",
+                      encoding="utf-8")
+    result = run("agenda", str(roster), "--today", "2027-04-20", "-o", str(tmp_path / "agenda.ics"))
+    assert result.exit_code == 3, result.stderr  # the decision is overdue
+    data = (tmp_path / "agenda.ics").read_bytes()
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["X-WR-CALNAME"]) == "Interns' agenda"
+    assert str(calendar["DESCRIPTION"]) == "As of 2027-04-20, within 14 days."
+    events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    contingency = events["Ada: Contingency point"]
+    assert contingency.decoded("DTSTART").isoformat() == "2027-04-27"
+    assert str(contingency["DESCRIPTION"]) == ("No permit decision yet? Agree on a later start\n"
+                                               "Status on 2027-04-20: due in 7 days.")
+    assert list(contingency["CATEGORIES"].cats) == ["Agenda", "Deadline"]
+    assert [a.decoded("TRIGGER") for a in contingency.walk("VALARM")] == [-__import__("datetime").timedelta(days=2)]
+    assert "Ada: Work permit processing: decision" in events
+    again = run("agenda", str(roster), "--today", "2027-04-20", "-o", str(tmp_path / "agenda.ics"), "--force")
+    assert again.exit_code == 3 and (tmp_path / "agenda.ics").read_bytes() == data  # the same day: the same bytes
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    other = tmp_path / "other.csv"
+    other.write_text(roster.read_text(encoding="utf-8").replace("Ada", "Bo"), encoding="utf-8")
+    run("agenda", str(other), "--today", "2027-04-20", "-o", str(tmp_path / "bo.ics"))
+    assert not uids & {str(e["UID"]) for e in icalendar.Calendar.from_ical((tmp_path / "bo.ics").read_bytes()).walk("VEVENT")}
+
+
+def test_every_row_of_a_long_roster_is_on_the_agenda_and_sorted(tmp_path):
+    from datetime import date
+
+    from planner import agenda, roster
+
+    path = tmp_path / "roster.csv"
+    rows = [f"Intern {i:04d},2025-12-01,2027-06-01,2026-01-01,2026-01-10" for i in range(roster.CHUNK + 5)]
+    path.write_text("name,invited,start,applied,biometrics\n" + "\n".join(rows) + "\nBad,2025-12-01,,,\n",
+                    encoding="utf-8")
+    built = agenda.build(str(path), today=date(2027, 4, 20))
+    assert built.interns == roster.CHUNK + 5 and built.within == 14
+    assert built.problems == [(roster.CHUNK + 7, "missing start")]
+    assert [i.intern for i in built.items if i.step == "Contingency point"] == [f"Intern {i:04d}" for i in range(roster.CHUNK + 5)]
+    overdue = [i.overdue for i in built.items]
+    assert overdue == sorted(overdue, reverse=True) and overdue[0]  # overdue first
+    assert agenda.document(built).facts[1] == ("Within", "14 days (to 2027-05-04)")
+    assert agenda.document(agenda.build(str(path), today=date(2027, 4, 20), within=1)).facts[1] == (
+        "Within", "1 day (to 2027-04-21)")

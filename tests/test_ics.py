@@ -388,7 +388,8 @@ def _events(data):
 def test_the_earlier_versions_are_read_back_from_the_planners_own_lines():
     data = (
         b"BEGIN:VCALENDAR\r\nPRODID:-//planner//planner 1.0//EN\r\nVERSION:2.0\r\n"
-        b"X-PLANNER-FINGERPRINTS:aaaaaaaaaaaa=f1 bbbbbbbbbbbb=f2=x cccccccccccc=cancel\r\n\tled dddddddddddd=f4 junk\r\n"
+        b"UID:stray-at-calendar-level\r\n"
+        b"X-PLANNER-FINGERPRINTS:aaaaaaaaaaaa=f1 bbbbbbbbbbbb=f2=x cccccccccccc=cancel\r\n\tled dddddddddddd=f4 junk \xe9=\xe9\r\n"
         b"BEGIN:VEVENT\r\nSUMMARY:a: b\r\nUID;X-P=1:aaaaaaaa-aaaa-4aaa\r\n -aaaa@planner\r\nSEQUENCE:3\r\n"
         b"DTSTAMP:20261118T110640Z\r\nEND:VEVENT\r\n"
         b"BEGIN:VTODO\r\nuid:bbbb-bbbb-bbbb@planner\r\nDTSTAMP:20261119T000000Z\r\nEND:VTODO\r\n"
@@ -412,6 +413,9 @@ def test_the_earlier_versions_are_read_back_from_the_planners_own_lines():
     # A file the planner did not write is never read back, nor an empty one.
     assert ics.previous_versions(data.replace(b"PRODID:-//planner//planner", b"PRODID:-//other//other")) == {}
     assert ics.previous_versions(b"") == {} and ics.previous_versions(None) == {}
+    # Without the fingerprints line, every event reads as changed (no fingerprint to compare).
+    bare = ics.previous_versions(data.replace(b"X-PLANNER-FINGERPRINTS:", b"X-OTHER:"))
+    assert bare["aaaaaaaa-aaaa-4aaa-aaaa@planner"][0] == "" and len(bare) == 4
 
 
 def test_a_calendar_is_the_planners_own_when_its_prodid_comes_first():
@@ -422,7 +426,7 @@ def test_a_calendar_is_the_planners_own_when_its_prodid_comes_first():
 
 def test_a_cancelled_event_keeps_its_words_as_typed(tmp_path, run):
     path = tmp_path / "ada.ics"
-    args = ["--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-11-23", "--note", "C:\\new; a, b"]
+    args = ["--invited", "2026-12-01", "--start", "2027-11-01", "--today", "2026-11-23", "--note", "C:\\New; a, b"]
     before = _events(write_plan(run, path, *args, "--medical"))
     after = icalendar.Calendar.from_ical(write_plan(run, path, *args))
     cancelled = [e for e in after.walk("VEVENT") if e.get("STATUS") == "CANCELLED"]
@@ -430,7 +434,7 @@ def test_a_cancelled_event_keeps_its_words_as_typed(tmp_path, run):
         s for s in before if "medical" in s.lower()}
     for event in cancelled:
         old = before[str(event["SUMMARY"])]
-        assert str(event["DESCRIPTION"]) == str(old["DESCRIPTION"]) and str(event["DESCRIPTION"]).endswith("Note: C:\\new; a, b")
+        assert str(event["DESCRIPTION"]) == str(old["DESCRIPTION"]) and str(event["DESCRIPTION"]).endswith("Note: C:\\New; a, b")
         assert event.decoded("DTSTART") == old.decoded("DTSTART") and str(event["UID"]) == str(old["UID"])
     assert not after.walk("VTODO")
 
@@ -552,9 +556,10 @@ def test_to_dos_cite_their_source_and_are_filed_as_checklist(mila):
         "Source: Mila, Research Internships (https://mila.quebec/en/research-internships)")
     assert list(registration["CATEGORIES"].cats) == ["University", "Checklist"]
     assert registration.decoded("DUE") == plan.step("registration").due - timedelta(days=1)
-    decision = next(t for t in todos if "permit" in str(t["DESCRIPTION"]).split("\n")[0].lower()
-                    and "processing" in str(t["DESCRIPTION"]).lower())
-    assert decision.decoded("DUE") == plan.step("permit_processing").due
+    decision = next(t for t in todos if str(t["SUMMARY"]).startswith("Watch for requests from the immigration"))
+    assert decision.decoded("DUE") == plan.step("permit_processing").due == plan.contingency
+    uids = [str(t["UID"]) for t in todos]
+    assert len(set(uids)) == len(uids) and all(u.endswith("@planner") for u in uids)
     assert not icalendar.Calendar.from_ical(ics.calendar_bytes(plan, note="")).walk("VTODO")
 
 
@@ -569,3 +574,25 @@ def test_each_entry_may_carry_its_own_reminders():
     assert "DESCRIPTION" not in icalendar.Calendar.from_ical(data)  # an empty value is no property
     none_given = _events(ics.build_calendar(items, title="T", description="d", identity=("t",), reminders=None))
     assert [a.decoded("TRIGGER") for a in none_given["A"].walk("VALARM")] == [-d for d in ics.DEFAULT_REMINDERS]
+
+
+def test_a_deadline_out_of_reach_reminds_no_earlier_than_the_step_can_begin(mila):
+    # Invited on 2026-12-03, the documents take until 2026-12-23; the safe day has passed, the
+    # last possible one is 2026-12-25. A 30-day reminder would ask for them before the invitation.
+    plan = make_plan(mila, invited=date(2026, 12, 3), start=date(2027, 7, 31), today=date(2026, 11, 23))
+    events = _events(ics.calendar_bytes(plan, note="", reminders=(timedelta(days=30), timedelta(days=2))))
+    last = events["Last possible day: Gather the work permit application documents"]
+    assert last.decoded("DTSTART") == date(2026, 12, 25)
+    assert [a.decoded("TRIGGER") for a in last.walk("VALARM")] == [-timedelta(days=2)]
+
+
+def test_a_medical_exam_adds_no_second_contingency_point(mila):
+    plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 12, 1), today=date(2026, 11, 23),
+                     facts={"medical": True})
+    calendar = icalendar.Calendar.from_ical(ics.calendar_bytes(plan, note=""))
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")].count(
+        "Contingency point: no permit yet? Agree on a later start") == 1
+    approved = make_plan(mila, invited=date(2026, 1, 5), start=date(2027, 9, 1), today=date(2026, 11, 23),
+                         recorded={"permit_application": date(2026, 2, 1), "permit_processing": date(2026, 9, 1)})
+    assert not any("Contingency" in str(e["SUMMARY"]) for e in
+                   icalendar.Calendar.from_ical(ics.calendar_bytes(approved, note="")).walk("VEVENT"))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,3 +235,141 @@ def test_a_built_wheel_installs_the_timelines_and_figures_inside_the_package(tmp
     assert check.returncode == 0 and "Permit wait from IRCC's published time for India (IN)" in check.stdout.replace("\n", " ")
     listed = subprocess.run([python, "-m", "planner", "templates"], **run)
     assert listed.returncode == 0 and listed.stdout.startswith("mila: Research internship at Mila")
+
+
+@pytest.mark.parametrize(
+    "ordered, chance, low, expected",
+    [
+        ([1, 2, 3, 4], 0.5, False, 3),   # 0.5 * 5 = 2.5: up to the 3rd
+        ([1, 2, 3, 4], 0.5, True, 2),    # down to the 2nd
+        ([1, 2, 3, 4], 0.05, True, 1),   # below the first: the first
+        ([1, 2, 3, 4], 0.95, False, 4),  # beyond the last: the last
+        ([1, 2, 3, 4, 5, 6, 7, 8, 9], 0.2, False, 2),  # exactly the 2nd (0.2 * 10)
+        ([1, 2, 3, 4, 5, 6, 7, 8, 9], 0.2, True, 2),
+        ([5], 0.5, False, 5),
+    ],
+)
+def test_a_quantile_of_past_outcomes_counts_the_kth_as_k_over_n_plus_one(ordered, chance, low, expected):
+    assert times.quantile(ordered, chance, low=low) == expected
+    if not low:
+        assert times.quantile(ordered, chance) == expected
+
+
+def test_the_chance_by_a_day_counts_the_past_outcomes_that_fit():
+    prediction = times.Prediction("FR", times.Figure(date(2026, 1, 1), 10), 5, 20, (0.5, 1.0, 1.0, 2.0), 7, 14)
+    assert [prediction.chance_by(days) for days in (4, 5, 9, 10, 19, 20, 100)] == [0, 0.2, 0.2, 0.6, 0.6, 0.8, 0.8]
+    assert (prediction.days_for(0.2), prediction.days_for(0.5), prediction.days_for(0.9)) == (5, 10, 20)
+    assert times.Prediction("FR", times.Figure(date(2026, 1, 1), 10), 5, 20, (), 7, 14).chance_by(10) == 0.0
+
+
+def _weekly(first, values):
+    return [times.Figure(first + timedelta(days=7 * i), days) for i, days in enumerate(values)]
+
+
+def test_a_prediction_from_figures_worked_out_by_hand():
+    # Every week the figure says 14 days, and every application is decided two weeks later: the
+    # realised time is 14 days, its ratio to the figure 1.0, the window 14 to 14 days.
+    figures = _weekly(date(2025, 1, 6), [14] * 30)
+    today = figures[-1].published
+    prediction = times.predict("FR", today, figures)
+    assert isinstance(prediction, times.Prediction)
+    # The last two weeks' applications are not decided by today: 28 outcomes.
+    assert (prediction.country, prediction.figure, len(prediction.ratios)) == ("FR", figures[-1], 28)
+    assert (prediction.best_days, prediction.worst_days, prediction.low_days, prediction.high_days) == (14, 14, 14, 14)
+    # One figure of 28 days among them: its week's application took 14 days (a ratio of 0.5); the
+    # week before, the next figure that fits comes a week later than usual: 21 days (1.5).
+    mixed = figures[:10] + [times.Figure(figures[10].published, 28)] + figures[11:]
+    ratios = times.predict("FR", today, mixed).ratios
+    assert ratios == (0.5,) + (1.0,) * 26 + (1.5,)
+    assert times.predict("FR", today, mixed).high_days == 28
+
+
+def test_a_prediction_uses_only_what_was_published_by_its_day_and_within_three_years():
+    figures = _weekly(date(2025, 1, 6), [14] * 30)
+    today = figures[-1].published
+    # The day before the last figure: that figure is not known yet.
+    assert times.predict("FR", today - timedelta(days=1), figures).figure == figures[-2]
+    # An application decided exactly by today counts; one decided tomorrow does not.
+    assert len(times.predict("FR", today, figures).ratios) == 28
+    assert len(times.predict("FR", today + timedelta(days=1), figures).ratios) == 28
+    # Figures older than three years are left out, and with them their outcomes.
+    first = figures[0].published
+    assert len(times.predict("FR", first + timedelta(days=times.HISTORY_DAYS), figures).ratios) == 28
+    assert len(times.predict("FR", first + timedelta(days=times.HISTORY_DAYS + 1), figures).ratios) == 27
+
+
+def test_too_few_outcomes_or_no_figure_falls_back_with_the_reason():
+    eleven = _weekly(date(2025, 1, 6), [14] * 12)  # ten outcomes by the last figure's day
+    assert len(times.predict("FR", eleven[-1].published, eleven).ratios) == 10
+    nine = _weekly(date(2025, 1, 6), [14] * 11)
+    fallback = times.predict("FR", nine[-1].published, nine)
+    assert fallback == times.Fallback("FR", "too few known outcomes in the past three years (9, fewer than 10)", nine[-1])
+    assert times.predict("FR", date(2024, 1, 1), nine) == times.Fallback("FR", "IRCC has published no figure for it", None)
+    none = nine[:-1] + [times.Figure(nine[-1].published, None)]
+    assert times.predict("FR", none[-1].published, none) == times.Fallback(
+        "FR", f"IRCC's latest figure, of {none[-1].published}, says \"No processing time available\"", none[-1])
+    # A week with no figure has no outcome, and is not one of the figures seen.
+    holes = _weekly(date(2025, 1, 6), [14] * 14 + [None] + [14] * 5)
+    assert len(times.predict("FR", holes[-1].published, holes).ratios) == 17
+
+
+def test_a_gap_of_three_weeks_still_dates_an_outcome_four_do_not():
+    for gap, took in ((21, 21), (22, None)):
+        figures = [times.Figure(date(2025, 1, 6), 14), times.Figure(date(2025, 1, 6) + timedelta(days=gap), 14)]
+        assert times.realised(figures, 0) == took
+    # The first later figure that fits is the one that counts, not the one after it.
+    figures = [times.Figure(date(2025, 1, 6), 14), times.Figure(date(2025, 1, 13), 7), times.Figure(date(2025, 1, 20), 7)]
+    assert times.realised(figures, 0) == 7
+
+
+@pytest.mark.parametrize("text, days", [("9 weeks", 63), ("1 week", 7), ("12 days", 12), ("1 day", 1),
+                                        (" 3 Weeks ", 21), ("No processing time available", None)])
+def test_irccs_figures_are_read_in_days(text, days):
+    assert times.parse_figure(text) == days
+
+
+def test_a_figure_that_is_not_one_is_refused():
+    with pytest.raises(ValueError) as error:
+        times.parse_figure("soon")
+    assert str(error.value) == "'soon' is not a processing time"
+
+
+@pytest.mark.parametrize("days, text", [(7, "1 week"), (10, "1 week"), (11, "2 weeks"), (3, "0 weeks"), (63, "9 weeks")])
+def test_waits_are_said_in_weeks(days, text):
+    assert times.weeks(days) == text
+
+
+def test_the_updates_live_in_the_users_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert times.user_file() == tmp_path / "xdg" / "planner" / "ircc-updates.jsonl"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert times.user_file() == tmp_path / "home" / ".local" / "share" / "planner" / "ircc-updates.jsonl"
+
+
+def test_an_update_is_appended_on_a_line_of_its_own(tmp_path):
+    path = tmp_path / "data-ptime-en.json"
+    path.write_bytes(_live_file("December 1, 2026", "4 weeks"))
+    times.user_file().parent.mkdir(parents=True)
+    times.user_file().write_bytes(b'{"ircc_last_updated": "2026-01-01", "work": {"FR": 7}}\n{"cut sho')
+    found, added = times.update(str(path), today=date(2026, 12, 2))
+    assert added and found["ircc_last_updated"] == "2026-12-01"
+    lines = times.user_file().read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ['{"ircc_last_updated": "2026-01-01", "work": {"FR": 7}}', '{"cut sho']
+    added = json.loads(lines[2])
+    assert list(added) == sorted(added) and added["read"] == "2026-12-02" and added["ircc_last_updated"] == "2026-12-01"
+    assert [u["ircc_last_updated"] for u in times.read_updates()] == ["2026-01-01", "2026-12-01"]
+    assert times.latest_update(date(2026, 12, 1)) == date(2026, 12, 1)
+    assert times.latest_update(date(2026, 11, 30)) < date(2026, 12, 1)
+    assert times.latest_update() >= date(2026, 12, 1)
+
+
+def test_a_close_name_is_suggested_and_a_far_one_is_not():
+    with pytest.raises(InputError) as error:
+        times.country("Frnace")
+    assert str(error.value) == ("--country: unknown country 'Frnace' (did you mean France, FR?); give a two-letter "
+                                "code such as IN or an English name")
+    with pytest.raises(InputError) as error:
+        times.country("Atlantis", "country")
+    assert str(error.value) == "country: unknown country 'Atlantis'; give a two-letter code such as IN or an English name"
+    assert times.country_names()["FR"] == "France"

@@ -215,8 +215,8 @@ def predict(code: str, today: date, figures: list[Figure] | None = None) -> Pred
         if figure.published < since or figure.days is None:
             continue
         figures_seen.append(figure.days)
-        took = realised(known, index)
-        if took is not None and figure.published + timedelta(days=took) <= today:
+        took = realised(known, index)  # read from figures published by today: decided by today
+        if took is not None:
             ratios.append(took / figure.days)
     if len(ratios) < MIN_OUTCOMES:
         return Fallback(code, f"too few known outcomes in the past three years ({len(ratios)}, fewer than {MIN_OUTCOMES})",

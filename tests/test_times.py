@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from planner import times
-from planner.errors import InputError
+from planner.errors import InputError, PlannerError
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "ircc-work-permit-times.csv"
@@ -281,6 +281,8 @@ def test_a_prediction_from_figures_worked_out_by_hand():
     mixed = figures[:10] + [times.Figure(figures[10].published, 28)] + figures[11:]
     ratios = times.predict("FR", today, mixed).ratios
     assert ratios == (0.5,) + (1.0,) * 26 + (1.5,)
+    # The best case is the 5th percentile rounded down: the first of 28 (0.5), not the second.
+    assert times.predict("FR", today, mixed).best_days == 7
     assert times.predict("FR", today, mixed).high_days == 28
 
 
@@ -373,3 +375,44 @@ def test_a_close_name_is_suggested_and_a_far_one_is_not():
         times.country("Atlantis", "country")
     assert str(error.value) == "country: unknown country 'Atlantis'; give a two-letter code such as IN or an English name"
     assert times.country_names()["FR"] == "France"
+
+
+def _work(count, **extra):
+    codes = [a + b for a in "ABCDEFGHIJ" for b in "ABCDEFGHIJ"][:count]
+    return {code: "5 weeks" for code in codes} | {"lastupdated": "November 20, 2026"} | extra
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ({"work": _work(49)}, "only 49 countries, or none with a figure: not a whole file"),
+        ({"work": {c: "No processing time available" for c in _work(60) if c != "lastupdated"} | {"lastupdated": "June 1, 2026"}},
+         "only 60 countries, or none with a figure: not a whole file"),
+        ({"visitor": _work(60)}, "no 'work' section with a 'lastupdated' date"),
+        ({"work": {"FR": "2 weeks"}}, "no 'work' section with a 'lastupdated' date"),
+        ([1, 2], "no 'work' section with a 'lastupdated' date"),
+        ({"work": _work(60, fr="2 weeks")}, "'fr': not a country code and a processing time"),
+        ({"work": _work(60, FR=14)}, "'FR': not a country code and a processing time"),
+    ],
+)
+def test_a_file_that_is_not_irccs_whole_file_is_refused(document, message):
+    with pytest.raises(ValueError) as error:
+        times.parse_live(json.dumps(document).encode())
+    assert str(error.value) == message
+
+
+def test_a_whole_file_of_fifty_countries_is_read():
+    found = times.parse_live(b"\xef\xbb\xbf" + json.dumps({"work": _work(50, FR="No processing time available")}).encode())
+    assert found["ircc_last_updated"] == "2026-11-20" and len(found["work"]) == 51
+    assert found["work"]["AA"] == 35 and found["work"]["FR"] is None
+
+
+def test_a_first_update_starts_the_history_and_a_missing_file_is_one_line(tmp_path):
+    path = tmp_path / "data-ptime-en.json"
+    path.write_bytes(_live_file("December 1, 2026", "4 weeks"))
+    assert not times.user_file().exists()
+    times.update(str(path), today=date(2026, 12, 2))
+    assert times.user_file().read_bytes().count(b"\n") == 1 and times.user_file().read_bytes().startswith(b'{"ircc_last_updated"')
+    with pytest.raises(PlannerError) as error:
+        times.update(str(tmp_path / "nowhere.json"))
+    assert str(error.value) == f"{tmp_path / 'nowhere.json'}: cannot read (No such file or directory)"

@@ -3,7 +3,8 @@
 import pytest
 
 from planner.errors import TemplateError
-from planner.template import BUILTIN_DIR, builtin_templates, load
+from planner.dates import ZERO, Duration
+from planner.template import BUILTIN_DIR, Dependency, builtin_templates, load
 
 DEFAULT_TEXT = (BUILTIN_DIR / "mila.toml").read_text(encoding="utf-8")
 
@@ -219,3 +220,42 @@ def test_a_passport_rule_and_an_alternative_are_read_as_written(tmp_path):
     assert small.passport == {"rule": "R", "source": None, "months_after": {"mcgill": (0, "none")}}
     alternative, = small.alternatives
     assert tuple(alternative) == ("a", "A", "stay_days <= 120", "permit_exempt", "R2", None, "x")
+
+
+def test_every_field_the_default_timeline_gives_is_read_as_given(mila):
+    """Each field as calendars/mila.toml writes it: none falls back to its default."""
+    assert mila.summary.startswith("An invited graduate student registers at the professor's affiliated university")
+    assert mila.max_months_source == "mila_internships"
+    assert mila.universities_source == ("mila_internships", "mila_life", "mila_programs")
+    assert mila.universities["ets"] == "École de technologie supérieure (ÉTS)"
+    assert mila.sources["student_account"].url == "https://blog.goodaudience.com/getting-a-ml-research-internship-cca6250605f1"
+    assert set(mila.outreach) >= {"programs"} and mila.outreach["programs"]
+    biometrics = mila.step("biometrics")
+    assert (biometrics.category, biometrics.when, biometrics.due_within) == (
+        "Permit", "not biometrics_valid and not permit_exempt", Duration(30, "days"))
+    assert biometrics.skipped == "biometrics given in the last 10 years are still valid"
+    assert biometrics.why.startswith("After the application and the biometric fee, IRCC sends a biometric instruction letter")
+    assert biometrics.assumption.startswith("IRCC's instruction letter comes soon after the application")
+    assert biometrics.checklist == ("Book a visa application centre appointment when the instruction letter arrives, "
+                                    "and bring it with the passport",)
+    assert (biometrics.source, biometrics.after) == ("ircc_biometrics", (Dependency("permit_application", ZERO),))
+    processing = mila.step("permit_processing")
+    assert (processing.published_times, processing.requires, processing.actual) == (
+        "ircc_work_permit", ("biometrics",), "approved")
+    booking = mila.step("booking")
+    assert (booking.condition, booking.category, booking.deadline) == ("the work permit is confirmed", "Travel", "finish")
+    assert mila.step("travel").deadline == "begin"
+    assert mila.step("registration").title == "Register as research intern at {university}"
+    assert mila.step("permit_application").actual == "applied"
+    items = {item.item: item for item in mila.checklist}
+    invited = items["Invited by a Mila faculty member to do research in their lab"]
+    assert (invited.group, invited.rule, invited.step, invited.source, invited.optional) == (
+        "eligibility", "invited", None, "mila_internships", False)
+    registered = items["Registered as research intern at the professor's affiliated university"]
+    assert (registered.rule, registered.step) == (None, "registration")
+    assert items["Letter of recommendation"].optional is True
+    assert items["Internship of at most 12 months"].rule == "max_months"
+    short, = mila.alternatives
+    assert (short.id, short.when, short.sets, short.source) == ("short_stay", "stay_days <= 120", "permit_exempt",
+                                                                "ircc_researchers")
+    assert mila.passport["source"] == "ircc_arrival" and mila.passport["months_after"]["laval"][0] == 3

@@ -29,10 +29,17 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture(autouse=True, scope="session")
 def private_cache(tmp_path_factory):
-    """The template cache goes to a folder of the tests' own, never the user's."""
+    """The template cache goes to a folder of the tests' own, never the user's.
+
+    The templates a process parsed before (a mutation run forks its test sessions from one) are
+    forgotten too: each session reads them itself.
+    """
     import os
 
+    from planner import template
+
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    template._load_cached.cache_clear()
 
 
 @pytest.fixture(autouse=True)

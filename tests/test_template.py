@@ -1,5 +1,7 @@
 """Timeline templates: the default one loads, and a template with a mistake is refused by name."""
 
+from pathlib import Path
+
 import pytest
 
 from planner.errors import TemplateError
@@ -263,3 +265,80 @@ def test_every_field_the_default_timeline_gives_is_read_as_given():
     assert (short.id, short.when, short.sets, short.source) == ("short_stay", "stay_days <= 120", "permit_exempt",
                                                                 "ircc_researchers")
     assert mila.passport["source"] == "ircc_arrival" and mila.passport["months_after"]["laval"][0] == 3
+
+
+def _fresh_load(path):
+    from planner import template
+
+    template._load_cached.cache_clear()
+    return load(str(path))
+
+
+def test_a_parsed_template_is_kept_in_the_users_cache_and_read_back(tmp_path, monkeypatch):
+    import zlib
+
+    from planner import template
+
+    path = tmp_path / "copy.toml"
+    path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    first = _fresh_load(path)
+    stat = path.stat()
+    key = f"{path.resolve()}\0{stat.st_mtime_ns}\0{stat.st_size}".encode("utf-8", "surrogateescape")
+    cached = tmp_path / "home" / ".cache" / "planner" / "templates" / f"{zlib.crc32(key):08x}-{stat.st_size}-{stat.st_mtime_ns}.marshal"
+    assert cached.is_file() and not list(cached.parent.glob("*.tmp"))
+    # Read back from the cache: the TOML is not parsed again, and the template is the same.
+    monkeypatch.setattr(template, "_parse", lambda *a: (_ for _ in ()).throw(AssertionError("parsed again")))
+    again = _fresh_load(path)
+    assert again.steps == first.steps and again.checklist == first.checklist and again.sources == first.sources
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00garbage", b"\xe9"])
+def test_a_broken_cache_file_is_ignored(tmp_path, monkeypatch, content):
+    from planner import template
+
+    path = tmp_path / "copy.toml"
+    path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    stat = path.stat()
+    cache = template._cache_path(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    Path(cache).parent.mkdir(parents=True)
+    Path(cache).write_bytes(content)
+    assert _fresh_load(path).step("registration").duration.shortest.amount == 14
+
+
+def test_no_cache_when_asked_for_none(tmp_path, monkeypatch):
+    path = tmp_path / "copy.toml"
+    path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PLANNER_NO_CACHE", "1")
+    assert _fresh_load(path).max_months == 12
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("nosuch", "unknown template 'nosuch'; built-in templates: mila (or give a path to a .toml file)"),
+        ("nosuch.toml", "nosuch.toml: no such template file"),
+        ("dir/nosuch", "dir/nosuch: no such template file"),
+        ("x" * 300, "x" * 77 + "...: cannot read the template (File name too long)"),
+    ],
+)
+def test_a_template_name_that_is_none_is_one_line(name, message):
+    with pytest.raises(TemplateError) as error:
+        load(name)
+    assert str(error.value) == message
+
+
+def test_a_template_is_found_by_name_path_or_default(tmp_path):
+    from planner.template import resolve
+
+    assert resolve(None) == resolve("mila") == BUILTIN_DIR / "mila.toml"
+    path = tmp_path / "mine"
+    path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    assert resolve(str(path)) == path  # an existing file, whatever its name
+    with pytest.raises(TemplateError) as error:
+        resolve(str(tmp_path))
+    assert str(error.value) == f"{tmp_path}: is a directory, not a template file"

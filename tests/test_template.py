@@ -342,3 +342,12 @@ def test_a_template_is_found_by_name_path_or_default(tmp_path):
     with pytest.raises(TemplateError) as error:
         resolve(str(tmp_path))
     assert str(error.value) == f"{tmp_path}: is a directory, not a template file"
+
+
+def test_a_template_without_a_maximum_allows_twelve_months_and_a_lag_defaults_to_none(tmp_path):
+    path = _minimal(tmp_path, step_extra='\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\n'
+                                        'after = [{ step = "wait" }]\nduration = "1 day"\nassumption = "a"\n')
+    path.write_text(path.read_text(encoding="utf-8").replace("max_months = 6\n", ""), encoding="utf-8")
+    small = _fresh_load(path)
+    assert small.max_months == 12
+    assert small.step("x").after == (Dependency("wait", ZERO),)

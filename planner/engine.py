@@ -78,6 +78,7 @@ class Plan(NamedTuple):
     findings: tuple[tuple[str, str | None], ...] = ()  # (text, source key): what limits the plan (a passport expiring)
     alternatives: tuple = ()  # (Alternative, Plan): the plan again when another way may apply
     notes: tuple[tuple[str, str | None], ...] = ()  # (text, source key): where the plan's numbers come from
+    country: str | None = None  # IRCC's code of the intern's country, when one was given
 
     def step(self, step_id: str) -> ScheduledStep:
         for scheduled in self.steps:
@@ -292,12 +293,16 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
                 overdue[step.id] = worst
             finish = [max(step.duration.shortest.after(begin[0]), today), max(worst, today)]
             if outcome and step.id in outcome:
-                low = max(step.duration.shortest.after(begin[0]), today)
-                high = max(step.duration.longest.after(begin[0]), today)
+                low, high = _decision_window(step, begin[0], today)
                 day = low + ONE_DAY * round(outcome[step.id] * (high - low).days)
                 finish = [day, day]
         dates[step.id] = (Window(*begin), Window(*finish))
     return dates
+
+
+def _decision_window(step: Step, begin: date, today: date) -> tuple[date, date]:
+    """The first and last day a wait begun on `begin` may end, as of today (a past day is today)."""
+    return max(step.duration.shortest.after(begin), today), max(step.duration.longest.after(begin), today)
 
 
 def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window]]:
@@ -327,17 +332,16 @@ def _contingency(template: Template, latest, done: set[str] = frozenset()) -> da
     return min(days, default=None)
 
 
-def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances=None) -> float:
+def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances) -> float:
     # Each wait not yet decided, with its own window: the days its decision may come on once
     # what precedes it has happened (not the spread of its finish, which adds the uncertainty of
     # the waits before it).
     uncertain = []
     for step in template.steps:
         if step.id not in done:  # only a wait has a range: any other step's window is one day
-            begin = earliest[step.id][0].best
-            own = max(step.duration.longest.after(begin), today) - max(step.duration.shortest.after(begin), today)
-            if own.days:
-                uncertain.append((step, own.days))
+            low, high = _decision_window(step, earliest[step.id][0].best, today)
+            if high > low:
+                uncertain.append((step, (high - low).days))
     # Once every wait has an outcome the plan is certain: it fits when all that must precede the
     # start arrives by the start (the earliest schedule then meets every step's own deadline).
     feeding = _feeding_start(template, done)
@@ -357,7 +361,7 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
                 low = middle + 1
             else:
                 high = middle
-        chance = (chances or {}).get(step.id)
+        chance = chances.get(step.id)
         if chance is not None:
             # The last day that fits, counted from when the wait began, weighed by the wait's own odds.
             begin = earliest[step.id][0].best

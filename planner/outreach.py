@@ -87,7 +87,7 @@ def outreach_plan(template: Template, start: date, today: date, facts: dict | No
     from planner.plans import permit_times
 
     rules = settings(template)
-    durations, _, notes = permit_times(template, country, today, "--country")
+    _, durations, _, notes = permit_times(template, country, today, "--country")
     plan = make_plan(template, start=start, today=today, facts=facts, durations=durations)._replace(notes=notes)
     safe = season_windows(plan.latest_invitation_safe, today, rules.season)
     possible = season_windows(plan.latest_invitation_possible, today, rules.season)

@@ -130,7 +130,7 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     facts = plan_facts(inputs, end, today)
     variant = loaded.variant(loaded.skipped_steps(facts))
     recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names)
-    durations, chances, notes = permit_times(loaded, inputs.country, today, names["country"])
+    code, durations, chances, notes = permit_times(loaded, inputs.country, today, names["country"])
     plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
                             university=university, recorded=recorded, estimates=estimates, facts=facts,
                             durations=durations, chances=chances)
@@ -143,11 +143,11 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
                 loaded, invited=inputs.invited, start=inputs.start, end=end, today=today, university=university,
                 recorded=kept, estimates=estimates, facts=other, durations=durations, chances=chances)))
     return plan._replace(findings=passport_findings(plan, inputs.passport_expires), alternatives=tuple(alternatives),
-                         notes=notes)
+                         notes=notes, country=code)
 
 
 def permit_times(template: Template, country: str | None, today: date, flag: str):
-    """(durations, chances, notes) for the waits that published times can replace, for this country as of today.
+    """(country code, durations, chances, notes) for the waits that published times can replace, for this country as of today.
 
     Without a country the waits keep the template's range, and a note says what --country would do.
     """
@@ -155,11 +155,11 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     if not steps:
         if country:
             raise InputError(f"{flag}: the timeline '{template.name}' has no wait that published times can replace")
-        return {}, {}, ()
+        return None, {}, {}, ()
     step = steps[0]
     advice = f"{template.sources[step.source].title if step.source else 'The timeline'} says {step.duration}"
     if not country:
-        return {}, {}, ((f"The permit wait is the timeline's range ({advice}); the intern's country (--country, or a "
+        return None, {}, {}, ((f"The permit wait is the timeline's range ({advice}); the intern's country (--country, or a "
                          "roster's country column) would use IRCC's published time for it.", None),)
     from planner import times
     from planner.dates import Duration, DurationRange
@@ -176,7 +176,7 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
         if age > times.STALE_DAYS:
             fresh += f", {age} days before this plan's day: old, run `planner times update` for IRCC's latest"
     if isinstance(prediction, times.Fallback):
-        return {}, {}, ((f"IRCC's published time cannot be used for {name} ({code}): {prediction.reason}; the plan "
+        return code, {}, {}, ((f"IRCC's published time cannot be used for {name} ({code}): {prediction.reason}; the plan "
                          f"uses the timeline's range instead ({advice}). {fresh}.", None),)
     figure = prediction.figure
     durations = {step.id: DurationRange(Duration(prediction.best_days, "days"), Duration(prediction.worst_days, "days"))}
@@ -189,7 +189,7 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
         f"about {times.WINDOW_HOLDS} % of the time when IRCC's history was replayed); a chance counts those past "
         f"applications. {advice}. {fresh}."
     )
-    return durations, {step.id: prediction.chance_by}, ((text, None),)
+    return code, durations, {step.id: prediction.chance_by}, ((text, None),)
 
 
 def plan_facts(inputs: Inputs, end: date | None, today: date) -> dict:

@@ -134,7 +134,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
     upcoming = next_deadline(plan)
     summary = {
         "name": name,
-        "country": _country_code(fields.get("country")),
+        "country": plan.country,
         "verdict": plan.verdict,
         "slack_days": plan.slack_days,
         "chance": round(plan.probability, 4) if plan.probability is not None else None,
@@ -156,14 +156,6 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
 
 
 _EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
-
-
-def _country_code(text: str | None) -> str | None:
-    if not text:
-        return None
-    from planner import times
-
-    return times.country(text, "country")  # already checked by the plan: a code here
 
 
 def next_deadline(plan) -> tuple[date, str] | None:

@@ -18,12 +18,14 @@ Standard library only, and loaded only when a country is given: `planner check` 
 """
 
 import bisect
+import functools
 import json
 import os
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 from planner.errors import InputError, PlannerError
 
@@ -99,13 +101,15 @@ def parse_updated(text: str) -> date:
 
 # Country names and codes.
 
-def country_names() -> dict[str, str]:
+@functools.lru_cache(maxsize=1)
+def country_names() -> Mapping[str, str]:
+    """IRCC's code -> English name, read once: the file ships with the package and does not change."""
     names = {}
     for line in NAMES.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             code, _, name = line.partition("\t")
             names[code] = name
-    return names
+    return MappingProxyType(names)
 
 
 def country(text: str, what: str = "--country") -> str:

@@ -115,6 +115,13 @@ def _minimal(tmp_path, extra="", step_extra="", name="small"):
     return path
 
 
+def _refusal(path):
+    """The one line a template that cannot be right is refused with."""
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    return str(error.value)
+
+
 def test_a_minimal_template_takes_the_documented_defaults(tmp_path):
     small = load(str(_minimal(tmp_path, extra='\n[[checklist]]\ngroup = "Papers"\nitem = "Passport"\n')))
     assert (small.name, small.title, small.summary, small.max_months, small.max_months_source) == (
@@ -176,9 +183,7 @@ def test_a_minimal_template_takes_the_documented_defaults(tmp_path):
 )
 def test_a_step_that_cannot_be_right_is_refused_by_name(tmp_path, step_extra, message):
     path = _minimal(tmp_path, step_extra=step_extra)
-    with pytest.raises(TemplateError) as error:
-        load(str(path))
-    assert str(error.value) == f"{path}: {message}"
+    assert _refusal(path) == f"{path}: {message}"
 
 
 @pytest.mark.parametrize(
@@ -208,9 +213,7 @@ def test_a_step_that_cannot_be_right_is_refused_by_name(tmp_path, step_extra, me
 )
 def test_a_table_that_cannot_be_right_is_refused_by_name(tmp_path, extra, message):
     path = _minimal(tmp_path, extra=extra)
-    with pytest.raises(TemplateError) as error:
-        load(str(path))
-    assert str(error.value) == f"{path}: {message}"
+    assert _refusal(path) == f"{path}: {message}"
 
 
 def test_a_passport_rule_and_an_alternative_are_read_as_written(tmp_path):

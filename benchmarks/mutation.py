@@ -38,7 +38,7 @@ MODULES = {
     "plans": ["tests/test_plans.py", "tests/test_permit_path.py", "tests/test_cli_check.py", "tests/test_hostile.py",
               "tests/test_batch.py", "tests/test_times.py", "tests/test_checklist.py"],
     "ics": ["tests/test_ics.py"],
-    "roster": ["tests/test_batch.py", "tests/test_hostile.py"],
+    "roster": ["tests/test_roster.py", "tests/test_batch.py", "tests/test_hostile.py"],
     "times": ["tests/test_times.py"],
     "agenda": ["tests/test_agenda.py"],
     "template": ["tests/test_template.py", "tests/test_engine.py", "tests/test_permit_path.py", "tests/test_hostile.py"],

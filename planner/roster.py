@@ -147,7 +147,8 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
     }
     key = (
         _VERDICT_ORDER[plan.verdict],
-        plan.probability if plan.probability is not None else 1.0,
+        # An at-risk plan without a chance waits past its worst case: nothing says it will fit, it comes first.
+        plan.probability if plan.probability is not None else 0.0,
         plan.slack_days,
         upcoming[0] if upcoming else date.max,
         name.casefold(),

@@ -45,7 +45,7 @@ class Outcome(NamedTuple):
 def safe_stem(name: str) -> str:
     """A file name stem from a person's name: letters and digits of any script, no path, no dot files."""
     text = unicodedata.normalize("NFKC", name)
-    stem = re.sub(r"[\W_]+", "-", text, flags=re.UNICODE).strip("-").lower()
+    stem = re.sub(r"[\W_]+", "-", text).strip("-").lower()
     encoded = stem.encode("utf-8")[:_MAX_STEM_BYTES]
     stem = encoded.decode("utf-8", errors="ignore").strip("-")
     if not stem:
@@ -97,11 +97,10 @@ def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminde
     """
     try:
         return _plan_row(row, out_dir, today, checklist_format, reminders, templates, step_columns, roster)
-    except PlannerError as error:
-        return Outcome(row.line, None, str(error), name=row.fields.get("name", ""))
-    except Exception as error:  # an unforeseen failure of one row must not sink the roster
-        return Outcome(row.line, None, f"could not be planned ({type(error).__name__}: {error})",
-                       name=row.fields.get("name", ""))
+    except Exception as error:  # an unforeseen failure of one row must not sink the roster either
+        known = isinstance(error, PlannerError)
+        message = str(error) if known else f"could not be planned ({type(error).__name__}: {error})"
+        return Outcome(row.line, None, message, name=row.fields["name"])
 
 
 def plan_of(row: Row, today: date, templates: template.Templates, step_columns: frozenset[str] = frozenset(),

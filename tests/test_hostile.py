@@ -229,7 +229,8 @@ def test_the_roster_is_never_written_over(run, tmp_path):
     summary = folder / "summary.csv"
     summary.write_text("name,invited,start\nAda,2026-12-01,2027-09-01\n")
     refused = run("batch", str(summary), "--out-dir", str(folder), "--today", "2026-11-23", "-q")
-    assert refused.exit_code == 1 and "the roster is the folder's summary.csv" in refused.stderr
+    assert refused.exit_code == 1 and refused.stderr == (
+        f"Error: {summary}: the roster is the folder's summary.csv, which the run writes; choose another --out-dir\n")
 
 
 def test_a_roster_from_a_pipe_is_not_counted_away(tmp_path):

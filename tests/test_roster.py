@@ -69,6 +69,7 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
     assert gus["findings"].startswith(first) and f"before applying. {second}" in gus["findings"]
     assert [r["findings"] for r in rows if r["name"] != "Gus"] == [None] * 7
     assert [(r["calendar"], r["checklist"]) for r in rows[:2]] == [("hal.ics", "hal.html"), ("eve.ics", "eve.html")]
+    assert "Note:" not in (tmp_path / "out" / "hal.ics").read_text(encoding="utf-8")  # no note column, no note
     # summary.csv: the same rows, a chance as a percentage, nothing as an empty cell.
     with open(tmp_path / "out" / "summary.csv", newline="", encoding="utf-8-sig") as summary:
         listed = list(csv.DictReader(summary))
@@ -106,9 +107,11 @@ def test_a_forced_run_replaces_a_file_of_the_same_name_and_keeps_the_others(run,
     out = tmp_path / "mine"
     out.mkdir()
     (out / "ada.ics").write_text("my own calendar")
+    (out / "ada.html").write_text("my own page")
     (out / "thesis.tex").write_text("precious")
     assert batch(run, path, out).exit_code == 1  # not its folder
     assert batch(run, path, out, "--force").exit_code == 0
+    assert (out / "ada.html").read_text().startswith("<!DOCTYPE html>")
     assert (out / "ada.ics").read_text().startswith("BEGIN:VCALENDAR") and (out / "thesis.tex").read_text() == "precious"
 
 
@@ -245,15 +248,22 @@ def test_a_run_that_was_stopped_short_is_said_and_its_leftovers_removed(run, tmp
 
 
 def test_an_interrupted_run_keeps_only_the_files_its_summary_lists(tmp_path, monkeypatch):
+    import multiprocessing
+
+    made = []
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: PoolSpy(made, method, ahead=True))
     monkeypatch.setattr(roster, "CHUNK", 3)
+    monkeypatch.setattr(roster, "MIN_POOL_ROWS", 1)
     path = write_roster(tmp_path / "roster.csv", interns(10))
     out = tmp_path / "out"
-    with roster.Batch(str(path), str(out), today=TODAY, checklist_format="csv", jobs=1) as run:
+    with roster.Batch(str(path), str(out), today=TODAY, checklist_format="csv", jobs=2) as run:
         results = run.results()
-        outcomes = [next(results) for _ in range(4)]  # then Ctrl-C
-        (out / ".intern-5.ics.abc.tmp").write_text("half")
+        outcomes = [next(results) for _ in range(4)]  # then Ctrl-C, while the pool has planned ahead
+        assert (out / "intern-8.ics").exists()
+        (out / ".intern-9.ics.abc.tmp").write_text("half")
         (out / ".keep").write_text("not a temporary file")
         rows = run.finish(outcomes, interrupted=True)
+        assert made[0][-1] == ["terminated"] and run.pool is None
     assert [r["name"] for r in rows] == [f"Intern {i}" for i in range(4)]
     assert listing(out) == {f"intern-{i}.{ext}" for i in range(4) for ext in ("ics", "csv")} | {
         "summary.csv", "index.html", ".keep", roster.MARKER_FILE, roster.LOCK_FILE}
@@ -294,7 +304,7 @@ def test_the_lock_names_the_run_that_holds_it(tmp_path):
     ("", {"state": None, "files": []}),
     ("state: running\nfile: a.ics\nfile: \nfile: b: c.ics\nstate: complete\n",
      {"state": "complete", "files": ["a.ics", "b: c.ics"]}),
-    ("State: running\nFILE: a.ics\nfile:a.ics\nfile: x.ics ", {"state": None, "files": ["x.ics "]}),
+    ("State: running\nFILE: a.ics\nfile:a.ics\nfile: BOX\nfile: x.ics ", {"state": None, "files": ["BOX", "x.ics "]}),
 ])
 def test_the_marker_is_read_line_by_line(tmp_path, content, found):
     marker = tmp_path / roster.MARKER_FILE
@@ -330,20 +340,23 @@ def test_rows_are_read_one_chunk_ahead_of_the_results(tmp_path, monkeypatch):
 
 
 class PoolSpy:
-    """Stands for multiprocessing's pool: records how it was made, plans in this process."""
+    """Stands for multiprocessing's pool: records how it was made, plans in this process.
 
-    def __init__(self, made: list, method: str):
-        self.made, self.method = made, method
+    `ahead`: plans each chunk as soon as it is handed out, as worker processes do.
+    """
+
+    def __init__(self, made: list, method: str, ahead: bool = False):
+        self.made, self.method, self.ahead, self.ended = made, method, ahead, []
 
     def Pool(self, processes, initializer=None):  # noqa: N802 (multiprocessing's name)
-        self.made.append((self.method, processes, initializer))
+        self.made.append((self.method, processes, initializer) + ((self.ended,) if self.ahead else ()))
         return self
 
     def imap(self, function, work, chunksize=1):
-        return map(function, work)
+        return iter(list(map(function, work))) if self.ahead else map(function, work)
 
     def terminate(self):
-        pass
+        self.ended.append("terminated")
 
     def join(self):
         pass
@@ -380,7 +393,7 @@ def test_the_pools_processes_leave_ctrl_c_to_the_run(monkeypatch):
 @pytest.mark.parametrize("name, stem", [
     ("Ada Lovelace", "ada-lovelace"), ("  Zoë   Ünal_", "zoë-ünal"), ("ＡＤＡ", "ada"), ("李伟", "李伟"),
     ("Xavier Dupont-X", "xavier-dupont-x"), ("...", "intern"), ("", "intern"), ("Summary", "summary-intern"),
-    ("a" * 99 + " b", "a" * 99), ("a" + "é" * 60, "a" + "é" * 49), ("../etc/passwd", "etc-passwd"),
+    ("a" * 99 + " b", "a" * 99), (" " + "a" * 120, "a" * 100), ("a" + "é" * 60, "a" + "é" * 49), ("../etc/passwd", "etc-passwd"),
 ])
 def test_a_file_name_from_a_name(name, stem):
     assert roster.safe_stem(name) == stem

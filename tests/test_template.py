@@ -354,3 +354,225 @@ def test_a_template_without_a_maximum_allows_twelve_months_and_a_lag_defaults_to
     small = _fresh_load(path)
     assert small.max_months == 12
     assert small.step("x").after == (Dependency("wait", ZERO),)
+
+
+def _step(text):
+    """A step of its own after the minimal template's wait: `text` holds its other fields."""
+    return f'\n[[steps]]\nid = "x"\ntitle = "X"\nassumption = "a"\n{text}\n'
+
+
+def _with_top(path, lines):
+    """The minimal template with top-level `lines` (before its first table)."""
+    path.write_text(path.read_text(encoding="utf-8").replace("max_months = 6\n", f"max_months = 6\n{lines}\n"),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("max_months = 12", 'max_months = 12\ncolour = "red"', "unknown field 'colour'"),
+        ('title = "Research internship at Mila, Montréal (Canadian work permit)"\n', "", "missing field 'title'"),
+        ("max_months = 12", "max_months = 0", "'max_months' must be a whole number of months from 1 to 120 (found 0)"),
+        # A value is shown whole up to 40 characters, then cut to 37 and "...".
+        ("max_months = 12", f'max_months = "{"x" * 38}"',
+         f"'max_months' must be a whole number of months from 1 to 120 (found '{'x' * 38}')"),
+        ("max_months = 12", f'max_months = "{"x" * 39}"',
+         f"'max_months' must be a whole number of months from 1 to 120 (found '{'x' * 36}...)"),
+        ('url = "https://mila.quebec/en/life-at-mila/"\n', "",
+         "source 'mila_life' needs a 'title' and a 'url' (the public page, as a reader looks it up)"),
+        ("[universities]\n", "[sources]\nbroken = 1\n\n[universities]\n",
+         "source 'broken' needs a 'title' and a 'url' (the public page, as a reader looks it up)"),
+        ('url = "https://mila.quebec/en/life-at-mila/"', 'url = "https://mila.quebec/en/life-at-mila/"\nlang = "en"',
+         "source 'mila_life': unknown field 'lang'"),
+        ('url = "https://mila.quebec/en/life-at-mila/"', 'url = "mila.quebec"',
+         "source 'mila_life': 'url' must be a web address (https://...) (found 'mila.quebec')"),
+        ('max_months_source = "mila_internships"', 'max_months_source = "mila"',
+         "max_months_source names unknown source 'mila'"),
+        ('universities_source = ["mila_internships", "mila_life", "mila_programs"]',
+         'universities_source = ["mila_internships", "mila"]', "universities_source names unknown source 'mila'"),
+        ('after = ["invitation"]\nduration = "14 days"', 'after = ["travel"]\nduration = "14 days"',
+         "steps form a cycle: registration → offer → permit_application → medical_exam → permit_processing → "
+         "booking → travel → registration"),
+    ],
+)
+def test_each_refusal_of_the_default_timeline_edited_is_its_exact_line(tmp_path, old, new, message):
+    assert _broken(tmp_path, old, new) == f"{tmp_path / 'broken.toml'}: {message}"
+
+
+@pytest.mark.parametrize(
+    "top, extra, step_extra, message",
+    [
+        ("", "", _step('kind = "milestone"\nanchor = "invited"'), 'needs exactly one milestone with anchor = "invited" (found 2)'),
+        ("", "", _step('kind = "milestone"\nanchor = "invited"\nafter = ["wait"]'),
+         "step 'x': an 'invited' anchor cannot depend on other steps"),
+        ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\nwhen = "medical > 2"'),
+         "step 'x': 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
+         "(facts: medical, biometrics_valid, stay_days, permit_exempt; found 'medical > 2')"),
+        ("", "", _step('kind = "milestone"\nanchor = "end"\nwhen = "medical"'),
+         "step 'x': an anchor is always part of the plan: it takes no 'when'"),
+        ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\npublished_times = "ircc_work_permit"'),
+         "step 'x': published_times is for a wait, and one of ircc_work_permit"),
+        ("", "", _step('kind = "wait"\nafter = ["wait"]\nduration = "1 day"\npublished_times = "ircc_visa"'),
+         "step 'x': published_times is for a wait, and one of ircc_work_permit"),
+        ("", "", _step('kind = "wait"\nafter = ["wait"]\nduration = "1 day"\ndue_within = "3 days"'),
+         "step 'x': due_within is for a task or a gate"),
+        ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\ndue_within = "soon"'),
+         "step 'x' due_within: duration 'soon' is not a duration such as '21 days', '3 weeks' or '6 months'"),
+        ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"').replace('"x"', '"wait"'),
+         "step 'wait' is defined twice"),
+        ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\nrequires = ["nowhere"]'),
+         "step 'x' requires unknown step 'nowhere'"),
+        ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\nrequires = ["x"]'),
+         "step 'x' requires unknown step 'x'"),
+        ("", "", _step('kind = "task"\nafter = ["x"]\nduration = "1 day"'), "step 'x' depends on itself"),
+        ("steps = []", "", "", "'steps' must be a list of [[steps]] tables"),
+        ("", '\n[[checklist]]\ngroup = "G"\nitem = "I"\ncolour = "red"\n', "", "checklist item 1: unknown field 'colour'"),
+        ("", '\n[[checklist]]\ngroup = "G"\nitem = "I"\noptional = "yes"\n', "",
+         "checklist item 1: 'optional' must be true or false (found 'yes')"),
+        ("", '\n[[checklist]]\ngroup = "G"\nitem = "I"\nsource = "nowhere"\n', "",
+         "checklist item 1: unknown source 'nowhere' (declare it under [sources])"),
+        ('alternatives = ["x"]', "", "", "alternative 1: must be a table"),
+        ("", '\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n'
+             'assumption = "x"\ncolour = "red"\n', "", "alternative 1: unknown field 'colour'"),
+        ("", '\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_weeks < 3"\nsets = "permit_exempt"\nrule = "R"\n'
+             'assumption = "x"\n', "",
+         "alternative 1: 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
+         "(facts: medical, biometrics_valid, stay_days, permit_exempt; found 'stay_weeks < 3')"),
+        ("", '\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n'
+             'source = "nowhere"\n', "", "alternative 1: unknown source 'nowhere' (declare it under [sources])"),
+        ('passport = "x"', "", "", "[passport]: must be a table"),
+        ("", '\n[passport]\nrule = "R"\ncolour = "red"\n', "", "[passport]: unknown field 'colour'"),
+        ("", '\n[passport]\nrule = "R"\nsource = "nowhere"\n', "", "[passport]: unknown source 'nowhere' (declare it under [sources])"),
+        ('universities = { mcgill = "McGill University" }', '\n[passport]\nrule = "R"\n[passport.universities]\nmcgill = 3\n', "",
+         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+    ],
+)
+def test_each_refusal_of_a_small_timeline_is_its_exact_line(tmp_path, top, extra, step_extra, message):
+    path = _with_top(_minimal(tmp_path, extra=extra, step_extra=step_extra), top)
+    if top.startswith("steps"):
+        path.write_text(path.read_text(encoding="utf-8").split("[[steps]]")[0], encoding="utf-8")
+    assert _refusal(path) == f"{path}: {message}"
+
+
+def test_what_a_small_timeline_may_say_is_read_as_said(tmp_path):
+    extra = ('\n[sources.page]\ntitle = "A page"\nurl = "https://example.org/page"\n'
+             '\n[[checklist]]\ngroup = "G"\nitem = "I"\nsource = "page"\nassumption = "as the page says"\noptional = true\n'
+             '\n[passport]\nrule = "R"\n'
+             '\n[passport.universities]\nmcgill = { months = 24, assumption = "two years" }\n')
+    steps = (_step('kind = "gate"\nafter = ["wait"]\nduration = "1 day"\ncondition = "c"\ndeadline = "begin"\n'
+                   'due_within = "3 days"').replace('"x"', '"gate"')
+             + _step('kind = "task"\nafter = ["gate"]\nduration = "1 day"\nwhen = "stay_days >= 30 and not medical"'))
+    path = _with_top(_minimal(tmp_path, extra=extra, step_extra=steps), 'universities = { mcgill = "McGill University" }')
+    small = _fresh_load(path)
+    assert small.path == path and small.sources["page"] == ("page", "A page", "https://example.org/page")
+    item, = small.checklist
+    assert (item.source, item.assumption, item.optional) == ("page", "as the page says", True)
+    assert small.passport == {"rule": "R", "source": None, "months_after": {"mcgill": (24, "two years")}}
+    gate = small.step("gate")
+    assert (gate.deadline, gate.due_within) == ("begin", Duration(3, "days"))
+    assert small.skipped_steps({"stay_days": 29}) == {"x"} and small.skipped_steps({"stay_days": 30}) == frozenset()
+    assert small.anchored("invited").id == "invitation" and small.anchored("nowhere") is None
+    assert small.shorthand("applied") is None
+    assert small.university_name(None) == "the professor's affiliated university"
+    assert small.university_name("mcgill") == "McGill University"
+    with pytest.raises(KeyError, match="nowhere"):
+        small.step("nowhere")
+    bare = _fresh_load(_minimal(tmp_path, name="bare", extra='\n[passport]\nrule = "R"\n'))
+    assert bare.passport == {"rule": "R", "source": None, "months_after": {}}
+
+
+@pytest.mark.parametrize("condition, facts, expected", [
+    ("stay_days >= 30", {"stay_days": 30}, True), ("stay_days >= 30", {"stay_days": 29}, False),
+    ("stay_days > 30", {"stay_days": 30}, False), ("stay_days > 30", {"stay_days": 31}, True),
+    ("stay_days < 30", {"stay_days": 30}, False), ("stay_days < 30", {"stay_days": 29}, True),
+    ("stay_days <= 30", {"stay_days": 30}, True), ("stay_days <= 30", {"stay_days": 31}, False),
+    ("stay_days == 30", {"stay_days": 30}, True), ("stay_days == 30", {"stay_days": 31}, False),
+    ("stay_days > 0", {}, False), ("not stay_days > 0", {}, True),  # without an end, no comparison holds
+    ("medical and not biometrics_valid", {"medical": True, "biometrics_valid": False}, True),
+    ("medical and not biometrics_valid", {"medical": True, "biometrics_valid": True}, False),
+])
+def test_a_condition_holds_as_it_reads(condition, facts, expected):
+    from planner.template import holds
+
+    assert holds(condition, facts) is expected
+
+
+def test_a_variant_is_made_once_per_timeline_and_without_its_skipped_steps(tmp_path, mila):
+    small = _fresh_load(_minimal(tmp_path, step_extra=_step('kind = "task"\nafter = ["wait"]\nduration = "1 day"')))
+    skipped = frozenset({"wait"})
+    variant = small.variant(skipped)
+    assert mila.variant(skipped) is not variant  # another timeline's variant is its own
+    assert small.variant(skipped) is variant
+    assert [s.id for s in variant.steps] == ["invitation", "x", "start", "end"]
+    assert variant.ancestors["x"] == frozenset({"invitation"}) and variant.step("x").after == (Dependency("invitation", ZERO),)
+    assert [s.id for s in variant.all_steps] == ["invitation", "wait", "x", "start", "end"]
+
+
+def test_a_run_reads_each_template_once_even_if_it_is_edited(tmp_path):
+    import os
+
+    from planner.template import Templates
+
+    path = _minimal(tmp_path)
+    run = Templates()
+    first = run.load(str(path))
+    path.write_text(path.read_text(encoding="utf-8").replace("A small timeline", "Edited"), encoding="utf-8")
+    os.utime(path, ns=(1, 2_000_000_000))
+    assert run.load(str(path)) is first and Templates().load(str(path)).title == "Edited"
+    assert run.load(None) is run.load(None) is run.load() and run.load(None).name == "mila"
+
+
+def test_the_cache_takes_any_file_name_and_any_number_of_templates(tmp_path, monkeypatch):
+    import marshal
+    import os
+
+    from planner import template
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLANNER_NO_CACHE", raising=False)
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/caf\xe9.toml")  # a name that is not UTF-8
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write(DEFAULT_TEXT)
+    assert _fresh_load(odd).max_months == 12
+    assert _fresh_load(_minimal(tmp_path)).max_months == 6
+    cached = sorted((tmp_path / "cache" / "planner" / "templates").iterdir())
+    assert len(cached) == 2  # one each
+    for entry in cached:
+        entry.write_bytes(marshal.dumps(["not", "a", "template"]))
+    assert _fresh_load(odd).max_months == 12 and _fresh_load(_minimal(tmp_path)).title == "A small timeline"
+    assert template._plain({"day": [__import__("datetime").date(2027, 1, 31)], "n": 1}) == {"day": ["2027-01-31"], "n": 1}
+
+
+def test_a_template_that_vanishes_while_read_is_one_line(tmp_path, monkeypatch):
+    from planner import template
+
+    path = _minimal(tmp_path)
+
+    def gone(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(template, "open", gone, raising=False)
+    with pytest.raises(TemplateError) as error:
+        _fresh_load(path)
+    assert str(error.value) == f"{path}: cannot read (No such file or directory)"
+    monkeypatch.setattr(Path, "stat", lambda self, **kwargs: gone())
+    monkeypatch.setattr(template, "resolve", lambda name: path)
+    with pytest.raises(TemplateError) as error:
+        load(str(path))
+    assert str(error.value) == f"{path}: cannot read (No such file or directory)"
+
+
+@pytest.mark.parametrize("length", [80, 81])
+def test_a_long_template_name_is_cut_to_80_characters(length):
+    name = "y" * length
+    with pytest.raises(TemplateError) as error:
+        load(name)
+    shown = name if length <= 80 else "y" * 77 + "..."
+    assert str(error.value) == f"unknown template '{shown}'; built-in templates: mila (or give a path to a .toml file)"
+
+
+def test_an_existing_file_is_a_template_whatever_its_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("mine").write_text(DEFAULT_TEXT, encoding="utf-8")
+    assert load("mine").title.startswith("Research internship at Mila")

@@ -674,7 +674,7 @@ def _template_facts(template) -> dict:
                 "source": template.source_facts(step.source),
                 "assumption": step.assumption,
             }
-            for step in template.all_steps or template.steps
+            for step in template.all_steps
         ],
         "alternatives": [{"id": a.id, "title": a.title, "when": a.when, "rule": a.rule} for a in template.alternatives],
     }
@@ -687,7 +687,7 @@ def _template_text(template, width: int) -> str:
     lines = [*wrap(f"{template.name}: {template.title}", width), *wrap(template.summary, width, "  ", "  "),
              f"  file: {template.path}", ""]
     recordable = set(template.recordable)
-    for step in template.all_steps or template.steps:
+    for step in template.all_steps:
         duration = "" if step.kind == "milestone" else f", {step.duration}"
         lines += wrap(f"{step.id}: {step.title} ({step.kind}{duration})", width, "    ", "  ")
         if step.when:

@@ -126,7 +126,7 @@ class Template(NamedTuple):
     ancestors: dict[str, frozenset[str]]
     alternatives: tuple[Alternative, ...] = ()
     passport: dict | None = None  # {"rule", "source", "months_after": {university: (months, assumption)}}
-    all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions; `steps` may omit some
+    all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions (`steps` may omit some); set by load
 
     def with_durations(self, durations: dict[str, DurationRange]) -> "Template":
         """The template with some steps' durations replaced (a wait from published times): the graph is the same."""
@@ -148,7 +148,7 @@ class Template(NamedTuple):
 
     def skipped_steps(self, facts: dict) -> frozenset[str]:
         """The steps whose `when` does not hold for these facts."""
-        return frozenset(s.id for s in (self.all_steps or self.steps) if s.when and not holds(s.when, facts))
+        return frozenset(s.id for s in self.all_steps if s.when and not holds(s.when, facts))
 
     def shorthand(self, actual: str) -> Step | None:
         """The step a shorthand such as 'applied' records (the step whose `actual` it is)."""
@@ -257,7 +257,7 @@ def _variant(template: "Template", skipped: frozenset[str]) -> "Template":
     found = _VARIANTS.get(key)
     if found is not None and found[0] is template:
         return found[1]
-    every = template.all_steps or template.steps
+    every = template.all_steps
     by_id = {s.id: s for s in every}
 
     def through(dependency: Dependency) -> list[Dependency]:
@@ -268,8 +268,8 @@ def _variant(template: "Template", skipped: frozenset[str]) -> "Template":
 
     steps = [s._replace(after=tuple(dict.fromkeys(d for dep in s.after for d in through(dep))))
              for s in every if s.id not in skipped]
-    variant = template._replace(steps=tuple(steps), successors=_successors(steps), ancestors=_ancestors(steps),
-                                all_steps=every)
+    # all_steps stays the file's: a variant of a variant is made from every step again.
+    variant = template._replace(steps=tuple(steps), successors=_successors(steps), ancestors=_ancestors(steps))
     if len(_VARIANTS) > 64:  # a handful of variants per template in practice
         _VARIANTS.clear()
     _VARIANTS[key] = (template, variant)

@@ -9,7 +9,6 @@ from itertools import chain
 from typing import Iterator, NamedTuple
 
 from planner import roster, template
-from planner.errors import PlannerError
 from planner.report import FOLLOW_UP
 from planner.view import DAY, DECISION, LAST, MISSED, SPAN, views
 
@@ -56,7 +55,8 @@ def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
         step = shown.scheduled.step
         if shown.shape in (DAY, SPAN):
             day, kind = shown.aim
-            action = step.checklist[0] if step.checklist else f"{shown.deadline_word} {shown.title}"
+            action = step.checklist[0] if step.checklist else (f"Begin: {shown.title}" if shown.deadline_on_begin
+                                                               else shown.title)
             label = shown.title if kind != LAST else f"{shown.title} (last possible day)"
             if day < today:
                 yield Item(day, intern, label, action, f"overdue by {_days((today - day).days)}", True,
@@ -94,11 +94,8 @@ def build(path: str, *, today: date, within: int = 14, warn=lambda message: None
             continue
         try:
             plan = roster.plan_of(row, today, templates, step_columns, estimates=False)
-        except PlannerError as error:
-            problems.append((row.line, str(error)))
-            continue
-        except Exception as error:  # one row's unforeseen failure never sinks the agenda
-            problems.append((row.line, f"could not be planned ({type(error).__name__}: {error})"))
+        except Exception as error:  # one row's failure, foreseen or not, never sinks the agenda
+            problems.append((row.line, roster.failure(error)))
             continue
         interns += 1
         name = row.fields["name"]

@@ -98,9 +98,12 @@ def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminde
     try:
         return _plan_row(row, out_dir, today, checklist_format, reminders, templates, step_columns, roster)
     except Exception as error:  # an unforeseen failure of one row must not sink the roster either
-        known = isinstance(error, PlannerError)
-        message = str(error) if known else f"could not be planned ({type(error).__name__}: {error})"
-        return Outcome(row.line, None, message, name=row.fields["name"])
+        return Outcome(row.line, None, failure(error), name=row.fields["name"])
+
+
+def failure(error: Exception) -> str:
+    """What a row that could not be planned says: a planner error's own words, else what went wrong."""
+    return str(error) if isinstance(error, PlannerError) else f"could not be planned ({type(error).__name__}: {error})"
 
 
 def plan_of(row: Row, today: date, templates: template.Templates, step_columns: frozenset[str] = frozenset(),

@@ -236,3 +236,68 @@ def test_every_row_of_a_long_roster_is_on_the_agenda_and_sorted(tmp_path):
     assert agenda.document(built).facts[1] == ("Within", "14 days (to 2027-05-04)")
     assert agenda.document(agenda.build(str(path), today=date(2027, 4, 20), within=1)).facts[1] == (
         "Within", "1 day (to 2027-04-21)")
+
+
+def test_a_row_that_fails_is_its_own_problem_and_the_columns_are_checked_once(tmp_path, monkeypatch):
+    from datetime import date
+
+    from planner import agenda, plans
+
+    from test_engine import step, timeline
+
+    timeline(tmp_path, step("visa", "wait", ["invitation"], ["10 days", "20 days"]), into_start='"visa"')
+    real = plans.make
+
+    def flaky(inputs, templates=None, **options):
+        if inputs.start.day == 2:
+            raise ValueError("year 10000 is out of range")
+        return real(inputs, templates, **options)
+
+    monkeypatch.setattr(plans, "make", flaky)
+    path = tmp_path / "roster.csv"
+    path.write_text(f"name,invited,start,template,visa,pronouns\nBo,2026-12-01,2027-09-01,,,\n"
+                    f"Cy,2026-12-01,2027-09-02,,,\nDee,2026-12-01,2027-09-01,,2026-12-10,\n"
+                    f"al,2026-12-01,2027-09-01,,,\nEve,2026-12-01,2027-09-01,{tmp_path / 'small.toml'},2026-12-10,\n",
+                    encoding="utf-8")
+    said = []
+    built = agenda.build(str(path), today=date(2026, 12, 15), within=60, warn=said.append)
+    assert said == ["column 'pronouns' is not a roster column nor a step of its timelines, and is ignored"]
+    steps = "registration, offer, permit_documents, permit_application, biometrics, medical_exam, permit_processing, " \
+            "entry_document, booking, travel"
+    assert built.problems == [(3, "could not be planned (ValueError: year 10000 is out of range)"),
+                              (4, f"visa: not a step of the timeline 'mila' (its steps: {steps})")]
+    assert built.interns == 3 and {i.intern for i in built.items} == {"al", "Bo"}  # Eve's visa is done
+    # The same days for al and Bo: by name, whatever its case.
+    assert [i.intern for i in built.items][:2] == ["al", "Bo"]
+    assert [i.day for i in built.items] == sorted(i.day for i in built.items)
+
+
+def test_a_steps_own_deadline_from_the_horizon_to_overdue(tmp_path):
+    """A task to begin by 2027-01-26 (safe), by 2027-02-05 at the latest, with no checklist of its own."""
+    from datetime import date
+
+    from planner.agenda import items_of
+    from planner.engine import make_plan
+
+    from test_engine import step, timeline
+
+    small = timeline(tmp_path, step("paper", "task", ["invitation"], "5 days", deadline="begin"),
+                     step("visa", "wait", ["paper"], ["10 days", "20 days"]), into_start='"visa"')
+    expected = {
+        date(2027, 1, 11): None,  # 15 days ahead: beyond the horizon
+        date(2027, 1, 12): (date(2027, 1, 26), "Paper", "due in 14 days", False),
+        date(2027, 1, 25): (date(2027, 1, 26), "Paper", "due in 1 day", False),
+        date(2027, 1, 26): (date(2027, 1, 26), "Paper", "due today", False),
+        date(2027, 1, 27): (date(2027, 2, 5), "Paper (last possible day)", "due in 9 days", False),
+        date(2027, 2, 5): (date(2027, 2, 5), "Paper (last possible day)", "due today", False),
+        date(2027, 2, 6): (date(2027, 2, 5), "Paper", "overdue by 1 day", True),
+    }
+    for today, item in expected.items():
+        plan = make_plan(small, invited=date(2027, 1, 1), start=date(2027, 2, 20), today=today)
+        got = [(i.day, i.step, i.status, i.overdue) for i in items_of(plan, "Ada", "ada", 14)
+               if i.key == "ada:paper:due"]
+        assert got == ([item] if item else []), today
+        if item and not item[3]:
+            assert [i.action for i in items_of(plan, "Ada", "ada", 14)][0] == "Begin: Paper"
+    plan = make_plan(small, invited=date(2027, 1, 1), start=date(2027, 2, 20), today=date(2027, 1, 12))
+    assert [i.step for i in items_of(plan, "Ada", "ada", 13)] == []  # 14 days ahead, with 13 days to look at

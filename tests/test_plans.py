@@ -520,3 +520,43 @@ def test_dates_of_a_passport_and_biometrics_are_named_as_given():
             f"{word}: 2040-01-01 is more than 10 years from today (2027-01-10); give a date from 2017-01-10 to 2037-01-10")
     assert _refusal(_inputs(biometrics_given=date(2016, 1, 1), names=plans.COLUMNS)).startswith(
         "biometrics_given: 2016-01-01 is more than 10 years from today")
+
+
+def test_a_file_written_alone_is_flushed_to_disk_and_one_of_a_roster_is_not(tmp_path, monkeypatch):
+    import os
+
+    flushed = []
+    monkeypatch.setattr(os, "fsync", flushed.append)
+    plan = plans.make(_inputs())
+    plans.write_calendar(plan, str(tmp_path / "plan.ics"), force=False, name="Ada", note="", reminders=None)
+    plans.write_checklist(plan, str(tmp_path / "plan.txt"), force=False, name="Ada", fmt="text")
+    assert len(flushed) == 2  # each before it replaces what was there: a power cut leaves the old or the new
+    plans.write_calendar(plan, str(tmp_path / "plan.ics"), force=False, durable=False, name="Ada", note="", reminders=None)
+    plans.write_checklist(plan, str(tmp_path / "plan.txt"), force=False, durable=False, name="Ada", fmt="text")
+    assert len(flushed) == 2
+
+
+def test_a_file_not_the_planners_is_replaced_only_when_forced(tmp_path):
+    from planner.errors import OutputError
+
+    plan = plans.make(_inputs())
+    path = tmp_path / "plan.ics"
+    path.write_text("my own calendar")
+    with pytest.raises(OutputError, match="exists and was not written by planner; use --force"):
+        plans.write_calendar(plan, str(path), force=False, name="Ada", note="", reminders=None)
+    assert path.read_text() == "my own calendar"
+    data = plans.write_calendar(plan, str(path), force=True, name="Ada", note="", reminders=None)
+    assert path.read_bytes() == data and data.startswith(b"BEGIN:VCALENDAR")
+    assert b"BEGIN:VTODO" not in data
+    with_todos = plans.calendar_bytes(plan, name="Ada", note="", reminders=None, todos=True)
+    assert with_todos.count(b"BEGIN:VTODO") == sum(len(s.step.checklist) for s in plan.steps)
+
+
+def test_a_checklist_file_is_laid_out_for_80_columns_whatever_the_terminal():
+    plan = plans.make(_inputs())
+    text = plans.checklist_text(plan, name="Ada", fmt="text")
+    assert text == plans.checklist_text(plan, name="Ada", fmt="text", width=80)
+    words = [line for line in text.splitlines() if not line.strip().startswith("https://")]  # an address is never cut
+    assert max(len(line) for line in words) == 80
+    narrow = plans.checklist_text(plan, name="Ada", fmt="text", width=60).splitlines()
+    assert max(len(line) for line in narrow if not line.strip().startswith("https://")) <= 60

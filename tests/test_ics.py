@@ -596,3 +596,20 @@ def test_a_medical_exam_adds_no_second_contingency_point(mila):
                          recorded={"permit_application": date(2026, 2, 1), "permit_processing": date(2026, 9, 1)})
     assert not any("Contingency" in str(e["SUMMARY"]) for e in
                    icalendar.Calendar.from_ical(ics.calendar_bytes(approved, note="")).walk("VEVENT"))
+
+
+def test_no_reminder_of_a_last_possible_day_comes_before_the_step_can_happen(tmp_path):
+    """Apply can happen from 2027-01-06: a reminder 14 days before its last possible day (2027-01-04) is no use."""
+    from planner.engine import make_plan
+
+    from test_engine import step, timeline
+
+    small = timeline(tmp_path, step("prep", "task", ["invitation"], "5 days"), step("apply", "milestone", ["prep"]),
+                     step("visa", "wait", ["apply"], ["10 days", "20 days"]), into_start='"visa"')
+    plan = make_plan(small, invited=date(2027, 1, 1), start=date(2027, 1, 28), today=date(2027, 1, 1))
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(
+        ics.calendar_bytes(plan, note="", reminders=ics.DEFAULT_REMINDERS)).walk("VEVENT")}
+    last = events["Last possible day: Apply"]
+    assert last.decoded("DTSTART") == date(2027, 1, 18)
+    assert [a.decoded("TRIGGER") for a in last.walk("VALARM")] == [timedelta(days=-2)]
+    assert [a.decoded("TRIGGER") for a in events["Start"].walk("VALARM")] == [timedelta(days=-14), timedelta(days=-2)]

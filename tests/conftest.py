@@ -64,3 +64,18 @@ def run():
         return runner.invoke(cli, [str(a) for a in args], prog_name="planner", **kwargs)
 
     return invoke
+
+
+@pytest.fixture
+def flaky_make(monkeypatch):
+    """Planning fails, unforeseen, for an intern who starts on a month's 2nd day (a bug no input explains)."""
+    from planner import plans
+
+    real = plans.make
+
+    def flaky(inputs, templates=None, **options):
+        if inputs.start.day == 2:
+            raise ValueError("year 10000 is out of range")
+        return real(inputs, templates, **options)
+
+    monkeypatch.setattr(plans, "make", flaky)

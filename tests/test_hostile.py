@@ -171,17 +171,7 @@ def test_one_row_never_sinks_the_roster(run, tmp_path, monkeypatch):
         assert len(list(csv.DictReader(summary))) == 298
 
 
-def test_a_row_that_fails_unforeseen_is_reported_and_the_rest_planned(run, tmp_path, monkeypatch):
-    from planner import plans
-
-    real = plans.make
-
-    def flaky(inputs, templates=None, **options):
-        if inputs.start.day == 2:
-            raise ValueError("year 10000 is out of range")
-        return real(inputs, templates, **options)
-
-    monkeypatch.setattr(plans, "make", flaky)
+def test_a_row_that_fails_unforeseen_is_reported_and_the_rest_planned(run, tmp_path, flaky_make):
     path = tmp_path / "roster.csv"
     path.write_text("name,invited,start\nA,2026-12-01,2027-09-02\nB,2026-12-01,2027-09-01\n")
     result = run("batch", str(path), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-23", "-q")

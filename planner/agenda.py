@@ -108,8 +108,9 @@ def build(path: str, *, today: date, within: int = 14, warn=lambda message: None
 def document(agenda: Agenda):
     from planner.render import Document
 
+    # Nothing on an agenda is done yet: every row's box is empty.
     rows = [{"date": str(item.day), "intern": item.intern, "step": item.step, "to do": item.action,
-             "status": item.status, "done": False} for item in agenda.items]
+             "status": item.status} for item in agenda.items]
     facts = [("As of", str(agenda.today)), ("Within", f"{_days(agenda.within)} (to {agenda.today + timedelta(days=agenda.within)})"),
              ("Interns", str(agenda.interns)), ("Overdue", str(agenda.overdue)), ("Due or opening", str(len(agenda.items) - agenda.overdue))]
     notes = ["Overdue first, then by date. Each intern's own checklist has every step; this agenda has only what needs "

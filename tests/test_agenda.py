@@ -211,6 +211,13 @@ def test_the_agenda_calendar_is_one_deadline_per_item(tmp_path, run):
     assert "Ada: Work permit processing: decision" in events
     again = run("agenda", str(roster), "--today", "2027-04-20", "-o", str(tmp_path / "agenda.ics"), "--force")
     assert again.exit_code == 3 and (tmp_path / "agenda.ics").read_bytes() == data  # the same day: the same bytes
+    # The next day every status moved on: the same events, each a version later (calendar apps update them).
+    run("agenda", str(roster), "--today", "2027-04-21", "-o", str(tmp_path / "agenda.ics"), "--force")
+    later = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical((tmp_path / "agenda.ics").read_bytes()).walk("VEVENT")}
+    assert {s: (str(e["UID"]), int(e["SEQUENCE"])) for s, e in later.items()} == {
+        s: (str(e["UID"]), 1) for s, e in events.items()}
+    # UIDs stay the same from one release to the next, too: an agenda imported again replaces itself.
+    assert str(contingency["UID"]) == "c019b491-138c-5af7-84d1-4ae5ed39c071@planner"
     uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
     other = tmp_path / "other.csv"
     other.write_text(roster.read_text(encoding="utf-8").replace("Ada", "Bo"), encoding="utf-8")
@@ -293,3 +300,17 @@ def test_a_steps_own_deadline_from_the_horizon_to_overdue(tmp_path):
             assert [i.action for i in items_of(plan, "Ada", "ada", 14)][0] == "Begin: Paper"
     plan = make_plan(small, invited=date(2027, 1, 1), start=date(2027, 2, 20), today=date(2027, 1, 12))
     assert [i.step for i in items_of(plan, "Ada", "ada", 13)] == []  # 14 days ahead, with 13 days to look at
+    # Due when it ends, 2027-02-09 at the latest: five days' work begun on 2027-02-06 cannot meet it, and
+    # that is said when the day is within the horizon, its last day included.
+    late = timeline(tmp_path, step("paper", "task", ["invitation"], "5 days"),
+                    step("visa", "wait", ["paper"], ["10 days", "20 days"]), into_start='"visa"', name="late")
+    plan = make_plan(late, invited=date(2027, 1, 1), start=date(2027, 2, 20), today=date(2027, 2, 8))
+    assert [(i.day, i.action, i.status) for i in items_of(plan, "Ada", "ada", 1)] == [
+        (date(2027, 2, 9), "Agree on a later start with the supervisor", "out of reach: the start no longer fits")]
+    assert list(items_of(plan, "Ada", "ada", 0)) == []
+    # A step due when it ends, without a checklist: its title is what to do.
+    ends = timeline(tmp_path, step("paper", "task", ["invitation"], "5 days"), name="ends",
+                    into_start='"paper"')
+    item, = items_of(make_plan(ends, invited=date(2027, 1, 1), start=date(2027, 1, 20), today=date(2027, 1, 12)),
+                     "Ada", "ada", 14)
+    assert (item.step, item.action) == ("Paper", "Paper")

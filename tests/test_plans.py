@@ -560,3 +560,26 @@ def test_a_checklist_file_is_laid_out_for_80_columns_whatever_the_terminal():
     assert max(len(line) for line in words) == 80
     narrow = plans.checklist_text(plan, name="Ada", fmt="text", width=60).splitlines()
     assert max(len(line) for line in narrow if not line.strip().startswith("https://")) <= 60
+
+
+def test_a_recorded_step_without_an_invitation_names_the_invitation_as_the_user_gives_it():
+    record = plans.Record("registration", date(2026, 12, 10), "registration", "registration 2026-12-10")
+    assert _refusal(_inputs(invited=None, recorded=(record,), names=plans.COLUMNS)) == (
+        "registration 2026-12-10 needs the invitation's date too (invited)")
+    assert _refusal(_inputs(invited=None, recorded=(record,))) == (
+        "registration 2026-12-10 needs the invitation's date too (--invited)")
+
+
+def test_a_published_wait_without_a_source_is_the_timelines_own(tmp_path):
+    from test_engine import step, timeline
+
+    timeline(tmp_path, step("permit", "wait", ["invitation"], ["10 days", "20 days"], published_times="ircc_work_permit"),
+             into_start='"permit"')
+    plan = plans.make(_inputs(template=str(tmp_path / "small.toml")))
+    assert [text for text, _ in plan.notes] == [
+        "The permit wait is the timeline's range (The timeline says 10 to 20 days); the intern's country "
+        "(--country, or a roster's country column) would use IRCC's published time for it."]
+    made = plans.make(_inputs(template=str(tmp_path / "small.toml"), country="IN", today=date(2020, 6, 1)))
+    assert [text for text, _ in made.notes][0].startswith(
+        "IRCC's published time cannot be used for India (IN): ")
+    assert "the plan uses the timeline's range instead (The timeline says 10 to 20 days)" in made.notes[0][0]

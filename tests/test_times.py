@@ -180,7 +180,7 @@ def test_an_update_adds_irccs_figures_once_and_plans_use_them(run, server):
     ("/empty.json", "not IRCC's JSON file"),
     ("/partial.json", "only 1 countries"),
     ("/missing.json", "the server answered 404"),
-    ("/slow.json", "cannot be read"),
+    ("/slow.json", "/slow.json: cannot be read (timed out); are you offline? Nothing was changed"),
 ])
 def test_a_bad_source_changes_nothing(run, server, path, message):
     assert run("times", "update", "--from", f"{server}/good.json").exit_code == 0
@@ -191,8 +191,15 @@ def test_a_bad_source_changes_nothing(run, server, path, message):
 
 
 def test_offline_is_one_line(run):
-    result = run("times", "update", "--from", "http://127.0.0.1:9/none.json", "--timeout", "1")
-    assert result.exit_code == 1 and "are you offline? Nothing was changed" in result.stderr
+    import socket
+
+    with socket.socket() as unused:  # a port no one listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    result = run("times", "update", "--from", f"http://127.0.0.1:{port}/none.json", "--timeout", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: http://127.0.0.1:{port}/none.json: cannot be read ([Errno 111] Connection refused); "
+                             "are you offline? Nothing was changed\n")
 
 
 def test_a_file_in_irccs_format_can_be_read(run, tmp_path):
@@ -402,8 +409,8 @@ def test_a_file_that_is_not_irccs_whole_file_is_refused(document, message):
 
 
 def test_a_whole_file_of_fifty_countries_is_read():
-    found = times.parse_live(b"\xef\xbb\xbf" + json.dumps({"work": _work(50, FR="No processing time available")}).encode())
-    assert found["ircc_last_updated"] == "2026-11-20" and len(found["work"]) == 51
+    found = times.parse_live(b"\xef\xbb\xbf" + json.dumps({"work": _work(49, FR="No processing time available")}).encode())
+    assert found["ircc_last_updated"] == "2026-11-20" and len(found["work"]) == 50
     assert found["work"]["AA"] == 35 and found["work"]["FR"] is None
 
 
@@ -413,6 +420,11 @@ def test_a_first_update_starts_the_history_and_a_missing_file_is_one_line(tmp_pa
     assert not times.user_file().exists()
     times.update(str(path), today=date(2026, 12, 2))
     assert times.user_file().read_bytes().count(b"\n") == 1 and times.user_file().read_bytes().startswith(b'{"ircc_last_updated"')
+    path.write_bytes(_live_file("December 8, 2026", "5 weeks"))
+    times.update(str(path), today=date(2026, 12, 9))
+    lines = times.user_file().read_text(encoding="utf-8").split("\n")  # one line each, no blank line between
+    assert [json.loads(line)["ircc_last_updated"] for line in lines[:-1]] == ["2026-12-01", "2026-12-08"]
+    assert lines[-1] == ""
     with pytest.raises(PlannerError) as error:
         times.update(str(tmp_path / "nowhere.json"))
     assert str(error.value) == f"{tmp_path / 'nowhere.json'}: cannot read (No such file or directory)"

@@ -131,6 +131,8 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     variant = loaded.variant(loaded.skipped_steps(facts))
     recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names)
     code, durations, chances, notes = permit_times(loaded, inputs.country, today, names["country"])
+    if all(s.id in recorded for s in loaded.all_steps if s.published_times):
+        notes = ()  # the wait is decided: how long it may take is no longer news
     plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
                             university=university, recorded=recorded, estimates=estimates, facts=facts,
                             durations=durations, chances=chances)

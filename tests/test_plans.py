@@ -583,3 +583,12 @@ def test_a_published_wait_without_a_source_is_the_timelines_own(tmp_path):
     assert [text for text, _ in made.notes][0].startswith(
         "IRCC's published time cannot be used for India (IN): ")
     assert "the plan uses the timeline's range instead (The timeline says 10 to 20 days)" in made.notes[0][0]
+
+
+def test_a_decided_permit_wait_has_no_note_on_how_long_it_may_take():
+    applied = plans.flag_record("--applied", "applied", date(2026, 12, 10))
+    waiting = plans.make(_inputs(recorded=(applied,)))
+    assert [text[:40] for text, _ in waiting.notes] == ["The permit wait is the timeline's range "]
+    approved = plans.flag_record("--approved", "approved", date(2027, 1, 5))
+    assert plans.make(_inputs(recorded=(applied, approved))).notes == ()
+    assert plans.make(_inputs(recorded=(applied, approved), country="IN")).notes == ()

@@ -126,79 +126,67 @@ def test_a_minimal_template_takes_the_documented_defaults(tmp_path):
         "Papers", "Passport", None, None, False, None, None)
 
 
-@pytest.mark.parametrize(
-    "step_extra, message",
-    [
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nanchor = "start"\n',
-         "step 'x': anchor must be one of invited, start, end, on a milestone"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "done"\n',
-         "step 'x': actual must be one of applied, approved"),
-        ('\n[[steps]]\nid = "x"\nkind = "chore"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
-         "step 'x': unknown kind 'chore' (use one of milestone, task, wait, gate)"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
-         "step 'x': missing field 'duration'"),
-        ('\n[[steps]]\nid = "x"\nkind = "milestone"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
-         "step 'x': a milestone has no duration"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = ["1 day", "2 days"]\nassumption = "a"\n',
-         "step 'x': only a wait may have a duration range"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nduration = "1 day"\nassumption = "a"\n',
-         "step 'x': missing field 'after' (every step but an anchor follows another)"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\n',
-         "step 'x': needs a 'source' or an 'assumption' (every rule says where it comes from)"),
-        ('\n[[steps]]\nid = "x"\nkind = "gate"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
-         "step 'x': a gate needs a 'condition' (what must be confirmed first)"),
-        ('\n[[steps]]\nid = "x"\nkind = "wait"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "begin"\n',
-         "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "soon"\n',
-         "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nchecklist = ["ok", " "]\n',
-         "step 'x': 'checklist' must be a list of non-empty strings (found ['ok', ' '])"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ step = "wait", lag = ["1 day", "2 days"] }]\nduration = "1 day"\nassumption = "a"\n',
-         "step 'x': a lag must be a single duration"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ lag = "1 day" }]\nduration = "1 day"\nassumption = "a"\n',
-         "step 'x': 'after' entries are step ids or { step = \"id\", lag = \"7 days\" }"),
-        ('\n[[steps]]\nid = "x"\nkind = "milestone"\nanchor = "end"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
-         "step 'x': an 'end' anchor cannot depend on other steps"),
-        ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "applied"\n'
-         '\n[[steps]]\nid = "y"\nkind = "task"\ntitle = "Y"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "applied"\n',
-         "more than one step takes the actual 'applied'"),
-        ('\n[[steps]]\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
-         "step 3 has no 'id'"),
-    ],
-)
-def test_a_step_that_cannot_be_right_is_refused_by_name(tmp_path, step_extra, message):
-    path = _minimal(tmp_path, step_extra=step_extra)
-    assert _refusal(path) == f"{path}: {message}"
+# The refusals of a step, and of a table, of the minimal timeline: (what is added, the line after the file's name).
+STEP_REFUSALS = [
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nanchor = "start"\n',
+     "step 'x': anchor must be one of invited, start, end, on a milestone"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "done"\n',
+     "step 'x': actual must be one of applied, approved"),
+    ('\n[[steps]]\nid = "x"\nkind = "chore"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
+     "step 'x': unknown kind 'chore' (use one of milestone, task, wait, gate)"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
+     "step 'x': missing field 'duration'"),
+    ('\n[[steps]]\nid = "x"\nkind = "milestone"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
+     "step 'x': a milestone has no duration"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = ["1 day", "2 days"]\nassumption = "a"\n',
+     "step 'x': only a wait may have a duration range"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nduration = "1 day"\nassumption = "a"\n',
+     "step 'x': missing field 'after' (every step but an anchor follows another)"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\n',
+     "step 'x': needs a 'source' or an 'assumption' (every rule says where it comes from)"),
+    ('\n[[steps]]\nid = "x"\nkind = "gate"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
+     "step 'x': a gate needs a 'condition' (what must be confirmed first)"),
+    ('\n[[steps]]\nid = "x"\nkind = "wait"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "begin"\n',
+     "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "soon"\n',
+     "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nchecklist = ["ok", " "]\n',
+     "step 'x': 'checklist' must be a list of non-empty strings (found ['ok', ' '])"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ step = "wait", lag = ["1 day", "2 days"] }]\nduration = "1 day"\nassumption = "a"\n',
+     "step 'x': a lag must be a single duration"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ lag = "1 day" }]\nduration = "1 day"\nassumption = "a"\n',
+     "step 'x': 'after' entries are step ids or { step = \"id\", lag = \"7 days\" }"),
+    ('\n[[steps]]\nid = "x"\nkind = "milestone"\nanchor = "end"\ntitle = "X"\nafter = ["wait"]\nassumption = "a"\n',
+     "step 'x': an 'end' anchor cannot depend on other steps"),
+    ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "applied"\n'
+     '\n[[steps]]\nid = "y"\nkind = "task"\ntitle = "Y"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nactual = "applied"\n',
+     "more than one step takes the actual 'applied'"),
+    ('\n[[steps]]\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\n',
+     "step 3 has no 'id'"),
+]
 
-
-@pytest.mark.parametrize(
-    "extra, message",
-    [
-        ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nrule = "always"\n',
-         "checklist item 1: unknown rule 'always' (use one of invited, max_months)"),
-        ('\n[[checklist]]\ngroup = "G"\n', "checklist item 1: missing field 'item'"),
-        ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nstep = "start"\n',
-         "checklist item 1: step 'start' is not a step of this template (anchors are dates, not steps)"),
-        ('\n[passport]\nrule = " "\n', "[passport]: 'rule' must be a non-empty string"),
-        ('\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\nassumption = "a"\n',
-         "[passport]: unknown university 'mcgill'"),
-        ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 25\nassumption = "a"\n',
-         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
-        ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = true\nassumption = "a"\n',
-         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
-        ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\n',
-         "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
-        ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "visa"\nrule = "R"\nassumption = "x"\n',
-         "alternative 1: 'sets' must be one of the facts (medical, biometrics_valid, stay_days, permit_exempt)"),
-        ('\n[[alternatives]]\nid = "a"\ntitle = " "\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\nassumption = "x"\n',
-         "alternative 1: 'title' must be a non-empty string"),
-        ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n',
-         "alternative 1: needs a 'source' or an 'assumption'"),
-    ],
-)
-def test_a_table_that_cannot_be_right_is_refused_by_name(tmp_path, extra, message):
-    path = _minimal(tmp_path, extra=extra)
-    assert _refusal(path) == f"{path}: {message}"
+TABLE_REFUSALS = [
+    ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nrule = "always"\n',
+     "checklist item 1: unknown rule 'always' (use one of invited, max_months)"),
+    ('\n[[checklist]]\ngroup = "G"\n', "checklist item 1: missing field 'item'"),
+    ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nstep = "start"\n',
+     "checklist item 1: step 'start' is not a step of this template (anchors are dates, not steps)"),
+    ('\n[passport]\nrule = " "\n', "[passport]: 'rule' must be a non-empty string"),
+    ('\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\nassumption = "a"\n',
+     "[passport]: unknown university 'mcgill'"),
+    ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 25\nassumption = "a"\n',
+     "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+    ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = true\nassumption = "a"\n',
+     "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+    ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\n',
+     "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
+    ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "visa"\nrule = "R"\nassumption = "x"\n',
+     "alternative 1: 'sets' must be one of the facts (medical, biometrics_valid, stay_days, permit_exempt)"),
+    ('\n[[alternatives]]\nid = "a"\ntitle = " "\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\nassumption = "x"\n',
+     "alternative 1: 'title' must be a non-empty string"),
+    ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n',
+     "alternative 1: needs a 'source' or an 'assumption'"),
+]
 
 
 def test_a_passport_rule_and_an_alternative_are_read_as_written(tmp_path):
@@ -401,7 +389,9 @@ def test_a_broken_template_is_refused_with_file_and_step_in_one_exact_line(tmp_p
 
 @pytest.mark.parametrize(
     "top, extra, step_extra, message",
-    [
+    [("", "", step_extra, message) for step_extra, message in STEP_REFUSALS]
+    + [("", extra, "", message) for extra, message in TABLE_REFUSALS]
+    + [
         ("", "", _step('kind = "milestone"\nanchor = "invited"'), 'needs exactly one milestone with anchor = "invited" (found 2)'),
         ("", "", _step('kind = "milestone"\nanchor = "invited"\nafter = ["wait"]'),
          "step 'x': an 'invited' anchor cannot depend on other steps"),

@@ -1,13 +1,13 @@
 """Shared fixtures: the default template, a pinned 'today', and a CLI runner."""
 
 import os
+import shutil
+import tempfile
 from datetime import date
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
-
-from planner.template import load
 
 settings.register_profile("default", max_examples=300, deadline=None)
 # Fewer examples for benchmarks/mutation.py, which runs the tests once per mutant.
@@ -27,19 +27,44 @@ def pytest_collection_modifyitems(items):
 TODAY = date(2026, 11, 23)
 
 
+# The folders a user's planner reads and writes (IRCC's updates, the template cache, a config): the
+# tests use folders of their own, so that nothing left in the home folder of the machine they run on
+# can change a result. Set here, when pytest loads this file, before any test module is imported.
+PRIVATE_HOME = tempfile.mkdtemp(prefix="planner-tests-home-")
+USER_FOLDERS = ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
+
+
+def _point_user_folders_at(home: str) -> None:
+    os.environ["HOME"] = home
+    for variable, folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache"),
+                             ("XDG_CONFIG_HOME", ".config")):
+        os.environ[variable] = os.path.join(home, folder)
+
+
+_point_user_folders_at(PRIVATE_HOME)
+
+
 @pytest.fixture(autouse=True, scope="session")
-def private_cache(tmp_path_factory):
-    """The template cache goes to a folder of the tests' own, never the user's.
+def private_home():
+    """Every user folder (HOME and the XDG folders) points at the tests' own, for the whole session.
 
     The templates a process parsed before (a mutation run forks its test sessions from one) are
-    forgotten too: each session reads them itself.
+    forgotten too: each session reads them itself. The folder is removed when the session ends.
     """
-    import os
-
     from planner import template
 
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    _point_user_folders_at(PRIVATE_HOME)
     template._load_cached.cache_clear()
+    yield PRIVATE_HOME
+    shutil.rmtree(PRIVATE_HOME, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def no_data_left_behind():
+    """What one test adds to the user's data folder (IRCC updates, say) is gone before the next test."""
+    yield
+    shutil.rmtree(os.path.join(os.environ["XDG_DATA_HOME"], "planner"), ignore_errors=True)
+    shutil.rmtree(os.path.join(os.environ["XDG_CONFIG_HOME"], "planner"), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +75,8 @@ def wide_terminal(monkeypatch):
 
 @pytest.fixture(scope="session")
 def mila():
+    from planner.template import load
+
     return load("mila")
 
 

@@ -25,8 +25,12 @@ def _transcripts():
 def test_setup_commands_are_the_ones_ci_runs():
     install, tests = _blocks("sh")[:2]
     assert "pip install -e '.[test]'" in install and "planner check --invited" in install
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert tests.strip() in ci.splitlines()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests.strip() in ci
+    # ... in a new empty home folder, none of the user folders a developer's machine may hold.
+    before = ci[:ci.index(tests.strip())]
+    assert 'export HOME="$ci_home"' in before and "unset XDG_DATA_HOME XDG_CACHE_HOME XDG_CONFIG_HOME" in before
+    assert any(line.startswith("ci_home=$(mktemp -d)") for line in before)
 
 
 def test_install_command_runs_the_main_job(run):

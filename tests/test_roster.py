@@ -59,7 +59,7 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
          "2027-07-28"),
         ("Cy", "at risk", -13, 0.7903, "2027-01-13", "Give biometrics (fingerprints and photo)", "2027-07-28"),
         ("Fin", "feasible", 0, None, None, None, None),
-        ("Gus", "feasible", 112, None, "2027-04-19", "Register as research intern at Université Laval", "2027-07-28"),
+        ("Gus", "feasible", 101, None, "2027-04-08", "Register as research intern at Université Laval", "2027-07-28"),
         ("Dee", "feasible", 225, None, "2027-08-24", "Book flights and housing", None),
     ]
     gus = rows[6]

@@ -51,6 +51,13 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 
+def _path(ctx, param, value):
+    """A file's or a folder's name as typed: one that no file can have is refused here, in one line."""
+    if value is not None and "\x00" in value:
+        raise click.BadParameter("a name cannot hold a NUL byte")
+    return value
+
+
 def _done(ctx, param, values):
     """--done STEP=DATE, repeatable: (step, date) pairs; the step is checked against the template later."""
     from planner.dates import parse_date
@@ -81,7 +88,8 @@ def plan_options(func):
         click.option("--medical", is_flag=True, help="A medical exam is needed (see planner templates: who needs one)."),
         click.option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
         click.option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
-        click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template: a built-in name or a .toml file (default: mila)."),
+        click.option("--template", "template_name", metavar="NAME|PATH", callback=_path,
+                     help="Timeline template: a built-in name or a .toml file (default: mila)."),
         click.option("--today", type=DATE, help="Plan as of this date instead of the system date."),
     ]
     for option in reversed(options):
@@ -154,7 +162,7 @@ def _people_text(ctx, param, value):
 def _file_name(ctx, param, value):
     if value is not None and not value.strip():
         raise click.BadParameter("an empty file name; give a file name, or - for stdout")
-    return value
+    return _path(ctx, param, value)
 
 
 def _reminders(ctx, param, value):
@@ -286,9 +294,18 @@ def checklist(name, fmt, table_format, output, force, as_json, **inputs):
         plans.write_checklist(made, output, force=force, name=name, fmt=fmt, table_format=table_format)
 
 
+def _folder(ctx, param, value):
+    if value == "-":
+        raise click.BadParameter("'-' means standard output, and a roster is many files: give a folder")
+    if not value.strip():
+        raise click.BadParameter("an empty folder name: give a folder")
+    return _path(ctx, param, value)
+
+
 @cli.command()
-@click.argument("roster")
-@click.option("--out-dir", required=True, metavar="DIR", help="Folder for one calendar and one checklist per intern, and summary.csv.")
+@click.argument("roster", callback=_path)
+@click.option("--out-dir", required=True, metavar="DIR", callback=_folder,
+              help="Folder for one calendar and one checklist per intern, and summary.csv.")
 @click.option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
               show_default=True, help="Format of each intern's checklist.")
 @output_format
@@ -327,7 +344,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     warn = lambda message: click.echo(f"{shown}: {visible(message)}", err=True)  # noqa: E731
     with roster_module.Batch(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
                              jobs=jobs, force=force, warn=warn) as run:
-        if run.previous_state == "running":
+        if run.previous_state in ("running", "failed"):
             warn(f"the previous run into {out_dir}/ did not finish; its files were removed and are planned anew")
         try:
             with click.progressbar(run.results(), length=total, file=sys.stderr, label="Planning",
@@ -348,11 +365,14 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
                    "summary.csv lists them, and the next run plans the roster anew.", err=True)
         sys.exit(130)
     columns = roster_module.SUMMARY_COLUMNS
-    if fmt == "text":
-        # On a terminal the files' names would double the table's width: summary.csv lists them.
-        columns = [c for c in columns if c not in ("calendar", "checklist", "findings", "country")]
     if fmt == "json":
         click.echo(render.json_text(render.table(columns, rows)), nl=False)  # numbers as numbers
+    elif fmt == "text" and rows:
+        # On a terminal, three lines an intern at most, at 80 columns: the steps by their short
+        # titles, and no files' names (summary.csv lists them).
+        columns = [c for c in columns if c not in ("calendar", "checklist", "findings", "country")]
+        terminal = [row | {"next_step": row["next_step_short"]} for row in roster_module.shown(rows)]
+        click.echo(render.render(render.table(columns, terminal), fmt, table_format), nl=False)
     elif rows:
         click.echo(render.render(render.table(columns, roster_module.shown(rows)), fmt, table_format), nl=False)
     click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
@@ -361,7 +381,7 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
 
 
 @cli.command()
-@click.argument("roster")
+@click.argument("roster", callback=_path)
 @click.option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
               help="Show what is due or opens within this many days (and everything overdue).")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
@@ -419,8 +439,8 @@ def _optional_reminders(ctx, param, value):
 
 @cli.command()
 @click.option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
-@click.option("--contacts", metavar="FILE", help="Your log of e-mails to professors (CSV): whom to remind today.")
-@click.option("--template", "template_name", metavar="NAME|PATH", help="Timeline template (default: mila).")
+@click.option("--contacts", metavar="FILE", callback=_path, help="Your log of e-mails to professors (CSV): whom to remind today.")
+@click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, help="Timeline template (default: mila).")
 @click.option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
 @click.option("--country", metavar="CODE|NAME", help="The intern's country: the permit's wait from IRCC's published times.")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
@@ -596,7 +616,8 @@ def _sparkline(values: list[int], width: int) -> str:
 
 
 @times.command()
-@click.option("--from", "source", metavar="URL|FILE", help="Read this file or address instead (in IRCC's JSON format).")
+@click.option("--from", "source", metavar="URL|FILE", callback=_path,
+              help="Read this file or address instead (in IRCC's JSON format).")
 @click.option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
 def update(source, timeout):
     """Fetch IRCC's latest published times and add them to your history of figures.
@@ -721,7 +742,18 @@ def _template_text(template, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _spell_what_the_terminal_cannot(stream) -> None:
+    """A terminal whose encoding cannot show a character (Latin-1 and "ễ") gets its nearest spelling, never a traceback."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+        from planner.layout import register_spelling
+
+        stream.reconfigure(errors=register_spelling())
+
+
 def main():
+    _spell_what_the_terminal_cannot(sys.stdout)
+    _spell_what_the_terminal_cannot(sys.stderr)
     try:
         cli(prog_name="planner")
     finally:

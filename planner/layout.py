@@ -98,3 +98,29 @@ def visible(text: str, keep_lines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+SPELLING = "planner.spelling"
+
+
+def _spelling(error: UnicodeEncodeError):
+    """A codec error handler: each character the encoding lacks as its letters without accents ("ễ" as "e"), else "?"."""
+    import unicodedata
+
+    out = []
+    for char in error.object[error.start:error.end]:
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        try:
+            base.encode(error.encoding)
+        except UnicodeEncodeError:
+            base = "?"
+        out.append(base or "?")
+    return "".join(out), error.end
+
+
+def register_spelling() -> str:
+    """The name of the error handler `_spelling`, registered with the codecs."""
+    import codecs
+
+    codecs.register_error(SPELLING, _spelling)
+    return SPELLING

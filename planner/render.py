@@ -54,44 +54,77 @@ def _cell(row: dict, column: str, nested: str = "– ") -> str:
 
 
 def fit_table(headers: list[str], body: list[list[str]], width: int, table_format: str = "simple") -> str:
-    """A tabulate table at most `width` columns wide: the widest columns wrap their text, words stay whole."""
-    from tabulate import tabulate
+    """A tabulate table at most `width` columns wide: the widest columns wrap their text, words stay whole.
 
-    def render(widths):
-        return tabulate(body, headers=headers, tablefmt=table_format, disable_numparse=True,
-                        maxcolwidths=widths, maxheadercolwidths=widths)
+    The widths are worked out from the words, with what the format adds beside the cells measured
+    once; tabulate then lays the table out in one call. When even every column's longest word
+    does not fit, the room tabulate keeps beside short headers is given up, and the widths are
+    worked out again without it.
+    """
+    import textwrap
 
-    def longest(value: str, unit) -> int:
-        return max((len(part) for part in unit(value)), default=0)
+    import tabulate as module
 
-    def measure(widths) -> int:
-        # A row exactly as wide as each column may be: the table's width with tabulate's own padding.
-        sample = tabulate([["x" * w for w in widths]], headers=headers, tablefmt=table_format, disable_numparse=True,
-                          maxcolwidths=widths, maxheadercolwidths=widths)
-        return max(len(line) for line in sample.splitlines())
-
-    columns = range(len(headers))
-    cells = [[str(h)] + [str(row[i]) for row in body] for i, h in enumerate(headers)]
-    natural = [max(longest(cell, str.splitlines) for cell in column) for column in cells]
-    floor = [max(3, max(longest(cell, str.split) for cell in column)) for column in cells]
-    widths = list(natural)
-    while body and measure(widths) > width:
-        room = max(columns, key=lambda i: widths[i] - floor[i])
-        if widths[room] <= floor[room]:
-            break  # every column is down to its longest word: the table is as narrow as it gets
-        widths[room] -= 1
     if not body:
-        return tabulate(body, headers=headers, tablefmt=table_format)
-    if measure(widths) > width:
-        # Still too wide: give up the extra room tabulate keeps beside short headers.
-        import tabulate as module
+        return module.tabulate(body, headers=headers, tablefmt=table_format)
+    count = len(headers)
+    cells = [[str(h)] + [str(row[i]) for row in body] for i, h in enumerate(headers)]
+    natural = [max(_longest(cell, str.splitlines) for cell in column) for column in cells]
+    floor = [max(3, max(_longest(cell, str.split) for cell in column)) for column in cells]
+    # What the format puts between and around the cells: a row of known widths, laid out once; and
+    # whether it strips the spaces that end a line (then the room beside the last header is not kept).
+    def probe_width(last: str) -> int:
+        probe = module.tabulate([["x" * 10] * (count - 1) + [last]], headers=[""] * (count - 1) + ["h"],
+                                tablefmt=table_format, disable_numparse=True)
+        return max(len(line) for line in probe.splitlines())
 
-        padding, module.MIN_PADDING = module.MIN_PADDING, 0
+    beside = probe_width("x" * 10) - 10 * count
+    strips = probe_width("x") != probe_width("xxx")
+    header_widths: dict[tuple[int, int], int] = {}
+
+    def header_width(index: int, limit: int) -> int:
+        # tabulate wraps a header to its column's width, as textwrap does, and keeps room beside it.
+        key = (index, limit)
+        if key not in header_widths:
+            lines = textwrap.wrap(str(headers[index]), limit, break_long_words=False, break_on_hyphens=False)
+            header_widths[key] = max((len(line) for line in lines), default=0)
+        return header_widths[key]
+
+    def fitted(padding: int) -> tuple[list[int], bool]:
+        def column(i: int, w: int) -> int:
+            return max(w, header_width(i, w) + (0 if strips and i == count - 1 else padding))
+
+        widths = list(natural)
+        total = sum(column(i, w) for i, w in enumerate(widths)) + beside
+        while total > width:
+            room = max(range(count), key=lambda i: widths[i] - floor[i])
+            if widths[room] <= floor[room]:
+                return widths, False  # every column is down to its longest word
+            before = column(room, widths[room])
+            widths[room] -= 1
+            total += column(room, widths[room]) - before
+        return widths, True
+
+    padding = 0 if table_format == "pretty" else module.MIN_PADDING
+    widths, fits = fitted(padding)
+    if not fits and padding:
+        widths, _ = fitted(0)
+        saved, module.MIN_PADDING = module.MIN_PADDING, 0
         try:
-            return render(widths)
+            return _laid_out(module, body, headers, widths, table_format)
         finally:
-            module.MIN_PADDING = padding
-    return render(widths)
+            module.MIN_PADDING = saved
+    return _laid_out(module, body, headers, widths, table_format)
+
+
+def _longest(value: str, unit) -> int:
+    return max((len(part) for part in unit(value)), default=0)
+
+
+def _laid_out(module, body, headers, widths, table_format) -> str:
+    # A date or an address is never broken: not at a hyphen, not inside a word.
+    return module.tabulate(body, headers=headers, tablefmt=table_format, disable_numparse=True, maxcolwidths=widths,
+                           maxheadercolwidths=widths, break_long_words=False, break_on_hyphens=False)
 
 
 def text(document: Document, table_format: str = "simple", width: int | None = None) -> str:

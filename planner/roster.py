@@ -1,8 +1,10 @@
 """Rosters: one plan, calendar and checklist per intern of a CSV file, and a summary sorted by risk."""
 
+import hashlib
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections import deque
 from datetime import date
@@ -42,12 +44,24 @@ class Outcome(NamedTuple):
     name: str = ""  # the intern's, for a row that could not be planned
 
 
-def safe_stem(name: str) -> str:
-    """A file name stem from a person's name: letters and digits of any script, no path, no dot files."""
+def safe_stem(name: str, encoding: str | None = None) -> str:
+    """A file name stem from a person's name: letters and digits of any script, no path, no dot files.
+
+    The stem is one the file system's `encoding` can hold (the locale's, by default): under a
+    Latin-1 locale "Nguyễn Thị Hoa" is spelled nguyen-thi-hoa, and a name with nothing left to
+    spell becomes intern- and a short hash of the name, the same on every run.
+    """
     text = unicodedata.normalize("NFKC", name)
     stem = re.sub(r"[\W_]+", "-", text).strip("-").lower()
     encoded = stem.encode("utf-8")[:_MAX_STEM_BYTES]
     stem = encoded.decode("utf-8", errors="ignore").strip("-")
+    encoding = encoding or sys.getfilesystemencoding()
+    try:
+        stem.encode(encoding)
+    except UnicodeEncodeError:
+        spelled = "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+        spelled = re.sub(r"-+", "-", spelled.encode(encoding, errors="replace").decode(encoding).replace("?", "-"))
+        stem = spelled.strip("-") or f"intern-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
     if not stem:
         return "intern"
     return f"{stem}-intern" if stem in _RESERVED else stem
@@ -142,6 +156,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         "chance": round(plan.probability, 4) if plan.probability is not None else None,
         "next_deadline": str(upcoming[0]) if upcoming else None,
         "next_step": upcoming[1] if upcoming else None,
+        "next_step_short": upcoming[2] if upcoming else None,
         "contingency": str(plan.contingency) if plan.contingency else None,
         "calendar": calendar_name,
         "checklist": checklist_name,
@@ -161,8 +176,8 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
 _EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
 
 
-def next_deadline(plan) -> tuple[date, str] | None:
-    """The first deadline from today on of a step not yet done: (date, what).
+def next_deadline(plan) -> tuple[date, str, str] | None:
+    """The first deadline from today on of a step not yet done: (date, what, what in a few words).
 
     A wait's deadline is its decision's latest safe day, the contingency point: it is one of them.
     """
@@ -174,9 +189,11 @@ def next_deadline(plan) -> tuple[date, str] | None:
         if step.due_within is not None and any(plan.step(d.step).status != "done" for d in step.after):
             continue  # due a set time after what it follows, which has not happened yet: no day to keep yet
         # The days its calendar and checklist give: a task's last day, not the day after it.
-        for day, label in ((shown.due, shown.deadline_title), (shown.last_possible, f"last possible: {shown.deadline_title}")):
+        for day, label, short in ((shown.due, shown.deadline_title, shown.deadline_short),
+                                  (shown.last_possible, f"last possible: {shown.deadline_title}",
+                                   f"{shown.deadline_short} (last possible)")):
             if day >= plan.today:
-                candidates.append((day, label))
+                candidates.append((day, label, short))
     return min(candidates, default=None)
 
 
@@ -253,6 +270,7 @@ class Batch:
         self.lock = None
         self.previous_state = None
         self.manifest = None
+        self.finished = False
 
     # Entering and leaving.
 
@@ -268,15 +286,17 @@ class Batch:
         self._take_folder()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, error, trace) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
         if self.manifest is not None:
+            if kind is not None and not self.finished:
+                # Stopped by a failure, not by a person: the next run says so and plans the roster anew.
+                self._say(b"state: failed\n")
             self.manifest.close()
         if self.lock is not None:
-            self.lock.truncate(0)  # no one holds it any more
-            self.lock.close()  # releases the lock
+            _unlock(self.lock, self.out_dir)
         # One flush to disk for the whole roster instead of one per file.
         os.sync()
 
@@ -298,11 +318,15 @@ class Batch:
             for name in os.listdir(out_dir):  # what a stopped run left half-written
                 if name.startswith(".") and name.endswith(".tmp"):
                     self._remove(name)
-            self.manifest = open(marker, "w", encoding="utf-8")
-            self.manifest.write(MARKER_TEXT + "state: running\n")
-            self.manifest.flush()
+            self.manifest = open(marker, "wb")
+            self._say(MARKER_TEXT.encode("utf-8") + b"state: running\n")
         except OSError as error:
             raise PlannerError(f"{out_dir}: cannot write there ({error.strerror})") from None
+
+    def _say(self, line: bytes) -> None:
+        """A line in the folder's marker, on disk at once: whatever stops the run, the next one finds it."""
+        self.manifest.write(line)
+        self.manifest.flush()
 
     def _remove(self, name: str) -> None:
         path = os.path.join(self.out_dir, os.path.basename(name))
@@ -310,7 +334,7 @@ class Batch:
             return  # never the roster itself, whatever its name
         try:
             os.unlink(path)
-        except OSError:
+        except (OSError, ValueError):  # gone already, or a name this locale cannot spell
             pass
 
     # Planning.
@@ -322,8 +346,8 @@ class Batch:
             work = [(item, self.out_dir, self.today, self.checklist_format, self.reminders, self.step_columns, self.roster_id)
                     for item in chunk if isinstance(item, Row)]
             # Each file is listed before it is written: whatever a stop leaves, the next run finds.
-            self.manifest.write("".join(f"file: {name}\n" for item, *_ in work for name in self.file_names(item)))
-            self.manifest.flush()
+            # The names are the bytes the file system holds, so a run under another locale finds them too.
+            self._say(b"".join(b"file: %s\n" % os.fsencode(name) for item, *_ in work for name in self.file_names(item)))
             if self.jobs > 1 and (self.pool is not None or len(work) >= MIN_POOL_ROWS):
                 if self.pool is None:
                     import multiprocessing
@@ -364,7 +388,6 @@ class Batch:
                 self.pool.join()
                 self.pool = None
             kept = {name for row in rows for name in (row["calendar"], row["checklist"])}
-            self.manifest.flush()
             for name in _read_marker(os.path.join(self.out_dir, MARKER_FILE))["files"]:
                 if name not in kept:
                     self._remove(name)
@@ -375,8 +398,8 @@ class Batch:
         files.write_atomic(os.path.join(self.out_dir, "summary.csv"), render.csv_text(summary).encode("utf-8"), force=True)
         index = rosterpage.page(rows, failures, today=self.today, roster=os.path.basename(self.path))
         files.write_atomic(os.path.join(self.out_dir, "index.html"), index.encode("utf-8"), force=True)
-        self.manifest.write(f"state: {'interrupted' if interrupted else 'complete'}\n")
-        self.manifest.flush()
+        self._say(b"state: interrupted\n" if interrupted else b"state: complete\n")
+        self.finished = True
         return rows
 
 
@@ -384,33 +407,46 @@ MARKER_TEXT = "This folder is written by planner batch; its files are replaced o
 
 
 def _read_marker(path: str) -> dict:
-    """What the folder's previous run said of itself: its last state and the files it listed."""
+    """What the folder's previous run said of itself: its last state and the files it listed.
+
+    A file's name is read back as the file system's bytes (os.fsdecode), so that it names the
+    same file whatever the locale of the run that wrote it and of this one.
+    """
     found = {"state": None, "files": []}
     try:
-        with open(path, encoding="utf-8", errors="replace") as marker:
+        with open(path, "rb") as marker:
             for line in marker:
-                key, _, value = line.rstrip("\n").partition(": ")
-                if key == "state":
-                    found["state"] = value
-                elif key == "file" and value:
-                    found["files"].append(value)
+                key, _, value = line.rstrip(b"\n").partition(b": ")
+                if key == b"state":
+                    found["state"] = value.decode("utf-8", "replace")
+                elif key == b"file" and value:
+                    found["files"].append(os.fsdecode(value))
     except OSError:
         pass
     return found
 
 
 def _lock(out_dir: str):
-    """An exclusive lock on the folder for this run; PlannerError naming the holder when another run has it."""
+    """An exclusive lock on the folder for this run; PlannerError naming the holder when another run has it.
+
+    The lock file exists only while a run holds it: the holder removes it before letting go, and a
+    run that locked a file removed meanwhile (by the run before it) locks the new one instead.
+    """
     import fcntl
 
-    handle = open(os.path.join(out_dir, LOCK_FILE), "a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise PlannerError(f"{out_dir}: another planner batch ({holder}) is writing here; wait for it to finish") from None
+    path = os.path.join(out_dir, LOCK_FILE)
+    while True:
+        handle = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise PlannerError(f"{out_dir}: another planner batch ({holder}) is writing here; wait for it to finish") from None
+        if _file_id(path) == _handle_id(handle):
+            break
+        handle.close()  # the file its holder removed on the way out: lock the one at the path now
     handle.seek(0)
     handle.truncate()
     handle.write(f"process {os.getpid()}")
@@ -418,10 +454,26 @@ def _lock(out_dir: str):
     return handle
 
 
+def _unlock(handle, out_dir: str) -> None:
+    """Remove the lock file, then let go of it: a finished run leaves no lock behind."""
+    path = os.path.join(out_dir, LOCK_FILE)
+    if _file_id(path) == _handle_id(handle):
+        try:
+            os.unlink(path)
+        except OSError:
+            handle.truncate(0)  # cannot be removed: at least it names no holder
+    handle.close()
+
+
+def _handle_id(handle) -> tuple[int, int]:
+    found = os.fstat(handle.fileno())
+    return found.st_dev, found.st_ino
+
+
 def _file_id(path: str) -> tuple[int, int] | None:
     try:
         found = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # missing, or a name this locale cannot spell
         return None
     return found.st_dev, found.st_ino
 

@@ -35,7 +35,7 @@ _CONDITION = re.compile(r"^\s*(not\s+)?([a-z_]+)\s*(?:(<=|>=|<|>|==)\s*(\d+))?\s
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
     "checklist", "actual", "condition", "category", "remind", "deadline", "when", "skipped", "due_within",
-    "published_times", "requires",
+    "published_times", "requires", "short",
 }
 # Processing times a wait's duration can come from, with --country: the data set's name.
 PUBLISHED_TIMES = ("ircc_work_permit",)
@@ -72,6 +72,7 @@ class Step(NamedTuple):
     due_within: Duration | None = None  # due this long after it can begin (biometrics: 30 days after the letter)
     published_times: str | None = None  # with --country, the wait comes from these published times
     requires: tuple[str, ...] = ()  # done before this one is, without setting its dates (biometrics before the decision)
+    short: str = ""  # a few words for a narrow table's cell ("Registration"); the title when not given
 
 
 class ChecklistItem(NamedTuple):
@@ -398,7 +399,7 @@ _TYPES = {
         "id": _ID, "kind": _STRING, "title": _TEXT, "anchor": _STRING, "source": _STRING, "assumption": _TEXT,
         "why": _STRING, "checklist": _TEXTS, "actual": _STRING, "condition": _TEXT, "category": _TEXT,
         "remind": _STRING, "deadline": _STRING, "when": _STRING, "skipped": _TEXT, "due_within": _STRING,
-        "published_times": _STRING,
+        "published_times": _STRING, "short": _TEXT,
         "requires": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of step ids"),
         "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
         "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
@@ -645,6 +646,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         due_within=_due_within(raw.get("due_within"), step_where, kind),
         published_times=_published_times(raw.get("published_times"), step_where, kind),
         requires=tuple(raw.get("requires", ())),
+        short=raw.get("short", ""),
     )
 
 

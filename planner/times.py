@@ -274,6 +274,8 @@ def update(source: str | None = None, timeout: float = 20.0, today: date | None 
 
     Returns (the update, whether it was new). Nothing is written unless the file is whole and valid.
     """
+    if source is not None and not source.strip():
+        raise InputError("--from: an empty name; give a file or an address in IRCC's JSON format")
     source = source or LIVE_URL
     if re.match(r"^https?://", source):
         import urllib.error
@@ -292,6 +294,8 @@ def update(source: str | None = None, timeout: float = 20.0, today: date | None 
             data = Path(source).read_bytes()
         except OSError as error:
             raise PlannerError(f"{source}: cannot read ({error.strerror})") from None
+        except ValueError:  # a NUL byte, which no file name can hold
+            raise InputError(f"--from: {source!r} is not a file name (it holds a NUL byte)") from None
     try:
         found = parse_live(data)
     except ValueError as error:

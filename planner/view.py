@@ -49,6 +49,11 @@ class StepView(NamedTuple):
         return self.scheduled.title
 
     @property
+    def short_title(self) -> str:
+        """A few words for a narrow cell: the template's `short`, else the title."""
+        return self.scheduled.step.short or self.title
+
+    @property
     def status(self) -> str:
         return self.scheduled.status
 
@@ -155,6 +160,11 @@ class StepView(NamedTuple):
     def deadline_title(self) -> str:
         """How the step's deadline is named in a list of deadlines."""
         return f"{self.title}: decision" if self.decision else self.title
+
+    @property
+    def deadline_short(self) -> str:
+        """The same in a few words."""
+        return f"{self.short_title} decision" if self.decision else self.short_title
 
     @property
     def done_summary(self) -> str:

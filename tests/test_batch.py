@@ -38,7 +38,7 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
     ]
     assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/ (files in summary.csv)."
     files = {p.name for p in (tmp_path / "plans").iterdir()}
-    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", "index.html", ".planner-batch", ".planner-batch.lock"}
+    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", "index.html", ".planner-batch"}
 
 
 def test_summary_is_sorted_by_risk_and_safe_in_a_spreadsheet(run, tmp_path):
@@ -64,7 +64,7 @@ def test_one_process_and_many_give_the_same_files(run, tmp_path):
     assert batch(run, tmp_path / "two", "--jobs", "2", roster=long_roster).exit_code == 0
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
-    assert len(one) == 80 * 2 + 4 and one == two
+    assert len(one) == 80 * 2 + 3 and one == two  # the calendars and checklists, summary, index, marker
 
 
 def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(run, tmp_path, monkeypatch):
@@ -84,7 +84,7 @@ def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(ru
     reported = [int(n) for n in re.findall(r": line (\d+): ", one.stderr)]
     assert reported == [index + 2 for index, row in enumerate(body) if row == bad]
     files = [{p.name: p.read_bytes() for p in (tmp_path / f"jobs{jobs}").iterdir()} for jobs in ("1", "2")]
-    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 4
+    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 3  # and summary, index, marker
 
 
 def test_rerun_replaces_its_own_files_but_never_fills_a_foreign_folder(run, tmp_path):
@@ -279,9 +279,9 @@ def test_a_deadline_due_today_is_still_the_next_one(mila):
     invited, start = date(2026, 11, 1), date(2027, 8, 1)
     due = make_plan(mila, invited=invited, start=start, today=invited).step("permit_documents").latest_finish.worst - timedelta(days=1)
     plan = make_plan(mila, invited=invited, start=start, today=due)
-    assert next_deadline(plan) == (due, "Gather the work permit application documents")
+    assert next_deadline(plan) == (due, "Gather the work permit application documents", "Documents")
     after = make_plan(mila, invited=invited, start=start, today=due + timedelta(days=1))
-    assert next_deadline(after) == (due + timedelta(days=1), "Apply for the work permit")
+    assert next_deadline(after) == (due + timedelta(days=1), "Apply for the work permit", "Application")
     decided = make_plan(mila, invited=invited, start=start, today=date(2027, 7, 1),
                         recorded={"permit_application": date(2026, 11, 20), "permit_processing": date(2027, 5, 1),
                                   "booking": date(2027, 6, 1), "travel": date(2027, 6, 30), "biometrics": date(2026, 12, 1)})
@@ -312,3 +312,22 @@ def test_a_roster_may_record_the_steps_of_the_timelines_its_rows_name(tmp_path, 
     known = known_columns(rows, Templates())
     assert {"visa", "registration", "permit_application", "name", "invited", "note"} <= known
     assert "visa" not in known_columns(rows[1:], Templates())
+
+
+def test_the_summary_reads_at_80_columns_in_three_lines_an_intern_at_most(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    roster = tmp_path / "roster.csv"
+    # Long names, each verdict, a last possible day, a decision, a gate: every kind of next step.
+    roster.write_text(ROSTER.read_text() + "Maria-Fernanda de los Santos Oyelaran,2026-12-01,2027-09-01,6,udem,,,,\n"
+                      "Zoe,2026-10-01,2027-09-01,6,,2026-11-10,,,\nKwame,2026-03-01,2027-02-01,6,,2026-04-01,,,\n"
+                      "Lee Smith-Jones,2026-11-01,2027-08-01,6,,,,,\n")
+    result = run("batch", str(roster), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-23", "-q")
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header_end = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    rule = lines[header_end]
+    slack = [m.span() for m in re.finditer("-+", rule)][2]  # the third column: a number on a row's first line only
+    starts = [i for i, line in enumerate(lines) if i > header_end and line[slack[0]:slack[1]].strip()]
+    heights = [later - first for first, later in zip(starts, starts[1:] + [len(lines)])]
+    assert len(starts) == 11 and max(heights) <= 3, "\n".join(lines)
+    assert "Registration" in result.stdout and "(last" in result.stdout and "Permit" in result.stdout

@@ -2,6 +2,7 @@
 
 import csv
 import fcntl
+import json
 import os
 import random
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import files, roster
+from planner import files, roster, times
 from planner.errors import OutputError
 
 BASE = ["--invited", "2026-12-01", "--start", "2027-09-01", "--today", "2026-11-23"]
@@ -262,6 +263,7 @@ HOSTILE = [
     "", " ", "-", "0", "-1", "99999999999999999999", "1e9", "NaN", "03/04/2027", "2031-02-29", "0001-01-01", "9999-12-31",
     "2200-09-01", "1 September 2027", "a" * 300, "../../etc/passwd", "/dev/null", "x\x1b[2J", "\u202eevil", "Li, Wei; \\n",
     "=HYPERLINK(1)", "😀", "registration=2027-01-01", "=", "mit", "nowhere.toml", "14x", "2w,1d,0d", "12h",
+    "\x00nul", "a\x00b.ics",
 ]
 OPTIONS = {
     "check": ["--invited", "--start", "--end", "--months", "--done", "--applied", "--approved", "--university", "--template", "--today"],
@@ -269,12 +271,14 @@ OPTIONS = {
     "checklist": ["--invited", "--start", "--months", "--name", "--format", "--fmt", "--university", "--today", "-o"],
     "outreach": ["--start", "--today", "--remind", "--template", "-o", "--contacts"],
     "batch": ["--today", "--checklist-format", "--jobs", "--remind", "--out-dir"],
+    "times update": ["--from"],
 }
 VALID = {
     "--invited": "2026-12-01", "--start": "2027-09-01", "--end": "2028-02-29", "--months": "6", "--done": "registration=2026-12-10",
     "--applied": "2026-12-20", "--approved": "2027-06-01", "--university": "udem", "--template": "mila", "--today": "2027-07-01",
     "--name": "Ada Lovelace", "--note": "note", "--remind": "14d,2d", "--format": "html", "--fmt": "grid", "-o": "out.file",
     "--contacts": "tests/data/contacts.csv", "--checklist-format": "markdown", "--jobs": "1", "--out-dir": "plans",
+    "--from": "data-ptime-en.json",
 }
 
 
@@ -285,6 +289,8 @@ def test_fuzz_every_command_never_leaks_a_traceback_nor_touches_what_it_should_n
     monkeypatch.chdir(tmp_path)
     foreign = tmp_path / "foreign.txt"
     foreign.write_text("precious")
+    (tmp_path / "data-ptime-en.json").write_text(json.dumps({"work": {
+        "lastupdated": "June 24, 2026", **{code: "5 weeks" for code in list(times.country_names())[:60]}}}))
     rng = random.Random(20261124)
     reached = {0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
 
@@ -309,7 +315,7 @@ def test_fuzz_every_command_never_leaks_a_traceback_nor_touches_what_it_should_n
         values["-o"] = rng.choice(["out.ics", "out.html", "-", str(foreign)])
         hostile = rng.choice(OPTIONS[command])
         values[hostile] = rng.choice(HOSTILE) if rng.random() < 0.4 else plausible(hostile)
-        args = [command] + (["tests/data/roster.csv"] if command == "batch" else [])
+        args = command.split() + (["tests/data/roster.csv"] if command == "batch" else [])
         for option in OPTIONS[command]:
             if (option == "--end") != (hostile == "--end") and option in ("--end", "--months"):
                 continue  # --end or --months, not both
@@ -321,5 +327,108 @@ def test_fuzz_every_command_never_leaks_a_traceback_nor_touches_what_it_should_n
         reached[result.exit_code] += 1
         assert foreign.read_text() == "precious", args
         assert not [p for p in tmp_path.rglob("*.tmp")], args
+        assert not (tmp_path / "-").exists(), args  # '-' is standard output, never a folder of files
     # Deep enough: many runs planned and wrote, many were refused.
     assert reached[0] + reached[3] + reached[4] + reached[5] > 500 and reached[2] > 150, reached
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["tests/data/roster.csv", "--today", "13/04/20300"], 2, "--today: cannot read '13/04/20300' as a date"),
+    (["tests/data/roster.csv", "--today", "03/04/2030"], 2, "--today: '03/04/2030' is ambiguous"),
+    (["tests/data/roster.csv", "--today", "1999-12-31"], 2, "--today: 1999-12-31 is outside the days"),
+    (["tests/data/roster.csv", "--jobs", "0"], 2, "Invalid value for '--jobs'"),
+    (["tests/data/roster.csv", "--remind", "14x"], 2, "Invalid value for '--remind'"),
+    (["tests/data/roster.csv", "--fmt", "nosuch"], 2, "unknown table format 'nosuch'"),
+    (["nosuch.csv"], 1, "nosuch.csv: cannot read the roster (No such file or directory)"),
+    (["empty.csv"], 2, "empty.csv: the roster is empty"),
+    (["header.csv"], 2, "header.csv: the roster has no column start"),
+])
+def test_a_refused_batch_leaves_no_folder_and_no_file(run, tmp_path, monkeypatch, args, code, message):
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "data", tmp_path / "tests" / "data")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("name,invited\nAda,2026-12-01\n")
+    before = set(tmp_path.rglob("*"))
+    result = run("batch", *args, "--out-dir", "plans", "-q")
+    last = result.stderr.splitlines()[-1]  # a usage error has click's usage line before it
+    assert result.exit_code == code and last.startswith("Error: ") and message in last, result.stderr
+    assert set(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("folder", ["-", "", "a\x00b"])
+def test_standard_output_or_no_name_is_no_folder_for_a_roster(run, tmp_path, monkeypatch, folder):
+    monkeypatch.chdir(tmp_path)
+    result = run("batch", str(Path(__file__).parent / "data" / "roster.csv"), "--out-dir", folder, "-q")
+    assert result.exit_code == 2 and result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--out-dir'")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_finished_batch_leaves_no_lock_whatever_its_exit_code(run, tmp_path):
+    for today, code in (("2026-11-23", 5), ("2030-04-13", 5)):
+        out = tmp_path / today
+        assert run("batch", "tests/data/roster.csv", "--out-dir", str(out), "--today", today, "-q").exit_code == code
+        assert not (out / roster.LOCK_FILE).exists() and (out / "summary.csv").exists()
+
+
+@pytest.mark.parametrize("source, message", [
+    ("\x00nul", "Error: Invalid value for '--from': a name cannot hold a NUL byte"),
+    ("", "Error: --from: an empty name; give a file or an address in IRCC's JSON format"),
+])
+def test_an_update_from_no_file_at_all_is_one_line(run, source, message):
+    result = run("times", "update", "--from", source)
+    assert result.exit_code == 2 and result.stderr.splitlines()[-1] == message
+    assert not times.user_file().exists()
+
+
+@pytest.fixture(scope="session")
+def latin1_locale(tmp_path_factory):
+    """LOCPATH and the name of a French (Canada) locale in ISO-8859-1, made with the C library's localedef."""
+    import shutil
+
+    if not shutil.which("localedef"):
+        if os.environ.get("CI"):
+            pytest.fail("localedef is not installed (Debian's libc-bin); .ci/run's machine has it")
+        pytest.skip("localedef is not installed here; CI runs this test")
+    folder = tmp_path_factory.mktemp("locales")
+    subprocess.run(["localedef", "-i", "fr_CA", "-f", "ISO-8859-1", str(folder / "fr_CA")], check=True,
+                   capture_output=True)
+    return str(folder), "fr_CA"
+
+
+def test_names_a_latin1_locale_cannot_spell_get_files_it_can(tmp_path, latin1_locale):
+    locpath, name = latin1_locale
+    env = dict(os.environ, LOCPATH=locpath, LANG=name, LC_ALL=name)
+    probe = subprocess.run([sys.executable, "-c", "import sys; print(sys.getfilesystemencoding())"], env=env,
+                           capture_output=True, text=True, check=True)
+    assert probe.stdout.strip() == "iso8859-1"  # the locale is real: Python runs under it
+    path = tmp_path / "roster.csv"
+    path.write_text("name,invited,start,months\nNguyễn Thị Hoa,2026-12-01,2027-09-01,6\n李伟,2026-12-01,2027-09-01,6\n"
+                    "Renée Côté,2026-12-01,2027-09-01,6\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "planner", "batch", str(path), "--out-dir", str(out), "--today", "2026-11-23", "-q"]
+    for extra in ([], [], ["--force"]):  # the second run replaces the first's files, with or without --force
+        result = subprocess.run(command + extra, env=env, capture_output=True)
+        assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+        assert roster._read_marker(str(out / roster.MARKER_FILE))["state"] == "complete"
+    import hashlib
+
+    stems = {os.fsencode(p.stem) for p in out.glob("*.ics")}  # the bytes on disk, in the locale's encoding
+    hashed = f"intern-{hashlib.sha256('李伟'.encode()).hexdigest()[:8]}"
+    assert stems == {name.encode("latin-1") for name in ("nguyen-thi-hoa", "renée-côté", hashed)}
+    # The terminal gets the names in letters it can show.
+    assert "Nguyen Thi Hoa" in result.stdout.decode("latin-1") and "Renée Côté" in result.stdout.decode("latin-1")
+    # Back under UTF-8, the next run finds and removes what the Latin-1 run wrote.
+    again = subprocess.run(command, capture_output=True, env=dict(os.environ, LC_ALL="C.UTF-8"))
+    assert again.returncode == 0
+    assert {p.stem for p in out.glob("*.ics")} == {"nguyễn-thị-hoa", "renée-côté", "李伟"}
+
+
+def test_a_stem_is_spelled_for_the_encoding_it_is_written_in():
+    assert roster.safe_stem("Nguyễn Thị Hoa", "latin-1") == "nguyen-thi-hoa"
+    assert roster.safe_stem("Nguyễn Thị Hoa", "utf-8") == "nguyễn-thị-hoa"
+    assert roster.safe_stem("Renée Côté", "latin-1") == "renée-côté"
+    assert roster.safe_stem("Łukasz 李", "latin-1") == "ukasz"  # no letter of Latin-1 for Ł: dropped, not a '?'
+    assert roster.safe_stem("李伟", "ascii") == roster.safe_stem("李伟", "latin-1")
+    assert roster.safe_stem("李伟", "ascii").startswith("intern-") and len(roster.safe_stem("李伟", "ascii")) == 15

@@ -4,7 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from budget import examples
 from planner.layout import aligned, wrap
 
 DATA = Path(__file__).parent / "data"
@@ -66,3 +69,60 @@ def test_wrapping_keeps_dates_and_addresses_whole():
     rows = aligned([("Register as research intern at McGill University", "2026-12-01 to 2026-12-14; due 2027-01-27")], 60)
     assert all(len(line) <= 60 for line in rows)
     assert "2026-12-01" in rows[0] and "McGill" in " ".join(rows)
+
+
+def _measured_widths(headers, body, width, table_format):
+    """The widths a search that lays the table out at every step finds (slow: tabulate at each width)."""
+    from tabulate import tabulate
+
+    def measure(widths):
+        sample = tabulate([["x" * w for w in widths]], headers=headers, tablefmt=table_format, disable_numparse=True,
+                          maxcolwidths=widths, maxheadercolwidths=widths, break_long_words=False,
+                          break_on_hyphens=False)
+        return max(len(line) for line in sample.splitlines())
+
+    cells = [[h] + [row[i] for row in body] for i, h in enumerate(headers)]
+    natural = [max(max((len(p) for p in c.splitlines()), default=0) for c in column) for column in cells]
+    floor = [max(3, max(max((len(p) for p in c.split()), default=0) for c in column)) for column in cells]
+    widths = list(natural)
+    while measure(widths) > width:
+        room = max(range(len(widths)), key=lambda i: widths[i] - floor[i])
+        if widths[room] <= floor[room]:
+            return None  # does not fit with tabulate's padding
+        widths[room] -= 1
+    return widths
+
+
+WORDS = ["2027-01-27", "due", "at", "the", "latest", "Registration", "Université de Montréal", "(last possible)",
+         "x", "feasible", "not feasible", "60%", "-109", "Work permit processing: decision"]
+
+
+@given(st.lists(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=4).map(" ".join), min_size=4, max_size=4),
+                min_size=1, max_size=6),
+       st.integers(40, 140), st.sampled_from(["simple", "grid", "github", "plain", "pretty"]))
+@settings(max_examples=examples(150))
+def test_a_table_is_laid_out_in_one_pass_as_a_search_would(body, width, table_format):
+    from tabulate import tabulate
+
+    from planner.render import fit_table
+
+    headers = ["step", "when", "next deadline", "status"]
+    table = fit_table(headers, body, width, table_format)
+    widths = _measured_widths(headers, body, width, table_format)
+    if widths is not None:
+        assert table == tabulate(body, headers=headers, tablefmt=table_format, disable_numparse=True,
+                                 maxcolwidths=widths, maxheadercolwidths=widths, break_long_words=False,
+                                 break_on_hyphens=False)
+    # A date is whole on its line, wherever the table wraps.
+    for word in " ".join(" ".join(row) for row in body).split():
+        if word.startswith("2027-"):
+            assert word in table.split()
+    if widths is not None:
+        assert max(len(line) for line in table.splitlines()) <= width
+
+
+def test_a_date_is_never_broken_at_its_hyphens():
+    from planner.render import fit_table
+
+    table = fit_table(["due"], [["due 2027-08-24"], ["x"]], 12)
+    assert "2027-08-24" in table.split() and "2027-" not in table.split()

@@ -199,7 +199,7 @@ def test_a_run_used_from_python_takes_the_commands_defaults(tmp_path):
         assert [o.summary["name"] for o in outcomes] == ["Ada"]
         rows = run.finish(outcomes)
     assert rows == [outcomes[0].summary]
-    assert listing(out) == {"ada.ics", "ada.html", "summary.csv", "index.html", roster.MARKER_FILE, roster.LOCK_FILE}
+    assert listing(out) == {"ada.ics", "ada.html", "summary.csv", "index.html", roster.MARKER_FILE}
     calendar = (out / "ada.ics").read_text(encoding="utf-8")
     assert "TRIGGER:-P14D" in calendar and "TRIGGER:-P2D" in calendar  # the reminders planner batch gives
     assert (out / roster.MARKER_FILE).read_text(encoding="utf-8") == (
@@ -224,9 +224,9 @@ def test_the_next_run_removes_what_the_last_one_wrote_and_nothing_else(run, tmp_
     result = batch(run, second, out, "--checklist-format", "markdown")
     assert result.exit_code == 0 and "did not finish" not in result.stderr
     assert listing(out) == {"bo.ics", "bo.md", "alan.html", "notes.txt", "summary.csv", "index.html",
-                            roster.MARKER_FILE, roster.LOCK_FILE}
+                            roster.MARKER_FILE}
     assert (out / "alan.html").read_text(encoding="utf-8").startswith(HEADER)
-    assert (out / roster.LOCK_FILE).read_text() == ""  # nobody holds it now
+    assert not (out / roster.LOCK_FILE).exists()  # nobody holds it now
 
 
 def test_a_run_that_was_stopped_short_is_said_and_its_leftovers_removed(run, tmp_path):
@@ -244,7 +244,7 @@ def test_a_run_that_was_stopped_short_is_said_and_its_leftovers_removed(run, tmp
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
         f"{tmp_path / 'next.csv'}: the previous run into {out}/ did not finish; its files were removed and are planned anew")
-    assert listing(out) == {"cy.ics", "cy.html", "summary.csv", "index.html", roster.MARKER_FILE, roster.LOCK_FILE}
+    assert listing(out) == {"cy.ics", "cy.html", "summary.csv", "index.html", roster.MARKER_FILE}
 
 
 def test_an_interrupted_run_keeps_only_the_files_its_summary_lists(tmp_path, monkeypatch):
@@ -266,7 +266,7 @@ def test_an_interrupted_run_keeps_only_the_files_its_summary_lists(tmp_path, mon
         assert made[0][-1] == ["terminated"] and run.pool is None
     assert [r["name"] for r in rows] == [f"Intern {i}" for i in range(4)]
     assert listing(out) == {f"intern-{i}.{ext}" for i in range(4) for ext in ("ics", "csv")} | {
-        "summary.csv", "index.html", ".keep", roster.MARKER_FILE, roster.LOCK_FILE}
+        "summary.csv", "index.html", ".keep", roster.MARKER_FILE}
     # The rows handed out were listed (three chunks of three), those planned kept.
     assert (out / roster.MARKER_FILE).read_text().endswith("file: intern-8.csv\nstate: interrupted\n")
     with open(out / "summary.csv", newline="", encoding="utf-8-sig") as summary:
@@ -292,7 +292,7 @@ def test_the_lock_names_the_run_that_holds_it(tmp_path):
     (out / roster.LOCK_FILE).write_text("process 1 from a run long gone, with more to say\n")
     with roster.Batch(str(path), str(out), today=TODAY, force=True):
         assert (out / roster.LOCK_FILE).read_text() == f"process {os.getpid()}"
-    assert (out / roster.LOCK_FILE).read_text() == ""
+    assert not (out / roster.LOCK_FILE).exists()  # removed by its holder before letting go
     with open(out / roster.LOCK_FILE, "a+") as holder:  # held, before its holder could say who it is
         fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(PlannerError) as refused:
@@ -311,8 +311,45 @@ def test_the_marker_is_read_line_by_line(tmp_path, content, found):
     marker.write_text(roster.MARKER_TEXT + content, encoding="utf-8")
     assert roster._read_marker(str(marker)) == found
     marker.write_bytes(marker.read_bytes() + b"\nfile: ren\xe9.ics\n")  # a byte that is not UTF-8
-    assert roster._read_marker(str(marker))["files"] == found["files"] + ["ren\ufffd.ics"]
+    named = roster._read_marker(str(marker))["files"][-1]
+    assert os.fsencode(named) == b"ren\xe9.ics"  # the very bytes of the file's name, to remove it by
     assert roster._read_marker(str(tmp_path / "nowhere")) == {"state": None, "files": []}
+
+
+def test_a_lock_its_holder_removed_is_not_taken_for_the_folders(tmp_path, monkeypatch):
+    """A run that opened the lock file just before its holder removed it locks the new one, not the old."""
+    out = tmp_path / "out"
+    out.mkdir()
+    real_open, opened = open, []
+
+    def open_then_lose_the_race(path, *args, **kwargs):
+        handle = real_open(path, *args, **kwargs)
+        if str(path).endswith(roster.LOCK_FILE) and not opened:
+            opened.append(handle)
+            os.unlink(path)  # its holder removed it meanwhile, and let go
+        return handle
+
+    monkeypatch.setattr("builtins.open", open_then_lose_the_race)
+    handle = roster._lock(str(out))
+    monkeypatch.undo()
+    assert opened[0].closed and not handle.closed
+    assert os.fstat(handle.fileno()).st_ino == os.stat(out / roster.LOCK_FILE).st_ino
+    roster._unlock(handle, str(out))
+    assert handle.closed and not (out / roster.LOCK_FILE).exists()
+
+
+def test_a_run_stopped_by_a_failure_says_so_in_its_marker(run, tmp_path):
+    path = write_roster(tmp_path / "roster.csv", {"Ada": ROWS["Zoe"]})
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError):
+        with roster.Batch(str(path), str(out), today=TODAY) as stopped:
+            next(stopped.results())
+            raise RuntimeError("the disk went away")
+    assert roster._read_marker(str(out / roster.MARKER_FILE))["state"] == "failed"
+    assert not (out / roster.LOCK_FILE).exists()
+    again = batch(run, path, out)
+    assert again.exit_code == 0 and "did not finish; its files were removed and are planned anew" in again.stderr
+    assert roster._read_marker(str(out / roster.MARKER_FILE))["state"] == "complete"
 
 
 # Reading and pooling.

@@ -68,6 +68,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history", nargs="+", required=True, metavar="FILE", help="IRCC's figures, as in ../shared/data")
     args = parser.parse_args()
+    missing = [path for path in args.history if not Path(path).is_file()]
+    if missing:
+        print(f"calibration.py: no history at {missing[0]}: it is IRCC's weekly figures in CSV (collected, "
+              "ircc_last_updated, country, work_permit_outside_canada), as collected by "
+              "github.com/suhaibmujahid/cic-processing-times from IRCC's data-ptime-en.json", file=sys.stderr)
+        return 2
     result = replay(read_history(args.history))
     total = result["total"]
     if not total:

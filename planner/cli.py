@@ -188,7 +188,7 @@ def _reminders(ctx, param, value):
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan's facts and the file written as JSON.")
 def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json, **inputs):
-    """Write the plan as a calendar file and show it as a table and a timeline.
+    """Write the plan as a calendar file; show what check says and the plan as a timeline.
 
     Every step becomes an all-day event; each deadline is its own event with reminders.
     Booking waits for the permit: it sits at the earliest day it could open until
@@ -228,20 +228,16 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
 
 
 def _plan_summary(made, name: str) -> str:
-    from planner import render, report, timeline
-    from planner.layout import terminal_width, wrap
+    """What `check` says of the plan, with the intern's name, and the plan drawn as a timeline.
+
+    Standard library only, as `check` is: a table here would load tabulate, a quarter of the run.
+    """
+    from planner import report, timeline
+    from planner.layout import terminal_width
 
     width = terminal_width()
-    title = "\n".join(wrap(made.template.title + (f", for {' '.join(name.split())}" if name.strip() else ""), width))
-    table = render.text(render.table(["step", "when", "due", "status"], timeline.summary_rows(made)), width=width).rstrip("\n")
-    verdict = "\n".join(wrap(report.verdict_sentence(made), width))
-    for text, _ in made.notes:
-        verdict += "\n\n" + "\n".join(wrap(text, width))
-    for text, source in made.findings:
-        cited = f" ({made.template.cite(source)})" if source else ""
-        verdict += "\n\n" + "\n".join(wrap(text + cited, width))
-    extra = "".join("\n" + "\n".join(wrap(report.alternative_sentence(a, p), width)) + "\n" for a, p in made.alternatives)
-    return f"{title}\n\n{verdict}\n\n{table}\n\n{timeline.draw(made, width)}{extra}\n"
+    text = report.check_text(made, width, name=" ".join(name.split()))
+    return f"{text}\n{timeline.draw(made, width)}\n"
 
 
 def output_format(func):

@@ -185,10 +185,10 @@ def _step_line(shown: StepView) -> tuple[str, str]:
     return shown.title, f"{when}; {shown.deadline_text()}"
 
 
-def check_text(plan: Plan, width: int = 80) -> str:
-    """The text `planner check` prints, laid out for `width` columns."""
+def check_text(plan: Plan, width: int = 80, name: str = "") -> str:
+    """The text `planner check` prints, laid out for `width` columns; `name`, the intern's, in the title."""
     template = plan.template
-    lines = [template.title]
+    lines = wrap(template.title + (f", for {name}" if name else ""), width)
     if plan.invited is None:
         lines.append(f"Start {plan.start}, no invitation yet, as of {plan.today}")
         lines.append("")

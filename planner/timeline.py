@@ -8,7 +8,7 @@ from planner.layout import wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, views
 
 SOLID, UNCERTAIN, MILESTONE, DUE, TODAY = "█", "░", "◆", "!", "│"
-LABEL_WIDTH = 30  # at most; narrower on a narrow terminal
+LABEL_WIDTH = 30  # at most; narrower on a narrow terminal (each step is labelled by its short title)
 
 
 def _months(first: date, last: date):
@@ -20,27 +20,28 @@ def _months(first: date, last: date):
 
 def draw(plan: Plan, width: int = 104) -> str:
     """The timeline as text lines, each at most `width` columns wide: the scale shrinks to fit."""
-    label_width = min(LABEL_WIDTH, max(16, width // 4))
-    max_columns = width - label_width - 2
     rows = []  # (label, [(first, last, glyph)], due)
     for shown in views(plan):
         scheduled = shown.scheduled
         if shown.shape == DONE and shown.implied:
             continue  # not recorded: it has no day of its own to show
         if shown.shape in (ANCHOR, DONE):
-            rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], None))
+            rows.append((shown.short_title, [(shown.day, shown.day, MILESTONE)], None))
         elif shown.shape == DAY:
-            rows.append((shown.title, [(shown.day, shown.day, MILESTONE)], shown.aim[0]))
+            rows.append((shown.short_title, [(shown.day, shown.day, MILESTONE)], shown.aim[0]))
         elif shown.shape == DECISION:
             bars = [(scheduled.start.best, scheduled.finish.best, SOLID), (scheduled.finish.best, scheduled.finish.worst, UNCERTAIN)]
-            rows.append((shown.title, bars, plan.contingency))
+            rows.append((shown.short_title, bars, plan.contingency))
         else:
             bars = [(shown.first, shown.last, SOLID)]
             if shown.uncertain and shown.last_worst > shown.last:
                 bars.append((shown.last + timedelta(days=1), shown.last_worst, UNCERTAIN))
-            rows.append((shown.title, bars, shown.aim[0]))
+            rows.append((shown.short_title, bars, shown.aim[0]))
     if plan.end:
-        rows.append((f"Internship at {plan.university_name}", [(plan.start, plan.end, SOLID)], None))
+        rows.append(("Internship", [(plan.start, plan.end, SOLID)], None))
+    # As wide as the longest label, within a quarter of the width: the rest is the chart's.
+    label_width = min(LABEL_WIDTH, max(16, width // 4), max(len(label) for label, _, _ in rows))
+    max_columns = width - label_width - 2
 
     days = [d for _, bars, due in rows for first, last, _ in bars for d in (first, last)]
     days += [due for _, _, due in rows if due] + [plan.today]
@@ -89,28 +90,3 @@ def draw(plan: Plan, width: int = 104) -> str:
               f"{MILESTONE} day   {DUE} due   {TODAY} today   (1 column = {per_column} day{'s' if per_column > 1 else ''})")
     lines += wrap(legend, width)
     return "\n".join(lines) + "\n"
-
-
-def summary_rows(plan: Plan) -> list[dict]:
-    """One row per step for the summary table: what, when (first to last day), due, status."""
-    rows = []
-    for shown in views(plan):
-        scheduled = shown.scheduled
-        status = scheduled.status
-        if shown.shape == ANCHOR:
-            when, due = str(shown.day), ""
-        elif shown.shape == DONE:
-            when, due = (f"by {shown.day}" if shown.implied else str(shown.day)), ""
-        elif shown.shape == DECISION:
-            due = str(scheduled.due)
-            when = f"{scheduled.finish.best} to {scheduled.finish.worst}"
-            if shown.overdue_days is not None:
-                when, status = f"worst case was {scheduled.overdue_since}", f"overdue {shown.overdue_days} d"
-        else:
-            if shown.shape == DAY:
-                when = str(shown.day)
-            else:
-                when = f"from {shown.first}" if shown.uncertain else f"{shown.first} to {shown.last}"
-            due = shown.due_text
-        rows.append({"step": shown.title, "when": when, "due": due, "status": status})
-    return rows

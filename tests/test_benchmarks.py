@@ -61,3 +61,20 @@ def test_mutation_command_refuses_an_unknown_module(capsys):
     else:
         raise AssertionError("an unknown module was accepted")
     assert "no such module: nosuch" in capsys.readouterr().err
+
+
+def test_the_calibration_without_its_history_says_what_is_missing_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "calibration.py"), "--history", str(tmp_path / "none.csv")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"calibration.py: no history at {tmp_path / 'none.csv'}: it is IRCC's weekly figures")
+    assert "Traceback" not in result.stderr
+
+
+def test_the_benchmark_times_plan_as_the_readme_shows_it():
+    """No option a user would not type: the README's `plan -o` prints its summary, and so does the timed one."""
+    source = (BENCHMARKS / "run.py").read_text(encoding="utf-8")
+    assert '"-q"' not in source and "planner plan -o x.ics (new)" in source and "(again)" in source

@@ -159,14 +159,16 @@ def test_stdout_gets_the_calendar_and_stderr_the_summary(run):
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
     assert "Work permit processing" in result.stderr and "█" in result.stderr
+    assert "tabulate" not in result.stderr
 
 
 def test_terminal_summary_and_timeline(run, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     result = run("plan", *SCENARIOS["at_risk"], "--university", "mcgill", "-o", str(tmp_path / "x.ics"))
     lines = result.stdout.splitlines()
-    assert any(line.startswith("Work permit processing") and "2027-06-22 to 2027-08-22" in line for line in lines)
-    bar = next(line for line in lines if line.startswith("Work permit processing") and "█" in line)
+    # What check says of each step, then the timeline, each step by its short title.
+    assert any(line.startswith("  Work permit processing") and "decision 2027-06-22 to 2027-08-22" in line for line in lines)
+    bar = next(line for line in lines if line.startswith("Permit ") and "█" in line)
     assert "░" in bar and "!" in bar
     import re
 
@@ -251,6 +253,24 @@ def test_serialise_is_icalendar_to_ical_with_faster_folding(mila):
     plan = make_plan(mila, invited=date(2026, 12, 1), start=date(2027, 9, 1), today=date(2026, 11, 23))
     calendar = icalendar.Calendar.from_ical(ics.calendar_bytes(plan, name="Zoë Ngozi-Éric, \\ 李伟 " * 4, note="é" * 300))
     assert ics.serialise(calendar) == calendar.to_ical()
+
+
+@given(hostile, hostile, tricky_dates, st.integers(0, 600), st.booleans())
+@settings(max_examples=examples(100))
+def test_serialise_writes_the_bytes_icalendar_writes(mila, name, note, invited, days, todos):
+    """The calendar as built (icalendar's own value types and ours), before any parse, every property and alarm."""
+    plan = make_plan(mila, invited=invited, start=invited + timedelta(days=days), today=invited, university="udem")
+    earlier = make_plan(mila, invited=invited, start=invited + timedelta(days=days + 40), today=invited)
+    previous = ics.calendar_bytes(earlier, name=name, note=note)  # some events leave the plan: cancelled ones too
+    options = dict(name=name, note=note, todos=todos, previous=previous)
+    captured = []
+    real = ics.serialise
+    try:
+        ics.serialise = lambda calendar: captured.append(calendar) or real(calendar)
+        data = ics.calendar_bytes(plan, **options)
+    finally:
+        ics.serialise = real
+    assert data == captured[0].to_ical()
 
 
 def test_a_backslash_and_n_in_people_text_stay_as_typed(mila):

@@ -577,10 +577,14 @@ def show(country, today, as_json):
     figures = [f for f in module.history(code) if f.published <= today]
     prediction = module.predict(code, today)
     recent = [f for f in figures if f.published >= today - timedelta(days=module.HISTORY_DAYS) and f.days]
+    jumps = _jumps(figures, recent)
     if as_json:
         _echo_json({"country": code, "name": name, "figures": [{"published": str(f.published), "days": f.days} for f in figures],
                     "window_days": None if isinstance(prediction, module.Fallback) else [prediction.best_days, prediction.worst_days],
-                    "fallback": prediction.reason if isinstance(prediction, module.Fallback) else None})
+                    "fallback": prediction.reason if isinstance(prediction, module.Fallback) else None,
+                    "jumps": [{"published": str(day), "kind": kind} for day, kind in jumps],
+                    "reading": None if isinstance(prediction, module.Fallback) else
+                    (prediction.jump.kind if prediction.jump else "steady")})
         return
     if not figures:
         raise UserError(f"IRCC has published no figure for {name} ({code})", 1)
@@ -591,24 +595,55 @@ def show(country, today, as_json):
     if recent:
         lines += wrap(f"Past three years: {module.weeks(min(f.days for f in recent))} to "
                       f"{module.weeks(max(f.days for f in recent))}.", width)
-        lines.append(_sparkline([f.days for f in recent], width))
+        lines += _sparkline(recent, jumps, width)
+        if jumps:
+            rises = sum(1 for _, kind in jumps if kind == "rise")
+            lines += wrap(f"^ a rise (twice the level of the 8 weeks before, or more): {rises}; v a drop (half of it, "
+                          f"or less): {len(jumps) - rises}.", width)
     if isinstance(prediction, module.Fallback):
         lines += wrap(f"A plan uses the timeline's own range: {prediction.reason}.", width)
     else:
-        lines += wrap(f"A plan's window: {prediction.best_days} to {prediction.worst_days} days "
-                      f"(half the past applications took up to {prediction.days_for(0.5)} days).", width)
+        from planner.plans import wait_text
+
+        reading = wait_text(prediction, name).split("). ", 1)[-1]  # what follows the figure, said above
+        lines += wrap(f"How a plan reads it: {reading}", width)
+        lines += wrap(f"Half the past applications took up to {prediction.days_for(0.5)} days.", width)
     if latest and (today - latest).days > module.STALE_DAYS:
         lines += wrap(f"These figures are {(today - latest).days} days old: run `planner times update`.", width)
     click.echo("\n".join(lines))
 
 
-def _sparkline(values: list[int], width: int) -> str:
-    """The figures over time in one line of blocks, the lowest ▁ to the highest █."""
+def _jumps(figures, recent) -> list:
+    """(day, "rise" or "drop") for each update of the past three years that starts a jump."""
+    from planner import times as module
+
+    found, previous = [], None
+    since = recent[0].published if recent else None
+    for application in module.applications(figures):
+        kind = module.state(application.days, application.level)
+        if kind is not None and kind != previous and since is not None and application.published >= since:
+            found.append((application.published, kind))
+        previous = kind
+    return found
+
+
+def _sparkline(figures, jumps, width: int) -> list[str]:
+    """The figures over time in one line of blocks (the lowest ▁, the highest █), the jumps marked below it."""
+    values = [f.days for f in figures]
     step = max(1, -(-len(values) // (width - 2)))
-    values = [max(values[i:i + step]) for i in range(0, len(values), step)]
-    low, high = min(values), max(values)
+    chunks = [range(i, min(i + step, len(values))) for i in range(0, len(values), step)]
+    tops = [max(values[i] for i in chunk) for chunk in chunks]
+    low, high = min(tops), max(tops)
     blocks = "▁▂▃▄▅▆▇█"
-    return "  " + "".join(blocks[0 if high == low else round((v - low) / (high - low) * 7)] for v in values)
+    line = "  " + "".join(blocks[0 if high == low else round((v - low) / (high - low) * 7)] for v in tops)
+    if not jumps:
+        return [line]
+    kinds = dict(jumps)
+    marks = []
+    for chunk in chunks:
+        found = [kinds[figures[i].published] for i in chunk if figures[i].published in kinds]
+        marks.append(" " if not found else "^" if "rise" in found else "v")
+    return [line, ("  " + "".join(marks)).rstrip()]
 
 
 @times.command()

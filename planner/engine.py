@@ -5,6 +5,7 @@ Pure Python on plain values: no click, no clock (`today` is a parameter), no I/O
 
 
 from datetime import date
+from fractions import Fraction
 from itertools import product
 from typing import NamedTuple
 
@@ -22,8 +23,11 @@ PROBABILITY_ASSUMPTION = (
     "each uncertain wait ends on any day of its window with equal chance "
     "(uniform over the window, from the best case to the worst case)"
 )
+# Said instead when a wait's odds come from published times (IRCC's): the chance counts past outcomes.
+PUBLISHED_ODDS = "the permit decision comes as past applications' did next to IRCC's figure (see the permit wait below)"
+OTHERS_UNIFORM = "any other uncertain wait ends on any day of its window with equal chance"
 
-# Largest number of outcome combinations weighed when several waits are uncertain at once.
+# Largest number of outcome combinations weighed for the waits before the last uncertain one.
 _OUTCOME_BUDGET = 4000
 
 
@@ -79,6 +83,18 @@ class Plan(NamedTuple):
     alternatives: tuple = ()  # (Alternative, Plan): the plan again when another way may apply
     notes: tuple[tuple[str, str | None], ...] = ()  # (text, source key): where the plan's numbers come from
     country: str | None = None  # IRCC's code of the intern's country, when one was given
+    odds: tuple[str, ...] = ()  # the waits whose chance came from published odds (not "any day alike")
+
+    @property
+    def chance_assumption(self) -> str | None:
+        """The assumption the plan's chance rests on, in words (None without a chance)."""
+        if self.probability is None:
+            return None
+        if not self.odds:
+            return PROBABILITY_ASSUMPTION
+        uncertain = [s for s in self.steps if s.step.kind == "wait" and s.status != "done"]
+        others = [s for s in uncertain if s.step.id not in self.odds]
+        return PUBLISHED_ODDS + (f"; {OTHERS_UNIFORM}" if others else "")
 
     def step(self, step_id: str) -> ScheduledStep:
         for scheduled in self.steps:
@@ -175,9 +191,10 @@ def make_plan(
     else:
         verdict = NOT_FEASIBLE
 
-    probability = None
+    probability, odds = None, ()
     if verdict == AT_RISK and not overdue and estimates:
-        probability = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances or {})
+        probability, odds = _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest,
+                                            chances or {})
 
     earliest_at_risk = earliest_safe = None
     if verdict != FEASIBLE and estimates:
@@ -197,7 +214,7 @@ def make_plan(
     return Plan(
         template, invited, start, end, today, university, recorded, tuple(scheduled),
         verdict, worst_slack, best_slack, probability, _contingency(template, latest, done),
-        earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best, left_out,
+        earliest_at_risk, earliest_safe, latest[anchor][0].worst, latest[anchor][0].best, left_out, odds=odds,
     )
 
 
@@ -260,8 +277,8 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
              overdue=None) -> dict[str, tuple[Window, Window]]:
     """Earliest start and finish of every step, best and worst case.
 
-    `outcome` maps an uncertain wait to a fraction of its window (0 = best case, 1 = worst case),
-    for weighing outcomes one at a time. `overdue`, if given, receives each wait under way whose
+    `outcome` maps an uncertain wait to the day its decision comes, for weighing outcomes one at a
+    time. `overdue`, if given, receives each wait under way whose
     worst case passed before today with no decision, and the day that worst case was.
     """
     dates: dict[str, tuple[Window, Window]] = {}
@@ -293,9 +310,7 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
                 overdue[step.id] = worst
             finish = [max(step.duration.shortest.after(begin[0]), today), max(worst, today)]
             if outcome and step.id in outcome:
-                low, high = _decision_window(step, begin[0], today)
-                day = low + ONE_DAY * round(outcome[step.id] * (high - low).days)
-                finish = [day, day]
+                finish = [outcome[step.id], outcome[step.id]]
         dates[step.id] = (Window(*begin), Window(*finish))
     return dates
 
@@ -332,52 +347,110 @@ def _contingency(template: Template, latest, done: set[str] = frozenset()) -> da
     return min(days, default=None)
 
 
-def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances) -> float:
-    # Each wait not yet decided, with its own window: the days its decision may come on once
-    # what precedes it has happened (not the spread of its finish, which adds the uncertainty of
-    # the waits before it).
+def _chance_in_time(template, invited, start, end, today, recorded, done, done_by, earliest, chances):
+    """The chance the plan fits, and the waits whose odds came from `chances` (published times).
+
+    Every wait not yet decided has a decision day on its window (from the day it can begin, once
+    what precedes it has happened; never before today): each day alike, or weighed by the wait's
+    published odds, given that no decision came before today. The outcomes of every wait but the
+    last are weighed day by day (a grid of them when several, within a budget); for the last, the
+    days that fit are the first ones of its window (a later outcome never makes anything earlier),
+    so the last day that fits is found by bisection and its chance summed exactly. That last day
+    only moves earlier as the waits before it end later: found at both ends of their windows and
+    equal there, it is the same for every outcome between.
+    """
     uncertain = []
     for step in template.steps:
         if step.id not in done:  # only a wait has a range: any other step's window is one day
             low, high = _decision_window(step, earliest[step.id][0].best, today)
             if high > low:
-                uncertain.append((step, (high - low).days))
-    # Once every wait has an outcome the plan is certain: it fits when all that must precede the
-    # start arrives by the start (the earliest schedule then meets every step's own deadline).
+                uncertain.append(step)
     feeding = _feeding_start(template, done)
 
     def fits(outcome: dict) -> bool:
         dates = _forward(template, invited, start, end, today, recorded, done, done_by, outcome)
         return all(lag.after(dates[step_id][1].worst) <= start for step_id, lag in feeding)
 
-    if len(uncertain) == 1:
-        # A later outcome never makes anything earlier, so the outcomes that fit are the first
-        # ones of the window: find where they stop instead of trying every day.
-        step, width = uncertain[0]
-        low, high = 0, width + 1  # days 0..low-1 fit; the answer lies in [low, high]
-        while low < high:
-            middle = (low + high) // 2
-            if fits({step.id: middle / width}):
-                low = middle + 1
-            else:
-                high = middle
-        chance = chances.get(step.id)
-        if chance is not None:
-            # The last day that fits, counted from when the wait began, weighed by the wait's own odds.
-            begin = earliest[step.id][0].best
-            return chance((earliest[step.id][1].best - begin).days + low - 1)
-        return low / (width + 1)
-
     if not uncertain:
-        return float(fits({}))
-    # Several waits: weigh a grid of their outcomes, every day of each window while the budget allows.
-    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(uncertain))))
+        return float(fits({})), ()
+    *first, last = uncertain
+
+    def window(outcome: dict) -> tuple[date, date, date]:
+        """(begin, first day, last day) of the last wait's window, once the waits before it have these outcomes."""
+        begin = _forward(template, invited, start, end, today, recorded, done, done_by, outcome)[last.id][0].best
+        return (begin, *_decision_window(last, begin, today))
+
+    def last_fitting(outcome: dict, low: date, high: date) -> date:
+        """The last day in [low - 1 day, high] on which the last wait's decision still lets the plan fit."""
+        fitting, top = low - ONE_DAY, high
+        while fitting < top:
+            middle = fitting + ONE_DAY * (((top - fitting).days + 1) // 2)
+            if fits(outcome | {last.id: middle}):
+                fitting = middle
+            else:
+                top = middle - ONE_DAY
+        return fitting
+
+    def chance_of_last(begin: date, low: date, high: date, fitting: date) -> float:
+        if fitting < low:
+            return 0.0
+        fitting = min(fitting, high)
+        odds = chances.get(last.id)
+        if odds is None:  # exact: a count of days over the days of the window
+            return Fraction((fitting - low).days + 1, (high - low).days + 1)
+        return _conditional(odds, begin, today, fitting)
+
+    used = (last.id,) if last.id in chances else ()
+    if not first:
+        begin, low, high = window({})
+        return float(chance_of_last(begin, low, high, last_fitting({}, low, high))), used
+    # The waits before the last: each outcome with its weight, a grid of them within the budget.
+    per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(first))))
     grids = []
-    for step, width in uncertain:
-        points = min(width + 1, per_wait)
-        grids.append([(step.id, i / (points - 1)) for i in range(points)])
-    outcomes = list(product(*grids))
-    return sum(fits(dict(outcome)) for outcome in outcomes) / len(outcomes)
+    for step in first:
+        low, high = _decision_window(step, earliest[step.id][0].best, today)
+        count = min((high - low).days, per_wait - 1)
+        days = [low + ONE_DAY * round(i * (high - low).days / count) for i in range(count + 1)]
+        weights = _weights(days, earliest[step.id][0].best, today, chances.get(step.id))
+        grids.append([(step.id, day, weight) for day, weight in zip(days, weights)])
+        used += (step.id,) if step.id in chances else ()
+    outcomes = [({step_id: day for step_id, day, _ in outcome}, _product(w for _, _, w in outcome))
+                for outcome in product(*grids)]
+    windows = [window(chosen) for chosen, _ in outcomes]
+    # The last fitting day, searched over every window the outcomes give, at both ends of the grid.
+    low, high = min(w[1] for w in windows), max(w[2] for w in windows)
+    ends = [last_fitting(outcomes[i][0], low, high) for i in (0, -1)]
+    total = Fraction(0)
+    for (chosen, weight), (begin, first_day, last_day) in zip(outcomes, windows):
+        fitting = ends[0] if ends[0] == ends[1] else last_fitting(chosen, first_day, last_day)
+        total += weight * chance_of_last(begin, first_day, last_day, fitting)
+    return float(total), used
+
+
+def _product(values):
+    result = Fraction(1)
+    for value in values:
+        result *= value
+    return result
+
+
+def _conditional(odds, begin: date, today: date, day: date) -> float:
+    """The chance a wait begun on `begin` ends by `day`, by its odds, given no decision came before today."""
+    before = (today - begin).days - 1  # days it has already lasted without a decision
+    gone = odds(before) if before >= 0 else 0.0
+    if gone >= 1.0:
+        return 1.0 if day >= today else 0.0  # its odds are spent: nothing left to weigh
+    return max(0.0, min(1.0, (odds((day - begin).days) - gone) / (1.0 - gone)))
+
+
+def _weights(days: list[date], begin: date, today: date, odds) -> list[float]:
+    """How likely each of a wait's outcome days is: alike, or by its odds (each day standing for those up to the next)."""
+    if odds is None:
+        return [Fraction(1, len(days))] * len(days)
+    edges = [_conditional(odds, begin, today, day) for day in days]
+    weights = [edges[0]] + [b - a for a, b in zip(edges, edges[1:])]
+    weights[-1] += 1.0 - sum(weights)
+    return weights
 
 
 def _feeding_start(template: Template, done: set[str]) -> list[tuple[str, Duration]]:

@@ -87,8 +87,9 @@ def outreach_plan(template: Template, start: date, today: date, facts: dict | No
     from planner.plans import permit_times
 
     rules = settings(template)
-    _, durations, _, notes = permit_times(template, country, today, "--country")
-    plan = make_plan(template, start=start, today=today, facts=facts, durations=durations)._replace(notes=notes)
+    wait = permit_times(template, country, today, "--country")
+    durations = wait.durations
+    plan = make_plan(template, start=start, today=today, facts=facts, durations=durations)._replace(notes=wait.notes)
     safe = season_windows(plan.latest_invitation_safe, today, rules.season)
     possible = season_windows(plan.latest_invitation_possible, today, rules.season)
     # The next season that is still whole: one already under way is only a remainder.

@@ -13,7 +13,7 @@ from planner.dates import check_near, check_today, parse_date
 from planner.errors import InputError
 from dateutil.relativedelta import relativedelta
 
-from planner.template import ACTUALS, Template, Templates, holds
+from planner.template import ACTUALS, Source, Template, Templates, holds
 
 # How each input is named in messages: the command line's flags, or a roster's columns.
 _FIELDS = ("invited", "start", "end", "months", "university", "template", "today", "medical", "biometrics_given",
@@ -97,10 +97,11 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     )
 
 
-def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = True) -> engine.Plan:
+def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = True, figures=None) -> engine.Plan:
     """Resolve the inputs (end or months, university, template, today, recorded steps) and make the plan.
 
     `estimates=False`: the dates only, without a verdict's chance and earliest workable starts.
+    `figures`: every country's published times to read (a replay's), instead of the planner's own.
     """
     names = inputs.names
     if inputs.end is not None and inputs.months is not None:
@@ -130,9 +131,12 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     facts = plan_facts(inputs, end, today)
     variant = loaded.variant(loaded.skipped_steps(facts))
     recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names)
-    code, durations, chances, notes = permit_times(loaded, inputs.country, today, names["country"])
+    wait = permit_times(loaded, inputs.country, today, names["country"], figures)
+    notes, durations, chances = wait.notes, wait.durations, wait.chances
     if all(s.id in recorded for s in loaded.all_steps if s.published_times):
         notes = ()  # the wait is decided: how long it may take is no longer news
+    if wait.steps:
+        loaded = loaded.with_rules(wait.steps, wait.sources)
     plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
                             university=university, recorded=recorded, estimates=estimates, facts=facts,
                             durations=durations, chances=chances)
@@ -145,11 +149,22 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
                 loaded, invited=inputs.invited, start=inputs.start, end=end, today=today, university=university,
                 recorded=kept, estimates=estimates, facts=other, durations=durations, chances=chances)))
     return plan._replace(findings=passport_findings(plan, inputs.passport_expires), alternatives=tuple(alternatives),
-                         notes=notes, country=code)
+                         notes=notes, country=wait.country)
 
 
-def permit_times(template: Template, country: str | None, today: date, flag: str):
-    """(country code, durations, chances, notes) for the waits that published times can replace, for this country as of today.
+class PermitWait(NamedTuple):
+    """What published times change in a plan: the waits they replace, their odds, and what the plan says of them."""
+
+    country: str | None = None  # IRCC's code of the intern's country
+    durations: dict = {}  # step id -> DurationRange
+    chances: dict = {}  # step id -> the chance the wait has ended within a number of days
+    notes: tuple = ()  # (text, source key) said in every output
+    steps: dict = {}  # step id -> (why, source key): the wait's rule, as the published times give it
+    sources: dict = {}  # source key -> Source: the pages those rules cite
+
+
+def permit_times(template: Template, country: str | None, today: date, flag: str, figures=None) -> PermitWait:
+    """The waits that published times can replace, for this country as of today (`figures`: a replay's history).
 
     Without a country the waits keep the template's range, and a note says what --country would do.
     """
@@ -157,19 +172,19 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     if not steps:
         if country:
             raise InputError(f"{flag}: the timeline '{template.name}' has no wait that published times can replace")
-        return None, {}, {}, ()
+        return PermitWait()
     step = steps[0]
     advice = f"{template.sources[step.source].title if step.source else 'The timeline'} says {step.duration}"
     if not country:
-        return None, {}, {}, ((f"The permit wait is the timeline's range ({advice}); the intern's country (--country, or a "
-                         "roster's country column) would use IRCC's published time for it.", None),)
+        return PermitWait(notes=((f"The permit wait is the timeline's range ({advice}); the intern's country (--country, "
+                                  "or a roster's country column) would use IRCC's published time for it.", None),))
     from planner import times
     from planner.dates import Duration, DurationRange
 
     code = times.country(country, flag)
     name = times.country_names().get(code, code)
-    prediction = times.predict(code, today)
-    updated = times.latest_update(today)
+    prediction = times.predict(code, today, figures)
+    updated = times.latest_update(today, figures)
     if updated is None:
         fresh = "IRCC's figures: none published by this day"
     else:
@@ -178,20 +193,74 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
         if age > times.STALE_DAYS:
             fresh += f", {age} days before this plan's day: old, run `planner times update` for IRCC's latest"
     if isinstance(prediction, times.Fallback):
-        return code, {}, {}, ((f"IRCC's published time cannot be used for {name} ({code}): {prediction.reason}; the plan "
-                         f"uses the timeline's range instead ({advice}). {fresh}.", None),)
+        return PermitWait(code, notes=((f"IRCC's published time cannot be used for {name} ({code}): {prediction.reason}; "
+                                        f"the plan uses the timeline's range instead ({advice}). {fresh}.", None),))
+    text = wait_text(prediction, name) + f" {advice}. {fresh}."
     figure = prediction.figure
+    why = (f"IRCC's published time for {name}: {times.weeks(figure.days)} (published {figure.published}), the time in "
+           f"which 80 % of recent applications were decided; the plan's window is {prediction.best_days} to "
+           f"{prediction.worst_days} days.")
+    source = Source("ircc_processing_times", times.SOURCE_TITLE, times.SOURCE_URL)
     durations = {step.id: DurationRange(Duration(prediction.best_days, "days"), Duration(prediction.worst_days, "days"))}
-    text = (
-        f"Permit wait from IRCC's published time for {name} ({code}): {times.weeks(figure.days)}, the time in which "
-        f"80 % of recent applications were decided, published {figure.published}; "
-        f"{times.weeks(prediction.low_days)} to {times.weeks(prediction.high_days)} over the past three years. "
-        f"The window, {prediction.best_days} to {prediction.worst_days} days, runs from the 5th to the 95th percentile "
-        f"of what applications of the past three years took next to the figure of their day (it held the decision "
-        f"about {times.WINDOW_HOLDS} % of the time when IRCC's history was replayed); a chance counts those past "
-        f"applications. {advice}. {fresh}."
-    )
-    return code, durations, {step.id: prediction.chance_by}, ((text, None),)
+    return PermitWait(code, durations, {step.id: prediction.chance_by}, ((text, source.key),),
+                      {step.id: (why, source.key)}, {source.key: source})
+
+
+def wait_text(prediction, name: str) -> str:
+    """How a plan reads IRCC's figure for a country, in words: the figure, a jump if there is one, the window."""
+    from planner import times
+
+    code, figure, jump = prediction.country, prediction.figure, prediction.jump
+    opening = f"Permit wait from IRCC's published time for {name} ({code}): "
+    if prediction.none_since is not None:
+        opening += (f"IRCC's latest update says \"{times.NONE}\" (since {prediction.none_since}); the plan reads its "
+                    f"last figure, ")
+    opening += (f"{times.weeks(figure.days)}, published {figure.published} (the time in which 80 % of recent "
+                f"applications were decided).")
+    window = f"{prediction.best_days} to {prediction.worst_days} days"
+    if jump is None:
+        low, high = prediction.size
+        text = (f"{opening} Read as IRCC's history reads a figure of {_size_words(low, high)}: applications made when "
+                f"their country's figure was of that size (every country, the past three years; "
+                f"{prediction.outcomes:,} known outcomes) were decided in {window} (the 5th to the 95th percentile: "
+                "the window), and a chance counts those outcomes.")
+    else:
+        moved = "rose" if jump.kind == "rise" else "fell"
+        text = (f"{opening} That is a {'rise' if jump.kind == 'rise' else 'drop'}: IRCC's figure for {name} {moved} from "
+                f"{times.weeks(jump.level)} (its level over the 8 weeks before) to {times.weeks(figure.days)}, "
+                f"{'on' if jump.since == figure.published else 'since'} {jump.since}. " + jump_history(jump))
+        if jump.kind == "rise":
+            size = "4 times the level or more" if jump.reading == "big rise" else "2 to 4 times the level"
+            text += (f" The plan reads the wait from what applications took after past rises of that size ({size}; "
+                     f"{prediction.outcomes:,} known outcomes, next to the figure of their day): {window}; the window "
+                     "stops at the risen figure, or at the longest wait in IRCC's history if that is longer.")
+        else:
+            text += (" The plan weighs two readings alike: the figure read as IRCC's history reads figures of its size, "
+                     f"and what applications took after past drops, next to the level before ({prediction.outcomes:,} "
+                     f"known outcomes): {window}.")
+    if prediction.longest is not None and prediction.worst_days > prediction.longest:
+        text += (f" Its worst case is longer than any application from {name} took in IRCC's history as known "
+                 f"({prediction.longest} days): it comes from every country's outcomes.")
+    return text
+
+
+def jump_history(jump) -> str:
+    """How past jumps of a kind went: how many, how many fell back at least halfway, within how long."""
+    kind, back = ("rise", "fell back") if jump.kind == "rise" else ("drop", "came back up")
+    text = (f"Such a {kind} (to {'twice the level or more' if jump.kind == 'rise' else 'half the level or less'}) "
+            f"happened {jump.count:,} times in IRCC's history before this plan's day, every country; ")
+    if not jump.fell_back:
+        return text + f"none {back} at least halfway within half a year."
+    return text + (f"{jump.fell_back:,} {back} at least halfway within half a year, after "
+                   f"{jump.weeks_back} week{'s' if jump.weeks_back != 1 else ''} at the median.")
+
+
+def _size_words(low: int | None, high: int | None) -> str:
+    if low is None:
+        return f"under {high // 7} weeks"
+    if high is None:
+        return f"{low // 7} weeks or more"
+    return f"{low // 7} to {high // 7} weeks"
 
 
 def plan_facts(inputs: Inputs, end: date | None, today: date) -> dict:

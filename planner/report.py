@@ -3,7 +3,7 @@
 
 from datetime import date
 
-from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, PROBABILITY_ASSUMPTION, Plan
+from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, Plan
 from planner.layout import Footnotes, aligned, wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, MISSED, SPAN, StepView, views
 
@@ -45,7 +45,8 @@ def plan_facts(plan: Plan) -> dict:
         "slack_days": plan.slack_days,
         "best_case_slack_days": plan.best_slack_days,
         "probability_in_time": None if plan.probability is None else round(plan.probability, 4),
-        "probability_assumption": PROBABILITY_ASSUMPTION if plan.probability is not None else None,
+        "probability_assumption": plan.chance_assumption,
+        "probability_from_published_times": list(plan.odds),
         "contingency_point": _iso(plan.contingency),
         "earliest_start_at_risk": _iso(plan.earliest_start_at_risk),
         "earliest_start_safe": _iso(plan.earliest_start_safe),
@@ -136,7 +137,7 @@ def verdict_sentence(plan: Plan) -> str:
         decision = f" if the permit decision arrives by {plan.contingency}" if plan.contingency else ""
         return (
             f"AT RISK: the start holds only{decision}: about {chance}% likely, assuming "
-            f"{PROBABILITY_ASSUMPTION}. The worst case misses the start by {_days(-plan.slack_days)}."
+            f"{plan.chance_assumption}. The worst case misses the start by {_days(-plan.slack_days)}."
         )
     earliest = (f"Earliest start at risk: {plan.earliest_start_at_risk}; "
                 f"earliest safe start: {plan.earliest_start_safe}.")

@@ -136,6 +136,12 @@ class Template(NamedTuple):
         return self._replace(steps=tuple(s._replace(duration=durations[s.id]) if s.id in durations else s
                                          for s in self.steps))
 
+    def with_rules(self, rules: dict[str, tuple[str, str]], sources: dict[str, "Source"]) -> "Template":
+        """The template with some steps' rule and source replaced ((why, source key) by step id), citing `sources` too."""
+        steps = tuple(s._replace(why=rules[s.id][0], source=rules[s.id][1]) if s.id in rules else s for s in self.steps)
+        every = tuple(s._replace(why=rules[s.id][0], source=rules[s.id][1]) if s.id in rules else s for s in self.all_steps)
+        return self._replace(steps=steps, all_steps=every, sources=self.sources | sources)
+
     def variant(self, skipped: frozenset[str]) -> "Template":
         """The template without the `skipped` steps: what followed one follows what it followed."""
         if not skipped:

@@ -253,17 +253,30 @@ def test_two_short_uncertain_waits_give_the_exact_count(tmp_path_factory, extra,
         assert plan.probability == expected  # every day of both windows weighed: no rounding
 
 
-def test_two_long_uncertain_waits_are_weighed_within_the_budget(tmp_path, monkeypatch):
+def test_two_long_uncertain_waits_are_weighed_exactly_and_quickly(tmp_path, monkeypatch):
+    from fractions import Fraction
+
     small = two_waits(tmp_path, ("1 month", "12 months"), ("1 month", "12 months"))
     calls = []
     forward = engine._forward
     monkeypatch.setattr(engine, "_forward", lambda *a, **k: calls.append(1) or forward(*a, **k))
     invited = date(2027, 1, 1)
-    plan = make_plan(small, invited=invited, start=invited + relativedelta(months=13), today=TODAY)
+    start = invited + relativedelta(months=13)
+    plan = make_plan(small, invited=invited, start=start, today=TODAY)
     assert plan.verdict == AT_RISK
-    assert 1000 <= len(calls) <= 4001
-    # Two windows of 334 days each: the share that fits is the area under the line, about 1/2 here.
-    assert plan.probability == pytest.approx(0.5, abs=0.05)
+    # Every day of both windows, counted: the exam ends on any day from 1 to 12 months after the
+    # 2 days of preparing, the decision 1 to 12 months after that, and 3 days of travel follow.
+    begin = invited + timedelta(days=2)
+    earliest_exam, latest_exam = begin + relativedelta(months=1), begin + relativedelta(months=12)
+    exams = [earliest_exam + timedelta(days=i) for i in range((latest_exam - earliest_exam).days + 1)]
+    fitting = 0
+    for exam in exams:
+        first, last = exam + relativedelta(months=1), exam + relativedelta(months=12)
+        fitting += Fraction(sum(1 for i in range((last - first).days + 1)
+                                if first + timedelta(days=i + 3) <= start), (last - first).days + 1)
+    assert plan.probability == float(fitting / len(exams))
+    # One forward pass per exam day, and a bisection of the decision's days at each end: no more.
+    assert len(calls) <= len(exams) + 2 * 10 + 10
 
 
 def test_a_loose_end_must_also_be_done_by_the_start(tmp_path):

@@ -58,11 +58,13 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
         ("Aaron", "at risk", -39, 0.381, "2027-01-27", "last possible: Gather the work permit application documents",
          "2027-07-28"),
         ("Cy", "at risk", -13, 0.7903, "2027-01-13", "Give biometrics (fingerprints and photo)", "2027-07-28"),
+        # India's 9 weeks, read with every country's history since 2023: 93 % in time, the safe days long gone.
+        ("Gus", "at risk", -307, 0.9333, "2027-06-11", "last possible: Register as research intern at Université Laval",
+         "2027-07-28"),
         ("Fin", "feasible", 0, None, None, None, None),
-        ("Gus", "feasible", 101, None, "2027-04-08", "Register as research intern at Université Laval", "2027-07-28"),
         ("Dee", "feasible", 225, None, "2027-08-24", "Book flights and housing", None),
     ]
-    gus = rows[6]
+    gus = rows[5]
     assert gus["country"] == "IN" and [r["country"] for r in rows].count(None) == 7
     first = "Passport: it expires on 2027-10-01, before the internship's last day (2028-02-29)."
     second = "Passport: Université Laval asks for a passport valid at least 3 months after the stay"
@@ -75,8 +77,8 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
         listed = list(csv.DictReader(summary))
     assert list(listed[0]) == roster.SUMMARY_COLUMNS
     assert [(r["name"], r["chance"]) for r in listed] == [
-        ("Hal", ""), ("Eve", ""), ("Zoe", "38%"), ("Aaron", "38%"), ("Cy", "79%"), ("Fin", ""), ("Gus", ""), ("Dee", "")]
-    assert [(r["next_deadline"], r["next_step"], r["contingency"], r["findings"], r["country"]) for r in listed][5] == (
+        ("Hal", ""), ("Eve", ""), ("Zoe", "38%"), ("Aaron", "38%"), ("Cy", "79%"), ("Gus", "93%"), ("Fin", ""), ("Dee", "")]
+    assert [(r["next_deadline"], r["next_step"], r["contingency"], r["findings"], r["country"]) for r in listed][6] == (  # Fin: all done
         "", "", "", "", "")
     # The table on the terminal says the same.
     table = batch(run, path, tmp_path / "out", "--format", "csv").stdout

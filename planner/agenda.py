@@ -51,14 +51,27 @@ def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
     def due(day: date) -> str:
         return "due today" if day == today else f"due in {_days((day - today).days)}"
 
+    never_said = False
     for shown in views(plan):
         step = shown.scheduled.step
-        if shown.shape in (DAY, SPAN):
+        if shown.shape == DAY and shown.expected:
+            if shown.day < today:  # it should have come: has it?
+                yield Item(shown.day, intern, f"{shown.title}: expected", "Has it come? Record the day it came",
+                           f"expected {_days((today - shown.day).days)} ago", False, f"{identity}:{step.id}:expected")
+        elif shown.shape in (DAY, SPAN):
             day, kind = shown.aim
-            action = step.checklist[0] if step.checklist else (f"Begin: {shown.title}" if shown.deadline_on_begin
-                                                               else shown.title)
+            action = shown.scheduled.checklist[0] if shown.scheduled.checklist else (
+                f"Begin: {shown.title}" if shown.deadline_on_begin else shown.title)
             label = shown.title if kind != LAST else f"{shown.title} (last possible day)"
-            if day < today:
+            if kind == MISSED and plan.invited is not None and day < plan.invited:
+                # Its last possible day came before the invitation: it was never possible, and what matters now is
+                # the start (said once, for the first such step: the ones after it follow from it).
+                if not never_said:
+                    never_said = True
+                    yield Item(today, intern, shown.title, f"Agree on a start later than {plan.start} with the supervisor",
+                               f"never possible: its last possible day, {day}, came before the invitation "
+                               f"({plan.invited})", False, f"{identity}:{step.id}:due")
+            elif day < today:
                 yield Item(day, intern, label, action, f"overdue by {_days((today - day).days)}", True,
                            f"{identity}:{step.id}:due")
             elif kind == MISSED and day <= horizon:
@@ -73,7 +86,7 @@ def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
         elif shown.shape == DECISION:
             if shown.overdue_days is not None:
                 since = shown.scheduled.overdue_since
-                yield Item(since, intern, f"{shown.title}: decision", FOLLOW_UP,
+                yield Item(since, intern, f"{shown.title}: {shown.outcome}", FOLLOW_UP,
                            f"overdue by {_days(shown.overdue_days)}", True, f"{identity}:{step.id}:overdue")
             contingency = plan.contingency
             if contingency is not None and shown.opens_gate and contingency <= horizon:

@@ -3,22 +3,22 @@
 import html
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 
 from planner.engine import Plan
 from planner.layout import Footnotes
 from planner.render import Document
 from planner.report import FOLLOW_UP, alternative_sentence, verdict_sentence
-from planner.view import ANCHOR, DAY, DECISION, DONE, view, views
+from planner.view import ANCHOR, DAY, DECISION, DONE, internship_title, view, views
 
 COLUMNS = ["item", "due", "status", "source"]
 
 
 def _months(start: date, end: date) -> str:
     """How long an internship from `start` to its last day `end` lasts: '12 months', '3 months 4 days'."""
-    delta = relativedelta(end + timedelta(days=1), start)
-    months = delta.years * 12 + delta.months
-    return f"{months} months" + (f" {delta.days} days" if delta.days else "")
+    from planner.engine import stay_length
+
+    months, days = stay_length(start, end)
+    return f"{months} month{'s' if months != 1 else ''}" + (f" {days} day{'s' if days != 1 else ''}" if days else "")
 
 
 def document(plan: Plan, name: str = "") -> Document:
@@ -53,8 +53,13 @@ def document(plan: Plan, name: str = "") -> Document:
     if documents:
         sections.append(("Documents", documents))
     for group in dict.fromkeys(i.group for i in template.checklist if i.group not in ("eligibility", "documents")):
-        rows = [{"item": i.item + (" (optional)" if i.optional else ""), "due": "", "status": "to confirm",
-                 **cite(i.source), "done": False} for i in template.checklist if i.group == group]
+        rows = []
+        for i in template.checklist:
+            if i.group == group:
+                # An item with a rule says what the plan knows (a passport's expiry, a medical exam planned).
+                status, done = _eligibility(plan, i, invited_yet) if i.rule or i.step else ("to confirm", False)
+                rows.append({"item": i.item + (" (optional)" if i.optional else ""), "due": "", "status": status,
+                             **cite(i.source), "done": done})
         sections.append((group.capitalize(), rows))
 
     dated, gates = [], []
@@ -65,14 +70,23 @@ def document(plan: Plan, name: str = "") -> Document:
         if shown.shape == ANCHOR:
             status = "done" if done else "to do"
         elif shown.shape == DONE:
-            status = f"done by {shown.day}" if shown.implied else (f"decided {shown.day}" if shown.decision else f"done {shown.day}")
+            if shown.implied:
+                status = f"{'came' if shown.expected else 'done'} by {shown.day}"
+            elif shown.decision:
+                status = f"{shown.outcome} {shown.day}"
+            else:
+                status = f"came {shown.day}" if shown.expected else f"done {shown.day}"
         elif shown.shape == DAY:
-            status = f"planned {shown.day}"
+            if shown.expected:
+                status = f"expected {shown.day}" + (": has it come? note the day" if shown.day < plan.today else "")
+            else:
+                status = f"planned {shown.day}"
         elif shown.shape == DECISION:
             if shown.overdue_days is not None:
-                status = f"overdue by {shown.overdue_days} days (worst case {scheduled.overdue_since}): {FOLLOW_UP}"
+                status = (f"no {shown.outcome} yet, overdue by {shown.overdue_days} days (worst case "
+                          f"{scheduled.overdue_since}): {FOLLOW_UP}")
             else:
-                status = f"expected {scheduled.finish.best} to {scheduled.finish.worst}"
+                status = f"{shown.outcome} expected {scheduled.finish.best} to {scheduled.finish.worst}"
         else:
             when = f"from {shown.first} at the earliest" if shown.uncertain else f"{shown.first} to {shown.last}"
             if shown.gate:
@@ -82,7 +96,7 @@ def document(plan: Plan, name: str = "") -> Document:
         source = cite(scheduled.step.source)
         due = shown.due_text
         rows.append({"item": shown.title, "due": due, "status": status, **source, "done": done})
-        for item in scheduled.step.checklist:
+        for item in scheduled.checklist:
             rows.append({"item": item, "due": due, "status": status, **source, "done": done, "level": 1})
         if shown.shape == DECISION and shown.opens_gate and plan.contingency:
             dated.append({
@@ -126,6 +140,16 @@ def _eligibility(plan: Plan, item, invited_yet: bool) -> tuple[str, bool]:
         if plan.end:
             return f"ok: {_months(plan.start, plan.end)}", True
         return f"end by {plan.latest_end}", False
+    if item.rule == "medical":
+        if "medical_exam" in {s.step.id for s in plan.steps}:
+            return "planned: a medical exam is in this plan", True
+        return "not planned: confirm with the intern whether one is needed", False
+    if item.rule == "passport":
+        if plan.passport_expires is None:
+            return "not given: ask the intern for the passport's expiry date", False
+        if plan.blocker or any(text.startswith("Passport:") for text, _ in plan.findings):
+            return f"expires {plan.passport_expires}: renew it (see the findings)", False
+        return f"ok: expires {plan.passport_expires}", True
     if item.step is not None and plan.invited is not None:
         scheduled = plan.step(item.step)
         if scheduled.actual:
@@ -151,7 +175,7 @@ def timeline_svg(plan: Plan) -> str:
         else:
             bars.append((shown.title, shown.first, shown.last, shown.last_worst))
     if plan.end:
-        bars.append((f"Internship at {plan.university_name}", plan.start, plan.end, plan.end))
+        bars.append((internship_title(plan), plan.start, plan.end, plan.end))
     if not bars:
         return ""
     first = min([b[1] for b in bars] + [plan.today]).replace(day=1)

@@ -41,7 +41,7 @@ class Window(NamedTuple):
 class ScheduledStep(NamedTuple):
     step: Step
     title: str
-    status: str  # done | waiting | to do | closed | open
+    status: str  # done | waiting | to do | closed | open | expected
     start: Window  # earliest start
     finish: Window  # earliest finish
     latest_finish: Window  # .best: latest if every wait is short (last possible); .worst: latest safe
@@ -49,6 +49,8 @@ class ScheduledStep(NamedTuple):
     actual: date | None  # the date recorded for this step
     done_by: date | None = None  # not recorded, but a later step that needs it is: done by then
     overdue_since: date | None = None  # a wait under way whose worst case passed with no decision
+    ready: date | None = None  # the day it can begin by what precedes it, whatever today is (best case)
+    checklist: tuple[str, ...] = ()  # its to-do items for this plan (those whose condition holds)
 
     @property
     def due(self) -> date:
@@ -84,6 +86,9 @@ class Plan(NamedTuple):
     notes: tuple[tuple[str, str | None], ...] = ()  # (text, source key): where the plan's numbers come from
     country: str | None = None  # IRCC's code of the intern's country, when one was given
     odds: tuple[str, ...] = ()  # the waits whose chance came from published odds (not "any day alike")
+    blocker: str | None = None  # what makes the plan not feasible whatever the dates (a passport that ends first)
+    skip_reasons: dict = {}  # step id -> why it is not part of this plan, in words
+    passport_expires: date | None = None  # as given: what the checklist says of the passport
 
     @property
     def chance_assumption(self) -> str | None:
@@ -119,12 +124,18 @@ class Plan(NamedTuple):
 
 def latest_end(template: Template, start: date) -> date:
     """The last day of the longest internship the template allows (12 months from 1 September: 31 August)."""
-    return start + relativedelta(months=template.max_months) - ONE_DAY
+    return end_after(start, template.max_months)
 
 
 def end_after(start: date, months: int) -> date:
-    """The last day of an internship of `months` calendar months (6 months from 1 March: 31 August)."""
-    return start + relativedelta(months=months) - ONE_DAY
+    """The last day of an internship of `months` calendar months.
+
+    The day before the same day `months` later (6 months from 1 March: 31 August); when that month
+    has no such day, its last day (one month from 31 January: 28 or 29 February, the whole of
+    February; 12 months from 29 February 2028: 28 February 2029).
+    """
+    same_day = start + relativedelta(months=months)
+    return same_day - ONE_DAY if same_day.day == start.day else same_day
 
 
 def make_plan(
@@ -140,6 +151,7 @@ def make_plan(
     facts: dict | None = None,
     durations: dict | None = None,
     chances: dict | None = None,
+    implied: dict | None = None,
 ) -> Plan:
     """Schedule `template` between the invitation and the start, as of `today`.
 
@@ -152,7 +164,8 @@ def make_plan(
     conditional steps are part of the plan (a step whose `when` does not hold is left out).
     `durations` replace some waits' ranges (step id -> DurationRange, from published times), and
     `chances` give such a wait's chance of ending within a number of days (step id -> function),
-    instead of "any day of the window alike".
+    instead of "any day of the window alike". `implied` adds steps taken as done by a day (step id
+    -> day): another plan's implications, for a step that is not in this one (an alternative's).
     """
     skipped = template.skipped_steps(facts or {})
     every = template.all_steps
@@ -165,7 +178,7 @@ def make_plan(
     if invited is None:
         scheduled = tuple(
             ScheduledStep(s, _title(s, template, university), _status(s, set()), None, None,
-                          latest[s.id][0], latest[s.id][1], None)
+                          latest[s.id][0], latest[s.id][1], None, checklist=template.items(s, facts or {}, university))
             for s in template.steps
             if s.anchor != "end" or end is not None
         )
@@ -177,12 +190,18 @@ def make_plan(
         )
 
     done, done_by = _done_steps(template, invited, today, recorded)
+    for step_id, day in (implied or {}).items():
+        if step_id in {s.id for s in template.steps} and step_id not in recorded:
+            done_by[step_id] = min(day, done_by.get(step_id, day))
+            done.add(step_id)
     overdue: dict[str, date] = {}
-    earliest = _forward(template, invited, start, end, today, recorded, done, done_by, overdue=overdue)
+    ready: dict[str, date] = {}
+    earliest = _forward(template, invited, start, end, today, recorded, done, done_by, overdue=overdue, ready=ready)
     checked = [s for s in template.steps if s.anchor is None and s.id not in done]
-    worst_slack = min(((latest[s.id][0].worst - earliest[s.id][1].worst).days for s in checked), default=0)
-    best_slack = min(((latest[s.id][0].best - earliest[s.id][1].best).days for s in checked), default=0)
-    if worst_slack >= 0 and not overdue:
+    # Nothing left before the start (every step done): no slack to speak of, and nothing to miss.
+    worst_slack = min(((latest[s.id][0].worst - earliest[s.id][1].worst).days for s in checked), default=None)
+    best_slack = min(((latest[s.id][0].best - earliest[s.id][1].best).days for s in checked), default=None)
+    if worst_slack is None or (worst_slack >= 0 and not overdue):
         verdict = FEASIBLE
     elif best_slack >= 0:
         # A wait past its worst case is beyond what the template knows: the decision may still
@@ -199,7 +218,8 @@ def make_plan(
     earliest_at_risk = earliest_safe = None
     if verdict != FEASIBLE and estimates:
         earliest_at_risk = _earliest_start(template, start, earliest, checked, 0, best_slack)
-        earliest_safe = _earliest_start(template, start, earliest, checked, 1, worst_slack)
+        if not overdue:  # past the worst case the timeline knows, no start is safe: none is named
+            earliest_safe = _earliest_start(template, start, earliest, checked, 1, worst_slack)
 
     scheduled = []
     for step in template.steps:
@@ -209,6 +229,7 @@ def make_plan(
         scheduled.append(ScheduledStep(
             step, _title(step, template, university), _status(step, done), first, last,
             latest[step.id][0], latest[step.id][1], recorded.get(step.id), done_by.get(step.id), overdue.get(step.id),
+            ready.get(step.id), template.items(step, facts or {}, university),
         ))
     anchor = template.anchored("invited").id
     return Plan(
@@ -226,18 +247,22 @@ def _check_inputs(template, invited, start, end) -> None:
             raise InputError(f"the end ({end}) is not after the start ({start})")
         longest = latest_end(template, start)
         if end > longest:
-            months = _months_between(start, end + ONE_DAY)
+            months, days = stay_length(start, end)
+            length = f"{months} month{'s' if months != 1 else ''}" + (
+                f" and {days} day{'s' if days != 1 else ''}" if days else "")
             raise InputError(
-                f"an internship from {start} to {end} lasts {months}; the maximum is "
+                f"an internship from {start} to {end} lasts {length}; the maximum is "
                 f"{template.max_months} month{'s' if template.max_months != 1 else ''} (ends by {longest}, {template.cite(template.max_months_source)})"
             )
 
 
-def _months_between(start: date, end: date) -> str:
-    delta = relativedelta(end, start)
-    months = delta.years * 12 + delta.months
-    days = f" and {delta.days} day{'s' if delta.days != 1 else ''}" if delta.days else ""
-    return f"{months} month{'s' if months != 1 else ''}{days}"
+def stay_length(start: date, end: date) -> tuple[int, int]:
+    """(whole months, days more) of an internship from `start` to its last day `end`, as `end_after` counts months."""
+    months = max(0, (end.year - start.year) * 12 + end.month - start.month - 1)
+    while end_after(start, months + 1) <= end:
+        months += 1
+    last = end_after(start, months) if months else start - ONE_DAY
+    return months, (end - last).days
 
 
 def _title(step: Step, template: Template, university: str | None) -> str:
@@ -256,7 +281,7 @@ def _done_steps(template: Template, invited: date, today: date, recorded: dict[s
         done.add(anchor.id)
     done_by: dict[str, date] = {}
     for step_id, day in recorded.items():
-        for earlier in template.ancestors[step_id]:
+        for earlier in template.implied[step_id]:  # never a gate's decision: a booking does not grant the permit
             if earlier not in recorded and earlier != anchor.id:
                 done_by[earlier] = min(day, done_by.get(earlier, day))
     return done | set(done_by), done_by
@@ -265,6 +290,8 @@ def _done_steps(template: Template, invited: date, today: date, recorded: dict[s
 def _status(step: Step, done: set[str]) -> str:
     if step.id in done:
         return "done"
+    if step.expected:
+        return "expected"
     predecessors_done = all(d.step in done for d in step.after)
     if step.kind == "gate":
         return "open" if predecessors_done else "closed"
@@ -274,12 +301,16 @@ def _status(step: Step, done: set[str]) -> str:
 
 
 def _forward(template, invited, start, end, today, recorded, done, done_by, outcome=None,
-             overdue=None) -> dict[str, tuple[Window, Window]]:
+             overdue=None, ready=None) -> dict[str, tuple[Window, Window]]:
     """Earliest start and finish of every step, best and worst case.
 
     `outcome` maps an uncertain wait to the day its decision comes, for weighing outcomes one at a
-    time. `overdue`, if given, receives each wait under way whose
-    worst case passed before today with no decision, and the day that worst case was.
+    time. `overdue`, if given, receives each wait under way whose worst case passed before today
+    with no decision, and the day that worst case was. `ready`, if given, receives for each step the
+    day it can begin by what precedes it (best case), before today moves it: a deadline counted from
+    an event (biometrics, 30 days from IRCC's letter) counts from that day, whatever today is.
+    A step can finish no earlier than the steps it `requires` (the decision comes after the biometrics).
+    An `expected` milestone (a letter) comes when what precedes it says, even if that day has passed.
     """
     dates: dict[str, tuple[Window, Window]] = {}
     anchors = {"invited": invited, "start": start, "end": end or start}
@@ -289,6 +320,8 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
             dates[step.id] = (Window(day, day), Window(day, day))
             continue
         begin = [max(dep.lag.after(dates[dep.step][1][case]) for dep in step.after) for case in (0, 1)]
+        if ready is not None:
+            ready[step.id] = begin[0]
         actual = recorded.get(step.id)
         if actual is not None:
             # Done on that day: it began by then, whatever the estimate said.
@@ -300,6 +333,9 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
             bound = done_by[step.id]
             finish = [min(step.duration.shortest.after(begin[0]), bound), min(step.duration.longest.after(begin[1]), bound)]
             begin = [min(day, last) for day, last in zip(begin, finish)]
+        elif step.expected:
+            # It comes to the intern when what precedes it says; not recorded, it is late, not moved to today.
+            finish = list(begin)
         else:
             under_way = step.kind == "wait" and all(d.step in done for d in step.after)
             if not under_way:
@@ -311,6 +347,9 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
             finish = [max(step.duration.shortest.after(begin[0]), today), max(worst, today)]
             if outcome and step.id in outcome:
                 finish = [outcome[step.id], outcome[step.id]]
+        for required in step.requires:
+            if required in dates and step.id not in recorded:
+                finish = [max(day, dates[required][1][case]) for case, day in enumerate(finish)]
         dates[step.id] = (Window(*begin), Window(*finish))
     return dates
 
@@ -323,11 +362,14 @@ def _decision_window(step: Step, begin: date, today: date) -> tuple[date, date]:
 def _backward(template: Template, start: date) -> dict[str, tuple[Window, Window]]:
     """Latest finish and start of every step: .worst with the longest durations (safe), .best with the shortest."""
     latest: dict[str, tuple[Window, Window]] = {}
+    required_by = {r: [s.id for s in template.steps if r in s.requires] for s in template.steps for r in s.requires}
     for step in reversed(template.steps):
         # Nothing follows the start or the end (the template says so): their latest day is the start's.
         finish = []
         for case in (0, 1):
             limits = [lag.latest_before(latest[succ][1][case]) for succ, lag in template.successors[step.id]]
+            # Done before the steps that require it are (biometrics before the decision).
+            limits += [latest[other][0][case] for other in required_by.get(step.id, ()) if other in latest]
             finish.append(min(limits, default=start))
         begin = (step.duration.shortest.latest_before(finish[0]), step.duration.longest.latest_before(finish[1]))
         latest[step.id] = (Window(*finish), Window(*begin))

@@ -18,7 +18,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
 from planner.report import FOLLOW_UP, verdict_sentence
-from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, views
+from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, internship_title, views
 
 PRODID = f"-//planner//planner {__version__}//EN"
 _PRODID_PREFIX = b"PRODID:-//planner//planner "
@@ -180,30 +180,42 @@ def entries(plan: Plan, note: str) -> list[Entry]:
         if shown.shape == ANCHOR:
             add(step.id, title, shown.day, shown.day, scheduled, deadline=shown.anchor == "start")
             if shown.anchor == "start" and plan.end:
-                add("internship", f"Internship at {plan.university_name}", plan.start, plan.end, None,
+                add("internship", internship_title(plan), plan.start, plan.end, None,
                     [f"From {plan.start} to {plan.end} (its last day)."], category="Internship")
         elif shown.shape == DONE:
             if not shown.implied:  # a step only taken as done has no day of its own
                 add(step.id, shown.done_summary, shown.day, shown.day, scheduled)
         elif shown.shape == DECISION:
+            outcome = shown.outcome
             if shown.overdue_days is not None:
                 add(f"{step.id}:overdue", f"Follow up: {title} is overdue", plan.today, plan.today, scheduled,
-                    [f"The worst case, {scheduled.overdue_since}, has passed with no decision: this is beyond the range "
-                     "the timeline knows.", FOLLOW_UP, f"The start holds only if the decision arrives by {plan.contingency}."],
+                    [f"The worst case, {scheduled.overdue_since}, has passed with no {outcome}: this is beyond the range "
+                     "the timeline knows.", FOLLOW_UP, f"The start holds only if the {outcome} arrives by {plan.contingency}."],
                     deadline=True)
             else:
-                add(step.id, f"{title}: decision expected (best to worst case)",
+                add(step.id, f"{title}: {outcome} expected (best to worst case)",
                     scheduled.finish.best, scheduled.finish.worst, scheduled,
-                    [f"The decision is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
+                    [f"The {outcome} is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
             if plan.contingency and shown.opens_gate:
                 add("contingency", "Contingency point: no permit yet? Agree on a later start",
                     plan.contingency, plan.contingency, None,
                     ["Without a permit decision by today, the steps after it no longer fit before the start.",
                      "Agree with the supervisor on a later start (internships can start at any time of the year)."],
                     deadline=True, category=step.category)
+        elif shown.expected:
+            # It comes to the intern: an event on the day it is expected, and no deadline of theirs.
+            late = ([f"Expected on {shown.day}; when it has come, record the day it came: the steps after it count from it."]
+                    if shown.day < plan.today else [])
+            add(step.id, f"{title} (expected)", shown.day, shown.day, scheduled, late)
         else:
             if shown.shape == DAY:
                 add(step.id, f"{title} (planned)", shown.day, shown.day, scheduled)
+            elif shown.deadline_on_begin and not shown.gate:
+                # Travel: just before the start, beginning on the day to set off by; the earliest day is a note.
+                begin, first = max(shown.due, shown.first), shown.first
+                extra = [f"Set off by {shown.due} to have the days to settle before the start"
+                         + (f"; it could begin from {first} at the earliest." if first < begin else ".")]
+                add(step.id, title, begin, begin + (shown.last - shown.first), scheduled, extra)
             elif shown.gate and scheduled.status == "closed":
                 extra = [f"Waits until {shown.gate}: do not begin before that.",
                          f"Shown at the earliest day it could open ({shown.first}); it opens between "
@@ -233,8 +245,13 @@ def _deadlines(shown, add) -> None:
                 ["After today, only the shortest wait after it would still fit before the start."], deadline=True,
                 not_before=begin)
         return
-    why = (f"The safe day, {shown.due}, is out of reach; after this day only the shortest wait would still fit "
-           "before the start.") if kind == LAST else "Even this day is out of reach: see the plan's verdict."
+    if kind == LAST and shown.due == day:
+        why = "In the worst case the wait before it ends too late for this day: it is reached in the best case only."
+    elif kind == LAST:
+        why = (f"The safe day, {shown.due}, is out of reach; after this day only the shortest wait would still fit "
+               "before the start.")
+    else:
+        why = "Even this day is out of reach: see the plan's verdict."
     summary = f"Last possible day: {title}" if kind == LAST else f"Last possible day (missed): {title}"
     # The same event as the safe day's (same UID): when that day passes, the event moves, not doubles.
     add(f"{shown.id}:due", summary, day, day, scheduled, [why], deadline=True, not_before=begin)
@@ -242,7 +259,7 @@ def _deadlines(shown, add) -> None:
 
 def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
     step = scheduled.step
-    lines = ["To do:"] + [f"- {item}" for item in step.checklist] if step.checklist else []
+    lines = ["To do:"] + [f"- {item}" for item in scheduled.checklist] if scheduled.checklist else []
     if step.why:
         lines += [f"Why: {step.why}"]
     if step.source:
@@ -358,7 +375,7 @@ def calendar_bytes(
             scheduled = shown.scheduled
             # Due when the step is: its date, the day to aim for, or (a wait) the day its decision is due by.
             due = shown.day if shown.shape in (ANCHOR, DONE) else (scheduled.due if shown.decision else shown.aim[0])
-            for index, item in enumerate(scheduled.step.checklist):
+            for index, item in enumerate(scheduled.checklist):
                 tasks.append((
                     f"{scheduled.step.id}:todo:{index}",
                     item,

@@ -129,27 +129,103 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     if inputs.biometrics_given is not None and inputs.biometrics_given > today:
         raise InputError(f"{names['biometrics_given']} {inputs.biometrics_given} is after today ({today}): give the day they were given")
     facts = plan_facts(inputs, end, today)
-    variant = loaded.variant(loaded.skipped_steps(facts))
-    recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names)
     wait = permit_times(loaded, inputs.country, today, names["country"], figures)
     notes, durations, chances = wait.notes, wait.durations, wait.chances
-    if all(s.id in recorded for s in loaded.all_steps if s.published_times):
-        notes = ()  # the wait is decided: how long it may take is no longer news
     if wait.steps:
         loaded = loaded.with_rules(wait.steps, wait.sources)
-    plan = engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
-                            university=university, recorded=recorded, estimates=estimates, facts=facts,
-                            durations=durations, chances=chances)
+
+    def planned(facts: dict) -> tuple[engine.Plan, dict]:
+        variant = loaded.variant(loaded.skipped_steps(facts))
+        recorded = recorded_steps(variant, inputs.recorded, inputs.invited, today, names)
+        return engine.make_plan(loaded, invited=inputs.invited, start=inputs.start, end=end, today=today,
+                                university=university, recorded=recorded, estimates=estimates, facts=facts,
+                                durations=durations, chances=chances), recorded
+
+    plan, recorded = planned(facts)
+    # Biometrics are valid for the application if given less than 10 years before it: its day, as
+    # recorded or planned, decides (not today's).
+    applied = application_day(plan)
+    if applied is not None and inputs.biometrics_given is not None:
+        # (Given after it, they were given for it.)
+        valid = applied - relativedelta(years=BIOMETRICS_YEARS) < inputs.biometrics_given
+        if valid != facts["biometrics_valid"]:
+            facts = facts | {"biometrics_valid": valid}
+            plan, recorded = planned(facts)
+    if all(s.id in recorded for s in loaded.all_steps if s.published_times):
+        notes = ()  # the wait is decided: how long it may take is no longer news
+    implied = {s.step.id: s.done_by for s in plan.steps if s.done_by is not None}
+    reasons = {step.id: step.skipped or f"its condition ({step.when}) does not hold" for step in plan.skipped}
     alternatives = []
     for alternative in loaded.alternatives:
         if holds(alternative.when, facts):
             other = facts | {alternative.sets: True}
-            kept = {step: day for step, day in recorded.items() if step not in loaded.skipped_steps(other)}
-            alternatives.append((alternative, engine.make_plan(
+            left_out = loaded.skipped_steps(other)
+            kept = {step: day for step, day in recorded.items() if step not in left_out}
+            # What the main plan takes as done (registration, by the day of an application) is done here too.
+            implied_here = {step: day for step, day in implied.items() if step not in left_out}
+            found = engine.make_plan(
                 loaded, invited=inputs.invited, start=inputs.start, end=end, today=today, university=university,
-                recorded=kept, estimates=estimates, facts=other, durations=durations, chances=chances)))
-    return plan._replace(findings=passport_findings(plan, inputs.passport_expires), alternatives=tuple(alternatives),
-                         notes=notes, country=wait.country)
+                recorded=kept, estimates=estimates, facts=other, durations=durations, chances=chances,
+                implied=implied_here)
+            said = {step.id: reasons.get(step.id, f"not needed on this route ({alternative.title[0].lower()}"
+                                                  f"{alternative.title[1:]})") for step in found.skipped}
+            alternatives.append((alternative, _checked_passport(found._replace(skip_reasons=said),
+                                                                inputs.passport_expires)))
+    plan = plan._replace(findings=passport_findings(plan, inputs.passport_expires) + gate_findings(plan),
+                         alternatives=tuple(alternatives), notes=notes, country=wait.country, skip_reasons=reasons,
+                         passport_expires=inputs.passport_expires)
+    return _checked_passport(plan, inputs.passport_expires)
+
+
+def application_day(plan: engine.Plan) -> date | None:
+    """The day of the permit application: recorded, taken as done, or planned (best case); None without one."""
+    step = plan.template.shorthand("applied")
+    if step is None or plan.invited is None or step.id not in {s.step.id for s in plan.steps}:
+        return None
+    scheduled = plan.step(step.id)
+    return scheduled.actual or scheduled.done_by or scheduled.finish.best
+
+
+def _checked_passport(plan: engine.Plan, expires: date | None) -> engine.Plan:
+    """A plan whose passport ends before the application, the start or today: not feasible until it is renewed."""
+    if expires is None or plan.invited is None or plan.template.passport is None:
+        return plan
+    applied = application_day(plan)
+    if expires < plan.today:
+        blocker = f"it expired on {expires}."
+    elif applied is not None and expires < applied:
+        made = "made" if plan.step(plan.template.shorthand("applied").id).status == "done" else "planned"
+        blocker = f"it expires on {expires}, before the permit application ({made} {applied})."
+    elif expires < plan.start:
+        blocker = f"it expires on {expires}, before the start ({plan.start})."
+    else:
+        return plan
+    blocker += (f" {plan.template.passport['rule']} Renew it first: the plan then follows the new passport's expiry "
+                "date.")
+    # The blocker says what the finding on the passport's end would: it is said once.
+    findings = tuple(f for f in plan.findings if not f[0].startswith("Passport: it expires on"))
+    return plan._replace(verdict=engine.NOT_FEASIBLE, blocker=blocker, probability=None, odds=(), findings=findings,
+                         earliest_start_at_risk=None, earliest_start_safe=None)
+
+
+def gate_findings(plan: engine.Plan) -> tuple[tuple[str, str | None], ...]:
+    """A gated step recorded before what it waits for was confirmed: said, with the rule it broke and what follows."""
+    findings = []
+    for scheduled in plan.steps:
+        step = scheduled.step
+        if step.kind != "gate" or scheduled.actual is None:
+            continue
+        for dependency in step.after:
+            waited = plan.step(dependency.step)
+            if waited.step.kind != "wait" or (waited.actual is not None and waited.actual <= scheduled.actual):
+                continue
+            state = (f"confirmed on {waited.actual}" if waited.actual is not None else
+                     f"the {waited.step.outcome} is still to come")
+            findings.append((
+                f"{scheduled.title}: done on {scheduled.actual}, before {step.condition} ({state}). The timeline "
+                f"advises against it: {step.why} If the {waited.step.outcome} comes late or not at all, what was "
+                f"booked may be lost; the plan still waits for it.", step.source))
+    return tuple(findings)
 
 
 class PermitWait(NamedTuple):
@@ -324,7 +400,7 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
         later = by_step.get(step.id)
         if later is None:
             continue
-        for earlier_id in template.ancestors[step.id]:
+        for earlier_id in template.implied[step.id]:  # a booking may come before the permit it waits for
             earlier = by_step.get(earlier_id)
             if earlier is not None and later.day < earlier.day:
                 raise InputError(

@@ -203,6 +203,8 @@ td.box { width: 7mm; }
 td.box span { display: inline-block; width: 4.2mm; height: 4.2mm; border: 0.35mm solid #111; border-radius: 0.6mm; }
 td.box span.done::after { content: "✓"; display: block; text-align: center; line-height: 4mm; font-size: 9pt; }
 td.source { font-size: 8pt; color: #333; }
+td.sub { padding-left: 4mm; color: #222; }
+col.date { width: 12%; } col.intern { width: 14%; } col.step { width: 22%; } col.to-do { width: 28%; }
 figure { margin: 2mm 0 4mm; } figure svg { width: 100%; height: auto; }
 p.note { font-size: 9pt; color: #333; }
 ol.sources { font-size: 8.5pt; padding-left: 8mm; } ol.sources li::marker { content: "[" counter(list-item) "] "; }
@@ -213,6 +215,11 @@ footer { margin-top: 6mm; font-size: 8pt; color: #555; }
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _css(column: str) -> str:
+    """A column's name as a CSS class ("to do" is to-do)."""
+    return re.sub(r"\W+", "-", column).strip("-")
 
 
 def dates_whole(escaped: str) -> str:
@@ -245,7 +252,7 @@ def page(document: Document, table_format: str = "") -> str:
         if name:
             out.append(f"<h2>{e(name)}</h2>")
         out.append("<table>")
-        widths = (['<col class="box">'] if document.checkboxes else []) + [f'<col class="{e(c)}">' for c in document.columns]
+        widths = (['<col class="box">'] if document.checkboxes else []) + [f'<col class="{e(_css(c))}">' for c in document.columns]
         out.append("<colgroup>" + "".join(widths) + "</colgroup>")
         head = ('<th scope="col" title="done">✓</th>' if document.checkboxes else "")
         out.append("<thead><tr>" + head + "".join(f'<th scope="col">{e(c)}</th>' for c in document.columns) + "</tr></thead>")
@@ -254,9 +261,14 @@ def page(document: Document, table_format: str = "") -> str:
             cells = []
             if document.checkboxes:
                 cells.append(f'<td class="box"><span class="{"done" if row.get("done") else ""}"></span></td>')
-            for column in document.columns:
-                css = f' class="{e(column)}"'
-                cells.append(f"<td{css}>{dates_whole(e(_cell(row, column)))}</td>")
+            if row.get("level"):
+                # A row under another (a step's own to-do) says only what to do: its dates are its step's, above.
+                first = document.columns[0]
+                cells.append(f'<td class="{e(_css(first))} sub" colspan="{len(document.columns)}">'
+                             f"{dates_whole(e(_cell(row, first)))}</td>")
+            else:
+                for column in document.columns:
+                    cells.append(f'<td class="{e(_css(column))}">{dates_whole(e(_cell(row, column)))}</td>')
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
     out += [f'<p class="note">{e(note)}</p>' for note in document.notes]

@@ -74,16 +74,22 @@ def plan_facts(plan: Plan) -> dict:
             "source": template.source_facts(step.source),
             "assumption": step.assumption,
         }
+        view = shown.get(step.id)
         if scheduled.start is not None:
             entry["earliest_start"] = {"best": _iso(scheduled.start.best), "worst": _iso(scheduled.start.worst)}
-            entry["earliest_finish"] = {"best": _iso(scheduled.finish.best), "worst": _iso(scheduled.finish.worst)}
-        view = shown.get(step.id)
-        if view is not None and view.shape in (DAY, SPAN):
+            # Days as people count them: a task's last day (1 to 14 December finishes on the 14th), a
+            # recorded step's day, a decision's day.
+            best, worst = (view.last, view.last_worst) if view is not None and view.shape == SPAN else (
+                (view.day, view.day) if view is not None and view.shape == DONE else (scheduled.finish.best, scheduled.finish.worst))
+            entry["earliest_finish"] = {"best": _iso(best), "worst": _iso(worst)}
+        if view is not None and view.shape in (DAY, SPAN) and not view.expected:
             # The deadline as people count it (the last day it may be done on) and what it is.
             day, kind = view.aim
             entry["deadline"] = {"date": _iso(day), "kind": kind, "word": view.deadline_word}
         facts["steps"].append(entry)
-    facts["skipped"] = [{"id": step.id, "title": step.title, "because": step.skipped or step.when} for step in plan.skipped]
+    facts["skipped"] = [{"id": step.id, "title": step.title.replace("{university}", plan.university_name),
+                         "because": plan.skip_reasons.get(step.id, step.skipped or step.when)} for step in plan.skipped]
+    facts["blocker"] = plan.blocker
     facts["findings"] = [{"text": text, "source": template.source_facts(source)} for text, source in plan.findings]
     facts["notes"] = [text for text, _ in plan.notes]
     facts["alternatives"] = [
@@ -120,30 +126,48 @@ def relative_day(day: date, today: date) -> str:
 FOLLOW_UP = "Check the application's status and talk to the host university's international office."
 
 
+def _late(plan: Plan, earliest: date | None, slack: int | None) -> str:
+    """How many days the start is missed by: from the start to the earliest start that fits (else the tightest step's shortfall)."""
+    if earliest is not None:
+        return _days((earliest - plan.start).days)
+    return _days(-slack)
+
+
 def verdict_sentence(plan: Plan) -> str:
     """One or a few sentences: the verdict, the number that matters for it, and its cause."""
+    if plan.blocker:
+        return f"NOT FEASIBLE until the passport is renewed: {plan.blocker}"
     if plan.verdict == FEASIBLE:
+        if plan.slack_days is None:
+            return "FEASIBLE: every step before the start is done."
         return f"FEASIBLE: even the worst case fits, with {_days(plan.slack_days)} of slack."
     if plan.verdict == AT_RISK and plan.overdue:
         wait = plan.overdue[0]
         late = (plan.today - wait.overdue_since).days
+        outcome = wait.step.outcome
         return (
             f"AT RISK: {wait.title} is overdue by {_days(late)}: its worst case, {wait.overdue_since}, has passed "
-            f"with no decision, beyond the range the timeline knows, so no chance can be given. The start "
-            f"holds only if the decision arrives by {plan.contingency}. {FOLLOW_UP}"
+            f"with no {outcome}, beyond the range the timeline knows, so no chance can be given and no start is "
+            f"safe. The start holds only if the {outcome} arrives by {plan.contingency}. {FOLLOW_UP}"
         )
     if plan.verdict == AT_RISK:
         chance = round(plan.probability * 100)
         decision = f" if the permit decision arrives by {plan.contingency}" if plan.contingency else ""
         return (
             f"AT RISK: the start holds only{decision}: about {chance}% likely, assuming "
-            f"{plan.chance_assumption}. The worst case misses the start by {_days(-plan.slack_days)}."
+            f"{plan.chance_assumption}. The worst case misses the start by "
+            f"{_late(plan, plan.earliest_start_safe, plan.slack_days)}."
         )
-    earliest = (f"Earliest start at risk: {plan.earliest_start_at_risk}; "
-                f"earliest safe start: {plan.earliest_start_safe}.")
+    if plan.overdue:
+        # Past the worst case the timeline knows: no start is safe; one fits if the decision comes today.
+        earliest = f"A decision today would leave a start on {plan.earliest_start_at_risk} possible; no start is safe."
+    else:
+        earliest = (f"Earliest start at risk: {plan.earliest_start_at_risk}; "
+                    f"earliest safe start: {plan.earliest_start_safe}.")
     if plan.start < plan.today:
         return f"NOT FEASIBLE: the start ({plan.start}) is already past (today is {plan.today}). {earliest}"
-    reason = f"NOT FEASIBLE: even the best case misses the start by {_days(-plan.best_slack_days)}."
+    reason = (f"NOT FEASIBLE: even the best case misses the start by "
+              f"{_late(plan, plan.earliest_start_at_risk, plan.best_slack_days)}.")
     if plan.invited > plan.latest_invitation_possible:
         return (
             f"{reason} {earliest} For a start on {plan.start} the invitation would have had to arrive by "
@@ -153,10 +177,10 @@ def verdict_sentence(plan: Plan) -> str:
     if plan.overdue:
         wait = plan.overdue[0]
         return (f"{reason} {wait.title} is overdue by {_days((plan.today - wait.overdue_since).days)} (its worst case was "
-                f"{wait.overdue_since}), and even a decision today comes too late. {FOLLOW_UP} {earliest}")
+                f"{wait.overdue_since}), and even a {wait.step.outcome} today comes too late. {FOLLOW_UP} {earliest}")
     # Only what could already be done: nothing that waits for a decision still to come.
     pending = {s.step.id for s in plan.steps if s.step.kind == "wait" and s.status != "done"}
-    missed = [v for v in views(plan) if v.shape in (DAY, SPAN) and v.aim[1] == MISSED
+    missed = [v for v in views(plan) if v.shape in (DAY, SPAN) and not v.expected and v.aim[1] == MISSED
               and not plan.template.ancestors[v.id] & pending]
     left = "; ".join(f"{v.title} (last possible day {v.last_possible})" for v in missed)
     cause = f" From today ({plan.today}), what is left to do no longer fits" + (f": {left}." if left else ".")
@@ -172,13 +196,17 @@ def _step_line(shown: StepView) -> tuple[str, str]:
     if shown.shape == DONE:
         return shown.title, shown.done_when
     if shown.shape == DAY:
+        if shown.expected:
+            late = " (not recorded yet: record the day it came)" if shown.day < shown.today else ""
+            return shown.title, f"expected {shown.day}{late}"
         return shown.title, f"planned {shown.day}; {shown.deadline_text()}"
     if shown.shape == DECISION:
         if shown.overdue_days is not None:
-            return shown.title, (f"no decision yet: overdue by {_days(shown.overdue_days)} "
+            return shown.title, (f"no {shown.outcome} yet: overdue by {_days(shown.overdue_days)} "
                                  f"(worst case {scheduled.overdue_since})")
         state = " (waiting)" if scheduled.status == "waiting" else ""
-        return shown.title, f"decision {scheduled.finish.best} to {scheduled.finish.worst}, best to worst case{state}"
+        return shown.title, (f"{shown.outcome} {scheduled.finish.best} to {scheduled.finish.worst}, best to worst "
+                             f"case{state}")
     when = f"from {shown.first} at the earliest" if shown.uncertain else f"{shown.first} to {shown.last}"
     if shown.gate:
         state = "open" if scheduled.status == "open" else f"closed until {shown.gate}"
@@ -238,12 +266,15 @@ def check_text(plan: Plan, width: int = 80, name: str = "") -> str:
         rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))
     rows.append(("End", str(plan.end) if plan.end else f"not given (at most {plan.latest_end})"))
     lines.extend(aligned(rows, width))
-    said = [step for step in plan.skipped if step.skipped]
+    said: dict[str, list[str]] = {}  # one line for the steps left out for one reason
+    for step in plan.skipped:
+        if step.skipped:
+            said.setdefault(plan.skip_reasons.get(step.id, step.skipped), []).append(
+                step.title.replace("{university}", plan.university_name))
     if said:
         lines.append("")
-        for step in said:
-            lines.extend(wrap(f"Not needed: {step.title.replace('{university}', plan.university_name)} "
-                              f"({step.skipped}).", width))
+        for reason, titles in said.items():
+            lines.extend(wrap(f"Not needed: {'; '.join(titles)} ({reason}).", width))
     for alternative, other in plan.alternatives:
         lines.append("")
         lines.extend(wrap(alternative_sentence(alternative, other, notes.mark), width))

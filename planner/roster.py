@@ -166,7 +166,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         _VERDICT_ORDER[plan.verdict],
         # An at-risk plan without a chance waits past its worst case: nothing says it will fit, it comes first.
         plan.probability if plan.probability is not None else 0.0,
-        plan.slack_days,
+        plan.slack_days if plan.slack_days is not None else 10 ** 6,  # every step done: the least at risk
         upcoming[0] if upcoming else date.max,
         name.casefold(),
     )
@@ -183,10 +183,10 @@ def next_deadline(plan) -> tuple[date, str, str] | None:
     """
     candidates = []
     for shown in views(plan):
-        if shown.shape in (ANCHOR, DONE):
-            continue
+        if shown.shape in (ANCHOR, DONE) or shown.expected:
+            continue  # a date given, a step done, or an event that comes to the intern: no deadline of theirs
         step = shown.scheduled.step
-        if step.due_within is not None and any(plan.step(d.step).status != "done" for d in step.after):
+        if step.due_within is not None and not all(_happened(plan, d.step) for d in step.after):
             continue  # due a set time after what it follows, which has not happened yet: no day to keep yet
         # The days its calendar and checklist give: a task's last day, not the day after it.
         for day, label, short in ((shown.due, shown.deadline_title, shown.deadline_short),
@@ -195,6 +195,14 @@ def next_deadline(plan) -> tuple[date, str, str] | None:
             if day >= plan.today:
                 candidates.append((day, label, short))
     return min(candidates, default=None)
+
+
+def _happened(plan, step_id: str) -> bool:
+    """Done, or an expected event (IRCC's letter) planned from what has happened: its day is a day to keep."""
+    scheduled = plan.step(step_id)
+    if scheduled.status == "done":
+        return True
+    return scheduled.step.expected and all(plan.step(d.step).status == "done" for d in scheduled.step.after)
 
 
 def _work(arguments):

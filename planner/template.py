@@ -20,7 +20,7 @@ ANCHORS = ("invited", "start", "end")
 ACTUALS = ("applied", "approved")
 
 _TOP_KEYS = {
-    "schema", "title", "summary", "max_months", "max_months_source", "sources",
+    "schema", "title", "summary", "host", "max_months", "max_months_source", "sources",
     "universities", "universities_source", "university_default", "steps", "checklist", "outreach",
     "alternatives", "passport",
 }
@@ -30,12 +30,13 @@ FACTS = {
     "biometrics_valid": "biometrics given in the last 10 years (--biometrics-given)",
     "stay_days": "the internship's length in days, first and last day counted (unknown, and no comparison holds, without an end)",
     "permit_exempt": "the plan without a work permit, shown beside the other when an alternative applies",
+    "university": "the professor's affiliated university is named (--university, a roster's university column)",
 }
 _CONDITION = re.compile(r"^\s*(not\s+)?([a-z_]+)\s*(?:(<=|>=|<|>|==)\s*(\d+))?\s*$")
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
     "checklist", "actual", "condition", "category", "remind", "deadline", "when", "skipped", "due_within",
-    "published_times", "requires", "short",
+    "published_times", "requires", "short", "outcome", "expected",
 }
 # Processing times a wait's duration can come from, with --country: the data set's name.
 PUBLISHED_TIMES = ("ircc_work_permit",)
@@ -44,6 +45,8 @@ _CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", 
 RULES = {
     "invited": "the invitation has arrived",
     "max_months": "the internship is no longer than the template's maximum",
+    "medical": "a medical exam is part of the plan",
+    "passport": "the passport is valid beyond the stay, as far as the plan knows its expiry date",
 }
 
 
@@ -62,7 +65,7 @@ class Step(NamedTuple):
     source: str | None
     assumption: str | None
     why: str
-    checklist: tuple[str, ...]
+    checklist: tuple[tuple[str, str | None], ...]  # (item, when): an item may hold only when a condition does
     actual: str | None
     condition: str | None
     category: str
@@ -73,6 +76,8 @@ class Step(NamedTuple):
     published_times: str | None = None  # with --country, the wait comes from these published times
     requires: tuple[str, ...] = ()  # done before this one is, without setting its dates (biometrics before the decision)
     short: str = ""  # a few words for a narrow table's cell ("Registration"); the title when not given
+    outcome: str = "decision"  # what a wait ends with: a decision (a permit), a result (a medical exam)
+    expected: bool = False  # a milestone that comes to the intern (a letter): planned from what precedes it, never moved to today
 
 
 class ChecklistItem(NamedTuple):
@@ -113,6 +118,7 @@ class Template(NamedTuple):
     path: Path
     title: str
     summary: str
+    host: str  # where the internship is ("Mila"): the internship's event is named after it
     max_months: int
     max_months_source: str | None
     sources: dict[str, Source]
@@ -125,6 +131,7 @@ class Template(NamedTuple):
     # and each step's ancestors (every step it follows, directly or not).
     successors: dict[str, tuple[Dependency, ...]]
     ancestors: dict[str, frozenset[str]]
+    implied: dict[str, frozenset[str]]  # the steps a recorded step takes as done: its ancestors, not a gate's waits
     alternatives: tuple[Alternative, ...] = ()
     passport: dict | None = None  # {"rule", "source", "months_after": {university: (months, assumption)}}
     all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions (`steps` may omit some); set by load
@@ -183,6 +190,12 @@ class Template(NamedTuple):
         """A source for scripts (JSON): {"title", "url"}, or None for an assumption."""
         source = self.source(key)
         return None if source is None else {"title": source.title, "url": source.url}
+
+    def items(self, step: Step, facts: dict, university: str | None) -> tuple[str, ...]:
+        """A step's checklist for a plan: the items whose condition holds, with the university named."""
+        facts = facts | {"university": university is not None}
+        return tuple(item.replace("{university}", self.university_name(university))
+                     for item, when in step.checklist if when is None or holds(when, facts))
 
     def university_name(self, key: str | None) -> str:
         if key is None:
@@ -276,7 +289,8 @@ def _variant(template: "Template", skipped: frozenset[str]) -> "Template":
     steps = [s._replace(after=tuple(dict.fromkeys(d for dep in s.after for d in through(dep))))
              for s in every if s.id not in skipped]
     # all_steps stays the file's: a variant of a variant is made from every step again.
-    variant = template._replace(steps=tuple(steps), successors=_successors(steps), ancestors=_ancestors(steps))
+    variant = template._replace(steps=tuple(steps), successors=_successors(steps), ancestors=_ancestors(steps),
+                                implied=_ancestors(steps, past_gates=False))
     if len(_VARIANTS) > 64:  # a handful of variants per template in practice
         _VARIANTS.clear()
     _VARIANTS[key] = (template, variant)
@@ -392,7 +406,7 @@ _ID = (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is n
 _TYPES = {
     "top": {
         "schema": (lambda v: v == 1 and not isinstance(v, bool), "1"),
-        "title": _TEXT, "summary": _STRING,
+        "title": _TEXT, "summary": _STRING, "host": _TEXT,
         "max_months": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 120,
                        "a whole number of months from 1 to 120"),
         "max_months_source": _STRING, "sources": _TABLE,
@@ -403,9 +417,13 @@ _TYPES = {
     },
     "step": {
         "id": _ID, "kind": _STRING, "title": _TEXT, "anchor": _STRING, "source": _STRING, "assumption": _TEXT,
-        "why": _STRING, "checklist": _TEXTS, "actual": _STRING, "condition": _TEXT, "category": _TEXT,
+        "why": _STRING,
+        "checklist": (lambda v: isinstance(v, list) and all(_TEXT[0](i) or (isinstance(i, dict) and _TEXT[0](i.get("item"))
+                                                             and set(i) <= {"item", "when"}) for i in v),
+                      "a list of non-empty strings or { item = \"...\", when = \"...\" } tables"),
+        "actual": _STRING, "condition": _TEXT, "category": _TEXT,
         "remind": _STRING, "deadline": _STRING, "when": _STRING, "skipped": _TEXT, "due_within": _STRING,
-        "published_times": _STRING, "short": _TEXT,
+        "published_times": _STRING, "short": _TEXT, "outcome": _TEXT, "expected": _BOOL,
         "requires": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of step ids"),
         "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
         "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
@@ -488,6 +506,7 @@ def _build(data: dict, path: Path) -> Template:
         path=path,
         title=data["title"],
         summary=data.get("summary", ""),
+        host=data.get("host", "the host"),
         max_months=max_months,
         max_months_source=max_source,
         sources=sources,
@@ -498,6 +517,7 @@ def _build(data: dict, path: Path) -> Template:
         outreach=data.get("outreach", {}),
         successors=_successors(ordered),
         ancestors=_ancestors(ordered),
+        implied=_ancestors(ordered, past_gates=False),
         alternatives=_alternatives(data.get("alternatives", []), sources, where),
         passport=_passport(data.get("passport"), sources, universities, where),
         all_steps=tuple(ordered),
@@ -555,15 +575,20 @@ def _successors(steps: list[Step]) -> dict[str, tuple[Dependency, ...]]:
     return {key: tuple(value) for key, value in following.items()}
 
 
-def _ancestors(steps: list[Step]) -> dict[str, frozenset[str]]:
-    """Every step each one follows, directly or not, its `requires` included (they must be done before it is)."""
+def _ancestors(steps: list[Step], past_gates: bool = True) -> dict[str, frozenset[str]]:
+    """Every step each one follows, directly or not, its `requires` included (they must be done before it is).
+
+    Without `past_gates`, a gate's waits (the decision it waits for) and what precedes them are left
+    out: a booking made does not say the permit was granted, nor that it was applied for.
+    """
     by_id = {s.id: s for s in steps}
     found: dict[str, frozenset[str]] = {}
 
     def of(step_id: str) -> frozenset[str]:
         if step_id not in found:
             step = by_id[step_id]
-            before = [d.step for d in step.after] + [r for r in step.requires if r in by_id]
+            before = [d.step for d in step.after if past_gates or step.kind != "gate" or by_id[d.step].kind != "wait"]
+            before += [r for r in step.requires if r in by_id]
             found[step_id] = frozenset(before).union(*(of(b) for b in before))
         return found[step_id]
 
@@ -623,7 +648,14 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
     if raw.get("source") is None and raw.get("assumption") is None:
         raise TemplateError(f"{step_where}: needs a 'source' or an 'assumption' (every rule says where it comes from)")
     _known_source(raw, sources, step_where)
-    checklist = raw.get("checklist", [])  # its type is checked with the others'
+    checklist = []
+    for entry in raw.get("checklist", []):  # its type is checked with the others'
+        if isinstance(entry, dict):
+            if entry.get("when") is not None:
+                _check_condition(entry["when"], f"{step_where}: checklist item")
+            checklist.append((entry["item"], entry.get("when")))
+        else:
+            checklist.append((entry, None))
     when = raw.get("when")
     if when is not None:
         _check_condition(when, step_where)
@@ -653,7 +685,15 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
         published_times=_published_times(raw.get("published_times"), step_where, kind),
         requires=tuple(raw.get("requires", ())),
         short=raw.get("short", ""),
+        outcome=raw.get("outcome", "decision"),
+        expected=_expected(raw.get("expected", False), step_where, kind),
     )
+
+
+def _expected(value: bool, where: str, kind: str) -> bool:
+    if value and kind != "milestone":
+        raise TemplateError(f"{where}: expected is for a milestone (an event that comes to the intern)")
+    return value
 
 
 def _published_times(value, where: str, kind: str) -> str | None:
@@ -708,8 +748,9 @@ def _in_dependency_order(steps: list[Step], where: str) -> list[Step]:
     placed: set[str] = set()
     remaining = list(steps)
     while remaining:
-        # The first step in file order whose dependencies are placed: the file's order survives.
-        ready = next((s for s in remaining if all(d.step in placed for d in s.after)), None)
+        # The first step in file order whose dependencies (and required steps) are placed: the file's order survives.
+        ready = next((s for s in remaining if all(d.step in placed for d in s.after)
+                      and all(r in placed for r in s.requires)), None)
         if ready is None:
             raise TemplateError(f"{where}: steps form a cycle: {_cycle(remaining, by_id)}")
         ordered.append(ready)
@@ -723,7 +764,8 @@ def _cycle(remaining: list[Step], by_id: dict[str, Step]) -> str:
     left = {s.id for s in remaining}
     path = [remaining[0].id]
     while True:
-        nxt = next(d.step for d in by_id[path[-1]].after if d.step in left)
+        step = by_id[path[-1]]
+        nxt = next(s for s in [d.step for d in step.after] + list(step.requires) if s in left)
         if nxt in path:
             loop = path[path.index(nxt):] + [nxt]
             return " → ".join(reversed(loop))

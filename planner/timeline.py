@@ -28,7 +28,8 @@ def draw(plan: Plan, width: int = 104) -> str:
         if shown.shape in (ANCHOR, DONE):
             rows.append((shown.short_title, [(shown.day, shown.day, MILESTONE)], None))
         elif shown.shape == DAY:
-            rows.append((shown.short_title, [(shown.day, shown.day, MILESTONE)], shown.aim[0]))
+            due = None if shown.expected else shown.aim[0]  # an expected letter has no deadline of the intern's
+            rows.append((shown.short_title, [(shown.day, shown.day, MILESTONE)], due))
         elif shown.shape == DECISION:
             bars = [(scheduled.start.best, scheduled.finish.best, SOLID), (scheduled.finish.best, scheduled.finish.worst, UNCERTAIN)]
             rows.append((shown.short_title, bars, plan.contingency))

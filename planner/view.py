@@ -94,8 +94,8 @@ class StepView(NamedTuple):
         """The latest safe day: done by then (begun by then, for a step due on its first day), the worst case fits."""
         scheduled = self.scheduled
         within = scheduled.step.due_within
-        if within is not None:  # due a set time after it can begin, whatever comes after it
-            return within.after(scheduled.start.best) - ONE_DAY
+        if within is not None:  # due a set time after what it follows (IRCC's letter), whatever today is
+            return within.after(scheduled.ready or scheduled.start.best) - ONE_DAY
         if self.deadline_on_begin:
             return scheduled.latest_start.worst
         return scheduled.latest_finish.worst - ONE_DAY if self.takes_days else scheduled.latest_finish.worst
@@ -118,12 +118,21 @@ class StepView(NamedTuple):
         return self.first if self.deadline_on_begin else self.last
 
     @property
+    def earliest_worst(self) -> date:
+        """The same in the worst case: the day the deadline can be met once every wait before it took longest."""
+        if self.shape == DAY:
+            return self.scheduled.finish.worst
+        return self.scheduled.start.worst if self.deadline_on_begin else self.last_worst
+
+    @property
     def aim(self) -> tuple[date, str]:
-        """The deadline to aim for and what it is: SAFE, LAST (the safe day is out of reach) or MISSED."""
-        reachable = max(self.today, self.earliest)
-        if self.due >= reachable:
+        """The deadline to aim for and what it is: SAFE, LAST (the safe day is out of reach) or MISSED.
+
+        Safe means the worst case: the safe day can be met even when every wait before it takes longest.
+        """
+        if self.due >= max(self.today, self.earliest_worst):
             return self.due, SAFE
-        if self.last_possible >= reachable:
+        if self.last_possible >= max(self.today, self.earliest):
             return self.last_possible, LAST
         return self.last_possible, MISSED
 
@@ -140,11 +149,14 @@ class StepView(NamedTuple):
                 return f"{word} {self.due} (safe), {self.last_possible} at the latest"
             return f"{word} {day}"
         if kind == LAST:
+            if self.due == day:  # one day for both: the worst case of a wait before it comes after it
+                return f"{word} {day} at the latest (not reached in the worst case)"
             return f"{word} {day} at the latest (safe day {self.due} {self._missed_how(self.due)})"
         return f"last possible day {day} {self._missed_how(day)}"
 
     def _missed_how(self, day: date) -> str:
         return "passed" if day < self.today else "out of reach"
+
 
     # A wait.
 
@@ -157,26 +169,40 @@ class StepView(NamedTuple):
     # Names.
 
     @property
+    def outcome(self) -> str:
+        """What a wait ends with, in a word: its decision (a permit), its result (a medical exam)."""
+        return self.scheduled.step.outcome
+
+    @property
+    def expected(self) -> bool:
+        """An event that comes to the intern (a letter): planned from what precedes it, said as expected."""
+        return self.scheduled.step.expected
+
+    @property
     def deadline_title(self) -> str:
         """How the step's deadline is named in a list of deadlines."""
-        return f"{self.title}: decision" if self.decision else self.title
+        return f"{self.title}: {self.outcome}" if self.decision else self.title
 
     @property
     def deadline_short(self) -> str:
         """The same in a few words."""
-        return f"{self.short_title} decision" if self.decision else self.short_title
+        return f"{self.short_title} {self.outcome}" if self.decision else self.short_title
 
     @property
     def done_summary(self) -> str:
         """What a recorded step says it was, in one line."""
-        return f"{self.title}: decision received" if self.decision else f"{self.title} (done)"
+        if self.decision:
+            return f"{self.title}: {self.outcome} received"
+        return f"{self.title} (came)" if self.expected else f"{self.title} (done)"
 
     @property
     def done_when(self) -> str:
         """The day it was done, in words: '2026-12-10 (done)', 'decision 2027-03-15 (done)', 'done by …'."""
         if self.implied:
-            return f"done by {self.day} (a later step is recorded)"
-        return f"decision {self.day} (done)" if self.decision else f"{self.day} (done)"
+            return f"{'came' if self.expected else 'done'} by {self.day} (a later step is recorded)"
+        if self.decision:
+            return f"{self.outcome} {self.day} (done)"
+        return f"{self.day} (came)" if self.expected else f"{self.day} (done)"
 
     @property
     def due_text(self) -> str:
@@ -186,7 +212,9 @@ class StepView(NamedTuple):
         if self.shape == DONE:
             return ""  # done: no deadline left to meet
         if self.decision:
-            return f"decision by {self.scheduled.due}"
+            return f"{self.outcome} by {self.scheduled.due}"
+        if self.expected:
+            return ""  # it comes to the intern: no deadline of theirs
         day, kind = self.aim
         prefix = "begin by " if self.deadline_on_begin else ""
         if kind == SAFE and self.shape == DAY and self.last_possible != self.due:
@@ -194,6 +222,8 @@ class StepView(NamedTuple):
         if kind == SAFE:
             return f"{prefix}{day}"
         if kind == LAST:
+            if self.due == day:
+                return f"{prefix}{day} (last possible; not reached in the worst case)"
             return f"{prefix}{day} (last possible; safe day {self._missed_how(self.due)})"
         return f"{prefix}{day} (last possible day {self._missed_how(day)})"
 
@@ -225,3 +255,9 @@ def views(plan: Plan) -> list[StepView]:
     gated = {d.step for s in plan.template.steps if s.kind == "gate" for d in s.after}
     return [view(scheduled, plan.today, bool(ancestors[scheduled.step.id] & overdue), scheduled.step.id in gated)
             for scheduled in plan.steps]
+
+
+def internship_title(plan: Plan) -> str:
+    """The internship itself, by its host, and the university it is registered through when one is named."""
+    host = f"Internship at {plan.template.host}"
+    return f"{host}, registered through {plan.university_name}" if plan.university else host

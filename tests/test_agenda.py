@@ -54,7 +54,9 @@ def test_overdue_first_then_by_date_and_exit_codes(run, tmp_path):
 
 def test_overdue_permit_and_gate_on_the_agenda(run, tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_text("name,invited,start,applied\nLi,2026-12-01,2027-12-01,2026-12-15\nAda,2026-06-01,2027-06-01,2026-07-01\n")
+    # (Biometrics recorded: the decision comes after them, never before.)
+    roster.write_text("name,invited,start,applied,biometrics\nLi,2026-12-01,2027-12-01,2026-12-15,2027-01-10\n"
+                      "Ada,2026-06-01,2027-06-01,2026-07-01,2026-07-20\n")
     items = json.loads(run("agenda", str(roster), "--today", "2027-09-01", "--json").stdout)["items"]
     li = next(i for i in items if i["intern"] == "Li" and "decision" in i["step"])
     assert (li["date"], li["status"], li["overdue"]) == ("2027-08-15", "overdue by 17 days", True)
@@ -261,7 +263,7 @@ def test_a_row_that_fails_is_its_own_problem_and_the_columns_are_checked_once(tm
     said = []
     built = agenda.build(str(path), today=date(2026, 12, 15), within=60, warn=said.append)
     assert said == ["column 'pronouns' is not a roster column nor a step of its timelines, and is ignored"]
-    steps = "registration, offer, permit_documents, permit_application, biometrics, medical_exam, permit_processing, " \
+    steps = "registration, offer, permit_documents, permit_application, biometric_letter, biometrics, medical_exam, permit_processing, " \
             "entry_document, booking, travel"
     assert built.problems == [(3, "could not be planned (ValueError: year 10000 is out of range)"),
                               (4, f"visa: not a step of the timeline 'mila' (its steps: {steps})")]

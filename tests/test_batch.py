@@ -215,7 +215,7 @@ def test_each_intern_gets_their_own_plan_in_their_files(run, tmp_path):
     assert (rows["Ada"]["verdict"], rows["Ada"]["chance"], rows["Ada"]["slack_days"]) == ("at risk", "60%", "-25")
     assert (rows["Alan"]["verdict"], rows["Alan"]["chance"]) == ("feasible", "")
     ada = (tmp_path / "out" / "ada.ics").read_text()
-    assert "SUMMARY:Internship at McGill University" in ada and "DTEND;VALUE=DATE:20280301" in ada  # the end column
+    assert "SUMMARY:Internship at Mila\\, registered through McGill University" in ada and "DTEND;VALUE=DATE:20280301" in ada  # the end column
     assert "X-WR-CALNAME:Internship plan: Ada" in ada and "Alan" not in ada
     page = (tmp_path / "out" / "ada.html").read_text()
     assert "Internship checklist: Ada" in page and "McGill University" in page and "2028-02-29" in page

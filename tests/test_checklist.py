@@ -47,14 +47,15 @@ def test_the_checklist_holds_what_an_advisor_needs(run):
     dated = {r["item"]: r for r in sections["Dated steps"]}
     # Invited on 2026-12-01: the safe days (2026-11-27 and 11-28) come before the steps can be done.
     assert dated["Apply for the work permit"]["due"] == "2027-01-28 (last possible; safe day out of reach)"
-    assert dated["Work permit processing"]["status"] == "expected 2027-06-22 to 2027-08-22"
+    assert dated["Work permit processing"]["status"] == "decision expected 2027-06-22 to 2027-08-22"
     assert dated["Register as research intern at McGill University"]["due"] == "2027-01-20 (last possible; safe day passed)"
     assert dated["Register as research intern at McGill University"]["status"] == "2026-12-01 to 2026-12-14"
     assert dated["Contingency point: no permit decision by this day? Agree on a later start"]["due"] == "2027-07-28"
     gate = sections["Gates"][0]
     assert (gate["item"], gate["status"]) == (
         "Book flights and housing", "closed until the work permit is confirmed; from 2027-06-22 at the earliest")
-    assert gate["due"] == "2027-08-24"
+    # At risk: the permit's worst case comes after it, so the booking's day is the last possible, not a safe one.
+    assert gate["due"] == "2027-08-24 (last possible; not reached in the worst case)"
     assert all(row["source"] for rows in sections.values() for row in rows)
     months = next(r for r in sections["Eligibility"] if r["item"] == "Internship of at most 12 months")
     assert (months["status"], months["done"]) == ("ok: 6 months", True)

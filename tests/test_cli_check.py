@@ -149,7 +149,7 @@ def test_templates_lists_rules_sources_and_assumptions(run):
     assert "rule: It can take from 6 to 8 months to obtain a work permit. [1]" in out
     assert "[1] Mila, Research Internships: https://mila.quebec/en/research-internships" in out
     assert "_d521c090" not in out  # no archived copy's file name, only the public page
-    assert out.count("ASSUMPTION (confirm with the official source):") == 9  # 8 steps and the passport rule of one university
+    assert out.count("ASSUMPTION (confirm with the official source):") == 10  # 9 steps and the passport rule of one university
     facts = json.loads(run("templates", "--json").stdout)
     assert {s["id"]: s for s in facts[0]["steps"]}["permit_processing"]["duration"] == "6 to 8 months"
 

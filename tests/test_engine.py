@@ -149,14 +149,25 @@ def test_a_wait_is_overdue_from_the_day_after_its_worst_case(mila):
 
 
 def test_a_step_done_by_a_later_one_keeps_its_best_case_from_the_earlier_wait(mila):
-    # Medical exam (1 to 3 months) then the permit (6 to 8): the booking is recorded long after.
+    # Medical exam (1 to 3 months) then the permit (6 to 8): the decision is recorded long after.
+    invited = date(2025, 6, 1)
+    plan = make_plan(mila, invited=invited, start=date(2027, 6, 1), today=TODAY, facts={"medical": True},
+                     recorded={"permit_application": date(2025, 7, 1), "permit_processing": date(2026, 11, 1)})
+    exam = plan.step("medical_exam")
+    assert (exam.finish, exam.done_by) == (Window(date(2025, 8, 1), date(2025, 10, 1)), date(2026, 11, 1))
+
+
+def test_a_booking_made_never_takes_the_permit_as_granted(mila):
+    # The rule says: book nothing before the permit is confirmed. A booking recorded says nothing of the permit.
     invited = date(2025, 6, 1)
     plan = make_plan(mila, invited=invited, start=date(2027, 6, 1), today=TODAY, facts={"medical": True},
                      recorded={"permit_application": date(2025, 7, 1), "booking": date(2026, 11, 1)})
-    exam = plan.step("medical_exam").finish
-    assert exam == Window(date(2025, 8, 1), date(2025, 10, 1))
-    permit = plan.step("permit_processing").finish
-    assert permit == Window(date(2026, 2, 1), date(2026, 6, 1))
+    assert plan.step("booking").status == "done"
+    assert [plan.step(s).done_by for s in ("medical_exam", "permit_processing")] == [None, None]
+    assert plan.step("permit_processing").status != "done" and plan.contingency is not None
+    # Nor that it was applied for: without the application recorded, it is still ahead.
+    alone = make_plan(mila, invited=invited, start=date(2027, 6, 1), today=TODAY, recorded={"booking": date(2026, 11, 1)})
+    assert alone.step("permit_application").status == "to do" and alone.step("booking").status == "done"
 
 
 def test_a_plan_without_an_invitation_says_when_it_must_come(mila):
@@ -357,8 +368,12 @@ def test_a_plan_with_every_step_recorded_is_certain(mila):
                 permit_processing=date(2026, 1, 5), booking=date(2026, 2, 1), travel=date(2026, 8, 20))
     plan = make_plan(mila, invited=invited, start=date(2026, 9, 1), today=TODAY, recorded=days)
     assert plan.verdict == FEASIBLE
-    assert (plan.slack_days, plan.best_slack_days, plan.probability, plan.contingency) == (0, 0, None, None)
+    # Nothing left to fit: no slack to speak of, and the plan says what is true.
+    assert (plan.slack_days, plan.best_slack_days, plan.probability, plan.contingency) == (None, None, None, None)
     assert {s.status for s in plan.steps if s.step.anchor is None} == {"done"}
+    from planner.report import verdict_sentence
+
+    assert verdict_sentence(plan) == "FEASIBLE: every step before the start is done."
 
 
 def test_the_contingency_point_goes_once_the_permit_is_decided(mila):

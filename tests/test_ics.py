@@ -173,7 +173,7 @@ def test_terminal_summary_and_timeline(run, tmp_path, monkeypatch):
     import re
 
     assert re.search(r"Nov +Dec +Jan", result.stdout) and "2027" in result.stdout
-    assert result.stdout.rstrip().endswith(f"Wrote {tmp_path / 'x.ics'}: 20 events.")
+    assert result.stdout.rstrip().endswith(f"Wrote {tmp_path / 'x.ics'}: 21 events.")
 
 
 def test_a_file_the_planner_did_not_write_is_kept(tmp_path, run):
@@ -318,7 +318,9 @@ def test_a_note_adds_to_every_description_and_keeps_what_was_there(tmp_path, run
     for before, after in zip(plain.walk("VEVENT"), noted.walk("VEVENT")):
         assert str(after["DESCRIPTION"]) == (str(before["DESCRIPTION"]) + "\n\nNote: Call Li").lstrip("\n")
     registration = next(e for e in noted.walk("VEVENT") if str(e["SUMMARY"]) == "Register as research intern at McGill University")
-    assert str(registration["DESCRIPTION"]).startswith("To do:\n- Ask the professor which affiliated university hosts")
+    # The university is known: the to-do names it, and asks no one which it is.
+    assert str(registration["DESCRIPTION"]).startswith("To do:\n- Complete the research-intern registration with McGill "
+                                                       "University\n")
     assert "Source: Mila, Research Internships, https://mila.quebec/en/research-internships" in str(registration["DESCRIPTION"])
 
 
@@ -530,7 +532,7 @@ def test_the_internship_event_and_the_calendar_words(mila):
                      today=date(2026, 11, 23), university="mcgill")
     data = ics.calendar_bytes(plan, note="")
     events = _events(data)
-    stay = events["Internship at McGill University"]
+    stay = events["Internship at Mila, registered through McGill University"]
     assert (stay.decoded("DTSTART"), stay.decoded("DTEND")) == (date(2027, 11, 1), date(2028, 5, 1))
     assert list(stay["CATEGORIES"].cats) == ["Internship", "Plan"]
     calendar = icalendar.Calendar.from_ical(data)

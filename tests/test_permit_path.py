@@ -65,9 +65,14 @@ def test_the_offer_comes_before_the_application_and_can_be_recorded(run):
 def test_biometrics_inside_the_wait_or_skipped_and_said_so(run):
     facts = json.loads(run("check", *BASE, "--json").stdout)
     steps = {s["id"]: s for s in facts["steps"]}
-    assert steps["biometrics"]["earliest_start"]["best"] == steps["permit_application"]["earliest_finish"]["best"]
-    assert steps["biometrics"]["deadline"] == {"date": "2027-01-20", "kind": "safe", "word": "due"}  # 30 days, that day included
-    # The decision does not wait for biometrics: IRCC's time includes them.
+    # IRCC's letter comes a week after the application (planned 2026-12-22); biometrics are given from it, due
+    # 30 days after it (that day included), whatever today is.
+    assert steps["biometric_letter"]["earliest_finish"]["best"] == "2026-12-29"
+    assert steps["biometrics"]["earliest_start"]["best"] == "2026-12-29"
+    assert steps["biometrics"]["deadline"] == {"date": "2027-01-27", "kind": "safe", "word": "due"}
+    assert "deadline" not in steps["biometric_letter"]  # it comes to the intern: no deadline of theirs
+    # The decision's clock runs from the application (IRCC's time includes the biometrics), never before them.
+    assert steps["permit_processing"]["earliest_start"]["best"] == "2026-12-22"
     assert steps["permit_processing"]["earliest_finish"]["best"] == "2027-06-22"
     valid = run("check", *BASE, "--biometrics-given", "2017-01-01", "--json")
     facts = json.loads(valid.stdout)
@@ -75,8 +80,10 @@ def test_biometrics_inside_the_wait_or_skipped_and_said_so(run):
     assert {"id": "biometrics", "title": "Give biometrics (fingerprints and photo)",
             "because": "biometrics given in the last 10 years are still valid"} in facts["skipped"]
     said = " ".join(run("check", *BASE, "--biometrics-given", "2017-01-01").stdout.split())
-    assert "Not needed: Give biometrics (fingerprints and photo) (biometrics given in the last 10 years are still valid)." in said
-    expired = json.loads(run("check", *BASE, "--biometrics-given", "2016-11-23", "--json").stdout)  # ten years to the day
+    assert ("Not needed: Biometric instruction letter from IRCC; Give biometrics (fingerprints and photo) (biometrics "
+            "given in the last 10 years are still valid).") in said
+    # Ten years before the application (planned 2026-12-22), not before today: no longer valid then.
+    expired = json.loads(run("check", *BASE, "--biometrics-given", "2016-12-22", "--json").stdout)
     assert "biometrics" in {s["id"] for s in expired["steps"]}
     refused = run("check", *BASE, "--biometrics-given", "2017-01-01", "--done", "biometrics=2026-11-20")
     assert refused.exit_code == 2

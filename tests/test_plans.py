@@ -19,7 +19,8 @@ from test_dates import tricky_dates
 
 TODAY = "2027-01-10"
 INVITED = ["--invited", "2026-12-01", "--start", "2027-09-01", "--today", TODAY]
-STEPS = "registration, offer, permit_documents, permit_application, biometrics, permit_processing, booking, travel"
+STEPS = ("registration, offer, permit_documents, permit_application, biometric_letter, biometrics, permit_processing, "
+         "booking, travel")
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +42,9 @@ def pinned_stamp(monkeypatch):
         (["--done", "permit_application=2026-12-05", "--done", "registration=2026-12-10"],
          "--done permit_application=2026-12-05 is before --done registration=2026-12-10: "
          "Apply for the work permit comes after Register as research intern at the university"),
-        (["--done", "booking=2026-12-20", "--applied", "2026-12-21"],
-         "--done booking=2026-12-20 is before --applied 2026-12-21: Book flights and housing comes after Apply for the work permit"),
+        (["--done", "travel=2026-12-20", "--done", "booking=2026-12-21"],
+         "--done travel=2026-12-20 is before --done booking=2026-12-21: Travel to Montréal and settle in comes after "
+         "Book flights and housing"),
         (["--applied", "2026-12-05", "--done", "permit_application=2026-12-06"],
          "--applied 2026-12-05 and --done permit_application=2026-12-06 record the same step (Apply for the work permit) on different days"),
         (["--done", "registration=2026-12-05", "--done", "registration=2026-12-06"],
@@ -275,7 +277,7 @@ def test_eligibility_follows_the_rule_key_not_the_wording(tmp_path, run):
 @pytest.mark.parametrize(
     "replace, message",
     [
-        ('rule = "invited"', "checklist item 2: unknown rule 'invite' (use one of invited, max_months)"),
+        ('rule = "invited"', "checklist item 2: unknown rule 'invite' (use one of invited, max_months, medical, passport)"),
         ('step = "registration"', "checklist item 3: step 'invitation' is not a step of this template (anchors are dates, not steps)"),
     ],
 )
@@ -434,13 +436,32 @@ def test_steps_recorded_on_the_invitation_and_today_and_together_are_accepted():
                              "permit_application": today}
 
 
-@pytest.mark.parametrize(
-    "given, valid",
-    [(date(2027, 1, 10), True), (date(2017, 1, 11), True), (date(2017, 1, 10), False)],
-)
-def test_biometrics_count_for_ten_years_up_to_today(given, valid):
-    plan = plans.make(_inputs(biometrics_given=given))
-    assert ("biometrics" in [s.step.id for s in plan.steps]) is not valid
+def test_biometrics_count_for_ten_years_up_to_the_application():
+    # The application is planned for 2027-01-31 (the documents take 21 days from today, 2027-01-10):
+    # biometrics of 2017-02-01 are still valid then, those of 2017-01-31 no longer, though both are
+    # less than ten years old today.
+    planned = plans.make(_inputs()).step("permit_application").finish.best
+    assert planned == date(2027, 1, 31)
+    for given, valid in ((date(2027, 1, 10), True), (date(2017, 2, 1), True), (date(2017, 1, 31), False),
+                         (date(2017, 1, 11), False)):
+        plan = plans.make(_inputs(biometrics_given=given))
+        assert ("biometrics" in [s.step.id for s in plan.steps]) is not valid, given
+    # An application recorded: its own day decides (biometrics given after it were given for it).
+    applied = (plans.flag_record("--applied", "applied", date(2027, 1, 5)),)
+    for given in (date(2017, 1, 10), date(2027, 1, 8)):
+        assert "biometrics" not in [s.step.id for s in plans.make(_inputs(biometrics_given=given, recorded=applied)).steps]
+
+
+def test_a_booking_before_the_permit_is_planned_with_the_rule_it_broke(run):
+    facts = json.loads(run("check", "--invited", "2026-12-01", "--start", "2027-09-01", "--done", "booking=2026-12-20",
+                           "--today", "2027-01-05", "--json").stdout)
+    steps = {s["id"]: s for s in facts["steps"]}
+    assert steps["booking"]["status"] == "done" and steps["permit_processing"]["status"] != "done"
+    assert facts["verdict"] == "at risk"  # the permit is still to come: never taken as granted
+    assert facts["findings"][0]["text"].startswith(
+        "Book flights and housing: done on 2026-12-20, before the work permit is confirmed (the decision is still "
+        "to come). The timeline advises against it: It is advisable to have confirmation of the work permit")
+    assert facts["findings"][0]["source"]["url"] == "https://mila.quebec/en/research-internships"
 
 
 def test_the_short_stay_is_planned_with_the_same_inputs():

@@ -13,13 +13,14 @@ from planner import roster
 from planner.errors import PlannerError
 
 TODAY = date(2026, 12, 15)
-HEADER = "name,invited,start,months,university,country,passport_expires,registration,applied,approved,booking,travel\n"
+HEADER = ("name,invited,start,months,university,country,passport_expires,registration,applied,approved,booking,travel,"
+          "biometrics\n")
 # Read, each of them, with `planner check` on the same dates: what the summary must say of them.
 ROWS = {
     "Zoe": "2026-12-01,2027-09-01,6,,,,,,,,",
     "Aaron": "2026-12-01,2027-09-01,6,,,,2026-12-10,,,,",  # registered: the next deadline moves on
-    "Cy": "2026-12-01,2027-09-01,6,,,,,2026-12-10,,,",  # applied: biometrics are due 30 days later
-    "Eve": "2026-03-01,2027-02-01,6,,,,,2026-04-01,,,",  # a decision past its worst case
+    "Cy": "2026-12-01,2027-09-01,6,,,,,2026-12-10,,,",  # applied: biometrics are due 30 days after IRCC's letter
+    "Eve": "2026-03-01,2027-02-01,6,,,,,2026-04-01,,,,2026-04-20",  # a decision past its worst case
     "Dee": "2026-12-01,2027-09-01,6,,,,,2026-12-10,2026-12-14,,",  # approved
     "Fin": "2026-03-01,2027-01-10,6,,,,2026-03-10,2026-04-01,2026-10-01,2026-10-15,2026-12-01",  # all done
     "Gus": "2026-12-01,2027-09-01,6,laval,IN,2027-10-01,,,,,",  # two findings
@@ -57,12 +58,13 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
         ("Zoe", "at risk", -39, 0.381, "2027-01-20", f"last possible: {register}", "2027-07-28"),
         ("Aaron", "at risk", -39, 0.381, "2027-01-27", "last possible: Gather the work permit application documents",
          "2027-07-28"),
-        ("Cy", "at risk", -13, 0.7903, "2027-01-13", "Give biometrics (fingerprints and photo)", "2027-07-28"),
+        # Applied 2026-12-10: IRCC's letter is expected a week later, biometrics are due 30 days after it.
+        ("Cy", "at risk", -13, 0.7903, "2027-01-15", "Give biometrics (fingerprints and photo)", "2027-07-28"),
         # India's 9 weeks, read with every country's history since 2023: 93 % in time, the safe days long gone.
         ("Gus", "at risk", -307, 0.9333, "2027-06-11", "last possible: Register as research intern at Université Laval",
          "2027-07-28"),
-        ("Fin", "feasible", 0, None, None, None, None),
         ("Dee", "feasible", 225, None, "2027-08-24", "Book flights and housing", None),
+        ("Fin", "feasible", None, None, None, None, None),  # every step done: no slack to speak of, the last
     ]
     gus = rows[5]
     assert gus["country"] == "IN" and [r["country"] for r in rows].count(None) == 7
@@ -77,8 +79,8 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
         listed = list(csv.DictReader(summary))
     assert list(listed[0]) == roster.SUMMARY_COLUMNS
     assert [(r["name"], r["chance"]) for r in listed] == [
-        ("Hal", ""), ("Eve", ""), ("Zoe", "38%"), ("Aaron", "38%"), ("Cy", "79%"), ("Gus", "93%"), ("Fin", ""), ("Dee", "")]
-    assert [(r["next_deadline"], r["next_step"], r["contingency"], r["findings"], r["country"]) for r in listed][6] == (  # Fin: all done
+        ("Hal", ""), ("Eve", ""), ("Zoe", "38%"), ("Aaron", "38%"), ("Cy", "79%"), ("Gus", "93%"), ("Dee", ""), ("Fin", "")]
+    assert [(r["next_deadline"], r["next_step"], r["contingency"], r["findings"], r["country"]) for r in listed][7] == (  # Fin: all done
         "", "", "", "", "")
     # The table on the terminal says the same.
     table = batch(run, path, tmp_path / "out", "--format", "csv").stdout
@@ -151,8 +153,8 @@ def test_a_step_column_is_a_step_of_the_rows_own_timeline(run, tmp_path):
                     "Bo,2026-12-01,2027-09-01,,2026-12-12\nCy,2026-12-01,2027-09-01,,\n")
     result = batch(run, path, tmp_path / "out", "--json")
     assert result.exit_code == 5
-    steps = ", ".join(["registration", "offer", "permit_documents", "permit_application", "biometrics", "medical_exam",
-                       "permit_processing", "entry_document", "booking", "travel"])
+    steps = ", ".join(["registration", "offer", "permit_documents", "permit_application", "biometric_letter", "biometrics",
+                       "medical_exam", "permit_processing", "entry_document", "booking", "travel"])
     assert result.stderr.splitlines()[0] == f"{path}: line 3: visa: not a step of the timeline 'mila' (its steps: {steps})"
     rows = {r["name"]: r for r in json.loads(result.stdout)["sections"][0]["rows"]}
     assert set(rows) == {"Ada", "Cy"} and rows["Ada"]["verdict"] == "feasible"

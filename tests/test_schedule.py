@@ -172,8 +172,48 @@ def test_contradictory_inputs_are_refused(mila, inputs, message):
 
 @given(tricky_dates, st.integers(1, 12))
 def test_twelve_months_is_the_limit_to_the_day(mila, start, months):
-    end = start + relativedelta(months=months) - DAY  # the end is the internship's last day
+    from planner.engine import end_after
+
+    end = end_after(start, months)  # the internship's last day
     make_plan(mila, invited=start - timedelta(days=400), start=start, end=end, today=start)
     if months == 12:
         with pytest.raises(InputError, match="the maximum is 12 months"):
             make_plan(mila, invited=start - timedelta(days=400), start=start, end=end + DAY, today=start)
+
+
+def _every_day(first: date, last: date):
+    day = first
+    while day <= last:
+        yield day
+        day += DAY
+
+
+@pytest.mark.parametrize("months", [1, 2, 6, 11, 12])
+def test_n_months_end_the_day_before_the_same_day_or_at_a_shorter_months_end(months):
+    """Every start of four years (a leap year among them): the stay runs to the day before the same day N months on,
+    and when that month has no such day, to its end (from 31 January for a month: all of February)."""
+    import calendar
+
+    from planner.engine import end_after, stay_length
+
+    previous = None
+    for start in _every_day(date(2027, 1, 1), date(2030, 12, 31)):
+        end = end_after(start, months)
+        year, month = divmod(start.month - 1 + months, 12)
+        year, month = start.year + year, month + 1
+        last_of_month = calendar.monthrange(year, month)[1]
+        expected = date(year, month, start.day) - DAY if start.day <= last_of_month else date(year, month, last_of_month)
+        assert end == expected, start
+        assert stay_length(start, end) == (months, 0), start  # said back as N whole months
+        assert previous is None or end >= previous  # a later start never ends earlier
+        previous = end
+    assert end_after(date(2027, 1, 31), 1) == date(2027, 2, 28) and end_after(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert end_after(date(2028, 2, 29), 12) == date(2029, 2, 28)
+
+
+def test_a_stay_of_twelve_months_from_a_leap_day_may_end_on_the_last_of_february(mila):
+    start = date(2028, 2, 29)
+    plan = make_plan(mila, invited=date(2027, 6, 1), start=start, end=date(2029, 2, 28), today=date(2027, 6, 1))
+    assert plan.end == date(2029, 2, 28) and plan.latest_end == date(2029, 2, 28)
+    with pytest.raises(InputError, match="lasts 12 months and 1 day; the maximum is 12 months"):
+        make_plan(mila, invited=date(2027, 6, 1), start=start, end=date(2029, 3, 1), today=date(2027, 6, 1))

@@ -63,7 +63,7 @@ def test_missing_and_unknown_templates_are_named(tmp_path):
         load(str(binary))
     broken = tmp_path / "broken.toml"
     broken.write_text(DEFAULT_TEXT.replace("max_months = 12", "max_months = 12\n[[[steps", 1), encoding="utf-8")
-    with pytest.raises(TemplateError, match=r"broken.toml: not valid TOML \(.+ \(at line 8, column 3\)\)$"):
+    with pytest.raises(TemplateError, match=r"broken.toml: not valid TOML \(.+ \(at line 9, column 3\)\)$"):
         load(str(broken))
 
 
@@ -151,7 +151,8 @@ STEP_REFUSALS = [
     ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\ndeadline = "soon"\n',
      "step 'x': deadline must be \"finish\" or, on a task or gate, \"begin\""),
     ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = ["wait"]\nduration = "1 day"\nassumption = "a"\nchecklist = ["ok", " "]\n',
-     "step 'x': 'checklist' must be a list of non-empty strings (found ['ok', ' '])"),
+     "step 'x': 'checklist' must be a list of non-empty strings or { item = \"...\", when = \"...\" } tables "
+     "(found ['ok', ' '])"),
     ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ step = "wait", lag = ["1 day", "2 days"] }]\nduration = "1 day"\nassumption = "a"\n',
      "step 'x': a lag must be a single duration"),
     ('\n[[steps]]\nid = "x"\nkind = "task"\ntitle = "X"\nafter = [{ lag = "1 day" }]\nduration = "1 day"\nassumption = "a"\n',
@@ -167,7 +168,7 @@ STEP_REFUSALS = [
 
 TABLE_REFUSALS = [
     ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nrule = "always"\n',
-     "checklist item 1: unknown rule 'always' (use one of invited, max_months)"),
+     "checklist item 1: unknown rule 'always' (use one of invited, max_months, medical, passport)"),
     ('\n[[checklist]]\ngroup = "G"\n', "checklist item 1: missing field 'item'"),
     ('\n[[checklist]]\ngroup = "G"\nitem = "I"\nstep = "start"\n',
      "checklist item 1: step 'start' is not a step of this template (anchors are dates, not steps)"),
@@ -181,7 +182,7 @@ TABLE_REFUSALS = [
     ('\n[universities]\nmcgill = "McGill University"\n[passport]\nrule = "R"\n[passport.universities.mcgill]\nmonths = 3\n',
      "[passport]: universities.mcgill needs months (0 to 24) and an assumption"),
     ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "visa"\nrule = "R"\nassumption = "x"\n',
-     "alternative 1: 'sets' must be one of the facts (medical, biometrics_valid, stay_days, permit_exempt)"),
+     "alternative 1: 'sets' must be one of the facts (medical, biometrics_valid, stay_days, permit_exempt, university)"),
     ('\n[[alternatives]]\nid = "a"\ntitle = " "\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\nassumption = "x"\n',
      "alternative 1: 'title' must be a non-empty string"),
     ('\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n',
@@ -216,11 +217,18 @@ def test_every_field_the_default_timeline_gives_is_read_as_given():
     assert (biometrics.category, biometrics.when, biometrics.due_within) == (
         "Permit", "not biometrics_valid and not permit_exempt", Duration(30, "days"))
     assert biometrics.skipped == "biometrics given in the last 10 years are still valid"
-    assert biometrics.why.startswith("After the application and the biometric fee, IRCC sends a biometric instruction letter")
-    assert biometrics.assumption.startswith("IRCC's instruction letter comes soon after the application")
-    assert biometrics.checklist == ("Book a visa application centre appointment when the instruction letter arrives, "
-                                    "and bring it with the passport",)
-    assert (biometrics.source, biometrics.after) == ("ircc_biometrics", (Dependency("permit_application", ZERO),))
+    assert biometrics.why.startswith("Biometrics are needed for a work permit unless those given in the past 10 years")
+    letter = mila.step("biometric_letter")
+    assert letter.why.startswith("After the application and the biometric fee, IRCC sends a biometric instruction letter")
+    assert (letter.kind, letter.expected, letter.after[0].lag) == ("milestone", True, Duration(7, "days"))
+    assert mila.step("medical_exam").outcome == "result" and mila.step("permit_processing").outcome == "decision"
+    assert mila.host == "Mila"
+    assert biometrics.assumption.startswith("Booking an appointment at a visa application centre and giving biometrics")
+    assert biometrics.checklist == (("Book a visa application centre appointment when the instruction letter arrives, "
+                                     "and bring it with the passport", None),)
+    assert (biometrics.source, biometrics.after) == ("ircc_biometrics", (Dependency("biometric_letter", ZERO),))
+    assert mila.step("registration").checklist[0] == ("Ask the professor which affiliated university hosts the "
+                                                      "internship", "not university")
     processing = mila.step("permit_processing")
     assert (processing.published_times, processing.requires, processing.actual) == (
         "ircc_work_permit", ("biometrics",), "approved")
@@ -397,7 +405,7 @@ def test_a_broken_template_is_refused_with_file_and_step_in_one_exact_line(tmp_p
          "step 'x': an 'invited' anchor cannot depend on other steps"),
         ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\nwhen = "medical > 2"'),
          "step 'x': 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
-         "(facts: medical, biometrics_valid, stay_days, permit_exempt; found 'medical > 2')"),
+         "(facts: medical, biometrics_valid, stay_days, permit_exempt, university; found 'medical > 2')"),
         ("", "", _step('kind = "milestone"\nanchor = "end"\nwhen = "medical"'),
          "step 'x': an anchor is always part of the plan: it takes no 'when'"),
         ("", "", _step('kind = "task"\nafter = ["wait"]\nduration = "1 day"\npublished_times = "ircc_work_permit"'),
@@ -427,7 +435,7 @@ def test_a_broken_template_is_refused_with_file_and_step_in_one_exact_line(tmp_p
         ("", '\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_weeks < 3"\nsets = "permit_exempt"\nrule = "R"\n'
              'assumption = "x"\n', "",
          "alternative 1: 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
-         "(facts: medical, biometrics_valid, stay_days, permit_exempt; found 'stay_weeks < 3')"),
+         "(facts: medical, biometrics_valid, stay_days, permit_exempt, university; found 'stay_weeks < 3')"),
         ("", '\n[[alternatives]]\nid = "a"\ntitle = "A"\nwhen = "stay_days <= 120"\nsets = "permit_exempt"\nrule = "R"\n'
              'source = "nowhere"\n', "", "alternative 1: unknown source 'nowhere' (declare it under [sources])"),
         ('passport = "x"', "", "", "[passport]: must be a table"),

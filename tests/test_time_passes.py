@@ -41,13 +41,14 @@ def test_an_overdue_permit_is_never_certain(run, tmp_path):
     assert result.exit_code == 3
     text = " ".join(result.stdout.split())
     assert ("AT RISK: Work permit processing is overdue by 17 days: its worst case, 2027-08-15, has passed with no "
-            "decision, beyond the range the timeline knows, so no chance can be given. The start holds only if the "
-            "decision arrives by 2027-10-27. Check the application's status and talk to the host university's "
-            "international office.") in text
+            "decision, beyond the range the timeline knows, so no chance can be given and no start is safe. The start "
+            "holds only if the decision arrives by 2027-10-27. Check the application's status and talk to the host "
+            "university's international office.") in text
     assert "no decision yet: overdue by 17 days (worst case 2027-08-15)" in text
     assert "2027-09-01 to 2027-09-01" not in text and "FEASIBLE" not in text.replace("NOT FEASIBLE", "")
     facts = json.loads(run("check", *OVERDUE, "--json").stdout)
     assert (facts["verdict"], facts["probability_in_time"], facts["contingency_point"]) == ("at risk", None, "2027-10-27")
+    assert facts["earliest_start_safe"] is None  # past the worst case the timeline knows, no start is safe
     assert {s["id"]: s["overdue_since"] for s in facts["steps"]}["permit_processing"] == "2027-08-15"
     events = {str(e["SUMMARY"]): e for e in calendar_of(run, tmp_path, *OVERDUE)}
     follow_up = events["Follow up: Work permit processing is overdue"]
@@ -59,8 +60,11 @@ def test_an_overdue_permit_is_never_certain(run, tmp_path):
 def test_an_overdue_permit_too_late_for_the_start_says_why(run):
     result = run("check", "--invited", "2026-12-01", "--applied", "2026-12-15", "--start", "2027-09-20", "--today", "2027-09-01")
     assert result.exit_code == 4
-    assert ("NOT FEASIBLE: even the best case misses the start by 16 days. Work permit processing is overdue by 17 days "
+    # Biometrics not recorded: still to give (14 days from today), and the decision comes after them: a start on
+    # 2027-10-20 at the earliest, 30 days after the one planned.
+    assert ("NOT FEASIBLE: even the best case misses the start by 30 days. Work permit processing is overdue by 17 days "
             "(its worst case was 2027-08-15), and even a decision today comes too late.") in " ".join(result.stdout.split())
+    assert "A decision today would leave a start on 2027-10-20 possible; no start is safe." in " ".join(result.stdout.split())
 
 
 def test_a_safe_day_out_of_reach_gives_way_to_the_last_possible_one(run, tmp_path):
@@ -105,12 +109,19 @@ def test_no_step_is_shown_after_the_real_date_that_needed_it(run, tmp_path):
 
 def test_booking_and_travel_read_as_a_person_plans_them(run, tmp_path):
     text = " ".join(run("check", *README_AT_RISK).stdout.split())
-    assert "closed until the work permit is confirmed; from 2027-06-22 at the earliest, due 2027-08-24" in text
-    assert "Travel to Montréal and settle in from 2027-07-20 at the earliest; begin by 2027-08-25" in text
+    # At risk: the worst case of the permit comes after these days, so they are the last possible ones, not safe.
+    assert ("closed until the work permit is confirmed; from 2027-06-22 at the earliest, due 2027-08-24 at the latest "
+            "(not reached in the worst case)") in text
+    assert ("Travel to Montréal and settle in from 2027-07-20 at the earliest; begin by 2027-08-25 at the latest (not "
+            "reached in the worst case)") in text
     assert "done by" not in text  # one word for a deadline
     summaries = {str(e["SUMMARY"]): e for e in calendar_of(run, tmp_path, *README_AT_RISK)}
-    assert summaries["Begin by: Travel to Montréal and settle in"].decoded("DTSTART") == date(2027, 8, 25)
+    assert summaries["Last possible day: Travel to Montréal and settle in"].decoded("DTSTART") == date(2027, 8, 25)
     assert "Due: Travel to Montréal and settle in" not in summaries
+    # The journey itself sits just before the start: set off by the day to begin by, settle in, start.
+    travel = summaries["Travel to Montréal and settle in"]
+    assert (travel.decoded("DTSTART"), travel.decoded("DTEND")) == (date(2027, 8, 25), date(2027, 9, 1))
+    assert "it could begin from 2027-07-20 at the earliest" in str(travel["DESCRIPTION"])
 
 
 def test_the_second_date_of_a_range_is_its_last_day(run, tmp_path):
@@ -120,7 +131,7 @@ def test_the_second_date_of_a_range_is_its_last_day(run, tmp_path):
     summaries = {str(e["SUMMARY"]): e for e in calendar_of(run, tmp_path, *README_AT_RISK, "--months", "6")}
     registration = summaries["Register as research intern at McGill University"]
     assert (registration.decoded("DTSTART"), registration.decoded("DTEND")) == (date(2026, 12, 1), date(2026, 12, 15))
-    internship = summaries["Internship at McGill University"]
+    internship = summaries["Internship at Mila, registered through McGill University"]
     assert (internship.decoded("DTSTART"), internship.decoded("DTEND")) == (date(2027, 9, 1), date(2028, 3, 1))
 
 

@@ -361,16 +361,21 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
                    "summary.csv lists them, and the next run plans the roster anew.", err=True)
         sys.exit(130)
     columns = roster_module.SUMMARY_COLUMNS
+    listed = rows + [roster_module.failed_row(o) for o in outcomes if o.error]  # every row, as summary.csv has them
     if fmt == "json":
-        click.echo(render.json_text(render.table(columns, rows)), nl=False)  # numbers as numbers
+        click.echo(render.json_text(render.table(columns, listed)), nl=False)  # numbers as numbers
     elif fmt == "text" and rows:
         # On a terminal, three lines an intern at most, at 80 columns: the steps by their short
-        # titles, and no files' names (summary.csv lists them).
-        columns = [c for c in columns if c not in ("calendar", "checklist", "findings", "country")]
+        # titles, no files' names (summary.csv lists them); what else there is, in notes below.
+        from planner.layout import terminal_width
+
+        columns = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency"]
         terminal = [row | {"next_step": row["next_step_short"]} for row in roster_module.shown(rows)]
-        click.echo(render.render(render.table(columns, terminal), fmt, table_format), nl=False)
-    elif rows:
-        click.echo(render.render(render.table(columns, roster_module.shown(rows)), fmt, table_format), nl=False)
+        text = render.render(render.table(columns, terminal), fmt, table_format)
+        notes = roster_module.terminal_notes(rows, terminal_width())
+        click.echo(text + "".join(line + "\n" for line in notes), nl=False)
+    elif listed:
+        click.echo(render.render(render.table(columns, roster_module.shown(listed)), fmt, table_format), nl=False)
     click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
     if failures:
         sys.exit(5 if rows else 2)

@@ -100,7 +100,14 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
         # A spreadsheet saved as CSV where the decimal mark is a comma (Excel in much of Europe)
         # separates the cells with semicolons: the header line says which.
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.DictReader(itertools.chain([first], stream), delimiter=delimiter)
+        lines = [first]  # every physical line read, to read again after a quote that never closes
+
+        def recorded():
+            for text in stream:
+                lines.append(text)
+                yield text
+
+        reader = csv.DictReader(itertools.chain([first], recorded()), delimiter=delimiter)
         try:
             header = reader.fieldnames
         except UnicodeDecodeError:
@@ -121,21 +128,54 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
             raise InputError(f"{path}: the {noun} has no column {', '.join(missing)} (header: {found})")
         if header_columns is not None:
             header_columns.extend(c for c in columns if c)
-        line = reader.line_num
-        while True:
-            try:
-                raw = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield line + 1, {}, f"not valid CSV ({error})"
-                line = reader.line_num
-                continue
-            first_line, line = line + 1, reader.line_num
-            fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
-            if not any(fields.values()):
-                continue  # a blank line
-            if any(_NOT_UTF8.search(v) for v in fields.values()):
-                yield first_line, {}, "not UTF-8 text (save the file as UTF-8)"
-                continue
-            yield first_line, fields, "more cells than columns in the header" if None in raw else None
+        yield from _body(reader, header, delimiter, 0, lines)
+
+
+def _body(reader, header, delimiter, offset: int = 0, lines: list | None = None):
+    """The rows after the header: (first line, cells, problem or None).
+
+    A quote that opens and never closes makes the rest of the file one cell: that row is said to
+    be where the quote opens, and the lines after it are read as rows again.
+    """
+    line = reader.line_num
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield offset + line + 1, {}, f"not valid CSV ({error})"
+            line = reader.line_num
+            continue
+        first_line, line = line + 1, reader.line_num
+        opened = _swallowed(raw, line > first_line, len(header), delimiter)
+        if opened is not None and lines is not None:
+            yield (offset + first_line, {}, f"a quote opens in column '{opened.strip().lower()}' on this line and does "
+                                            "not close before the rows after it; close it")
+            rest = lines[first_line:]  # the physical lines after the one the quote opened on
+            again = csv.DictReader(iter(rest), fieldnames=header, delimiter=delimiter)
+            yield from _body(again, header, delimiter, offset + first_line, rest)
+            return
+        fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(fields.values()):
+            continue  # a blank line
+        if any(_NOT_UTF8.search(v) for v in fields.values()):
+            yield offset + first_line, {}, "not UTF-8 text (save the file as UTF-8)"
+            continue
+        yield offset + first_line, fields, "more cells than columns in the header" if None in raw else None
+
+
+def _swallowed(raw: dict, several_lines: bool, columns: int, delimiter: str) -> str | None:
+    """The column whose quote took in the rows after it, if one did: its cell holds a line that reads as a row.
+
+    A note may hold lines of its own; a line holding as many separators as a row has is a row.
+    """
+    if not several_lines:
+        return None
+    for column, value in raw.items():
+        if column is not None and value and "\n" in value:
+            if any(part.count(delimiter) >= columns - 1 for part in value.split("\n")[1:]):
+                return column
+            if None in raw.values():  # the cells after it are missing: the file ended inside the quote
+                return column
+    return None

@@ -234,6 +234,9 @@ def check_text(plan: Plan, width: int = 80, name: str = "") -> str:
             rows.append(("Contingency point", f"{plan.contingency} (last day for the permit decision)"))
         rows.append(("Start", str(plan.start)))
         lines.extend(aligned(rows, width))
+        for text, _ in plan.notes:  # where the permit's wait comes from (IRCC's figure for the country, or not)
+            lines.append("")
+            lines.extend(wrap(text, width))
         lines.append("")
         if plan.latest_invitation_safe >= plan.today:
             conclusion = f"A safe start on {plan.start} needs the invitation by {plan.latest_invitation_safe}."

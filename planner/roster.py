@@ -19,8 +19,8 @@ REQUIRED = ("name", "invited", "start")
 OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
 MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state of its last run and its files
 LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
-SUMMARY_COLUMNS = ["name", "country", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency",
-                   "calendar", "checklist", "findings"]
+SUMMARY_COLUMNS = ["name", "country", "verdict", "slack_days", "chance", "earliest_start", "alternative", "next_deadline",
+                   "next_step", "contingency", "calendar", "checklist", "findings", "error"]
 # Names a file may not take: the summary's own, and names Windows reserves.
 _RESERVED = {"summary", "index", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
@@ -96,7 +96,7 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
         # People's text never reaches a terminal, a checklist or a summary raw (escape sequences).
         fields = {column: visible(value, keep_lines=column == "note") for column, value in fields.items()}
         if problem:
-            yield Outcome(line, None, problem)
+            yield Outcome(line, None, problem, name=fields.get("name", ""))
         elif not fields.get("name"):
             yield Outcome(line, None, "missing name")
         else:
@@ -161,6 +161,9 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         "calendar": calendar_name,
         "checklist": checklist_name,
         "findings": " ".join(text for text, _ in plan.findings) or None,
+        "earliest_start": _earliest(plan),
+        "alternative": "; ".join(_route(alternative, other) for alternative, other in plan.alternatives) or None,
+        "error": None,
     }
     key = (
         _VERDICT_ORDER[plan.verdict],
@@ -171,6 +174,54 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         name.casefold(),
     )
     return Outcome(row.line, summary, None, key)
+
+
+def _earliest(plan) -> str | None:
+    """The earliest start that works, for a plan whose own start does not: safe if one is, else at risk."""
+    if plan.verdict == "feasible" or plan.blocker:
+        return None
+    if plan.earliest_start_safe is not None:
+        return f"{plan.earliest_start_safe} (safe)"
+    if plan.earliest_start_at_risk not in (None, plan.start):
+        return f"{plan.earliest_start_at_risk} (at risk)"
+    return None  # at risk as it stands, and no start is safe (a wait past its worst case)
+
+
+def _route(alternative, other) -> str:
+    """Another way through in a few words: 'without a work permit: feasible', 'at risk (45%)'."""
+    name = alternative.title.split(":")[0]
+    name = name[0].lower() + name[1:]
+    chance = f" ({round(other.probability * 100)}%)" if other.probability is not None else ""
+    return f"{name}: {other.verdict}{chance}"
+
+
+def terminal_notes(rows: list[dict], width: int) -> list[str]:
+    """What the summary's table leaves out on a terminal, an intern a line or two: another route, the earliest
+    start that works, the first sentence of each finding."""
+    from planner.layout import wrap
+
+    lines = []
+    names = [row["name"] for row in rows]
+    for row in rows:
+        parts = []
+        # Two interns of one name are told apart by their files' name (li-wei-2).
+        who = row["name"] if names.count(row["name"]) == 1 else f"{row['name']} ({row['calendar'].removesuffix('.ics')})"
+        if row.get("earliest_start"):
+            parts.append(f"earliest start {row['earliest_start']}")
+        if row.get("alternative"):
+            parts.append(row["alternative"])
+        if row.get("findings"):
+            parts += [sentence.split(". ")[0].rstrip(".") for sentence in row["findings"].split("Passport: ")[1:]]
+        if parts:
+            lines += wrap(f"{who}: " + "; ".join(p if p.startswith(("earliest", "without")) else
+                                                         f"passport: {p}" for p in parts) + ".", width, "    ")
+    return ["", "Notes:"] + lines if lines else []
+
+
+def failed_row(outcome: "Outcome") -> dict:
+    """A row that could not be planned, as the summary lists it: its name and its error, nothing else."""
+    return dict.fromkeys(SUMMARY_COLUMNS) | {"name": outcome.name or f"(line {outcome.line})",
+                                             "error": f"line {outcome.line}: {outcome.error}"}
 
 
 _EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
@@ -402,7 +453,9 @@ class Batch:
             for name in os.listdir(self.out_dir):
                 if name.startswith(".") and name.endswith(".tmp"):
                     self._remove(name)
-        summary = render.table(SUMMARY_COLUMNS, shown(rows))
+        # Every row of the roster: the planned ones by risk, then those that could not be, with their error.
+        listed = rows + [failed_row(o) for o in outcomes if o.error]
+        summary = render.table(SUMMARY_COLUMNS, shown(listed))
         files.write_atomic(os.path.join(self.out_dir, "summary.csv"), render.csv_text(summary).encode("utf-8"), force=True)
         index = rosterpage.page(rows, failures, today=self.today, roster=os.path.basename(self.path))
         files.write_atomic(os.path.join(self.out_dir, "index.html"), index.encode("utf-8"), force=True)

@@ -23,7 +23,7 @@ nav { margin: 0 0 3mm; } nav a { margin-right: 3mm; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; vertical-align: top; padding: 1mm 1.5mm; border-bottom: 0.2mm solid #bbb; }
 th button { font: inherit; font-weight: bold; border: 0; background: none; padding: 0; cursor: pointer; text-decoration: underline dotted; }
-td.num { text-align: right; } .date { white-space: nowrap; }
+td.num { text-align: right; } .date { white-space: nowrap; } td.findings { font-size: 8.5pt; max-width: 60mm; }
 td.verdict { font-weight: bold; white-space: nowrap; border-left: 1.2mm solid; }
 .not-feasible td.verdict { background: #f8d0d0; border-left-style: double; }
 .at-risk td.verdict { background: #fbe7b5; border-left-style: dashed; }
@@ -75,9 +75,10 @@ _SCRIPT = """
 })();
 """
 
-COLUMNS = [("name", "intern"), ("verdict", "verdict"), ("chance", "chance"), ("slack_days", "slack (days)"),
+COLUMNS = [("name", "intern"), ("country", "country"), ("verdict", "verdict"), ("chance", "chance"),
+           ("slack_days", "slack (days)"), ("earliest_start", "earliest start"), ("alternative", "another route"),
            ("next_deadline", "next deadline"), ("next_step", "next step"), ("contingency", "contingency point"),
-           ("checklist", "checklist"), ("calendar", "calendar")]
+           ("findings", "findings"), ("checklist", "checklist"), ("calendar", "calendar")]
 
 
 def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date, roster: str) -> str:
@@ -102,29 +103,36 @@ def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date,
     for row in rows:
         verdict = VERDICTS[row["verdict"]]
         chance = "" if row["chance"] is None else f"{round(row['chance'] * 100)}%"
-        data = {"name": row["name"].casefold(), "verdict": verdict,
-                "chance": "" if row["chance"] is None else row["chance"], "slack_days": row["slack_days"],
+        data = {"name": row["name"].casefold(), "country": row["country"] or "", "verdict": verdict,
+                "chance": "" if row["chance"] is None else row["chance"],
+                "slack_days": "" if row["slack_days"] is None else row["slack_days"],
+                "earliest_start": row["earliest_start"] or "", "alternative": (row["alternative"] or "").casefold(),
                 "next_deadline": row["next_deadline"] or "", "next_step": (row["next_step"] or "").casefold(),
-                "contingency": row["contingency"] or "", "checklist": row["checklist"], "calendar": row["calendar"]}
+                "contingency": row["contingency"] or "", "findings": "1" if row["findings"] else "",
+                "checklist": row["checklist"], "calendar": row["calendar"]}
         attributes = "".join(f' data-{key}="{e(str(value))}"' for key, value in data.items())
+        # A plan that cannot start on time says when it could instead, not how many days it lacks.
+        slack = "" if row["slack_days"] is None else str(row["slack_days"])
         cells = [
-            e(row["name"]), f"{SIGNS[verdict]} {e(row['verdict'])}", chance, str(row["slack_days"]),
+            e(row["name"]), e(row["country"] or ""), f"{SIGNS[verdict]} {e(row['verdict'])}", chance, slack,
+            dates_whole(e(row["earliest_start"] or "")), e(row["alternative"] or ""),
             _date(row["next_deadline"]), e(row["next_step"] or ""), _date(row["contingency"]),
+            dates_whole(e(row["findings"] or "")),
             f'<a href="{e(row["checklist"])}">{e(row["checklist"])}</a>',
             f'<a href="{e(row["calendar"])}">{e(row["calendar"])}</a>',
         ]
         out.append(f'<tr class="{verdict}"{attributes}>' + _cells(cells) + "</tr>")
     for line, name, error in failures:
         data = f' data-name="{e(name.casefold())}" data-verdict="failed" data-chance="" data-slack_days="" data-line="{line}"'
-        cells = [e(name) or f"(line {line})", f"{SIGNS['failed']} could not be planned", "", "", "",
-                 dates_whole(e(f"line {line}: {error}")), "", "", ""]
+        cells = [e(name) or f"(line {line})", "", f"{SIGNS['failed']} could not be planned", "", "", "", "", "",
+                 dates_whole(e(f"line {line}: {error}")), "", "", "", ""]
         out.append(f'<tr class="failed"{data}>' + _cells(cells) + "</tr>")
     out += ["</tbody>", "</table>", f"<footer><p>{e(MARKER)}</p></footer>", f"<script>{_SCRIPT}</script>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
 def _cells(cells: list[str]) -> str:
-    classes = ["name", "verdict", "num", "num", "", "", "", "", ""]
+    classes = ["name", "", "verdict", "num", "num", "", "", "", "", "", "findings", "", ""]
     return "".join(f'<td class="{css}">{cell}</td>' if css else f"<td>{cell}</td>" for css, cell in zip(classes, cells))
 
 

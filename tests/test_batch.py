@@ -44,7 +44,13 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
 def test_summary_is_sorted_by_risk_and_safe_in_a_spreadsheet(run, tmp_path):
     result = batch(run, tmp_path / "plans")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "plans" / "summary.csv").read_text())))
-    assert [r["verdict"] for r in rows] == ["not feasible", "at risk"] + ["feasible"] * 5
+    # Every row of the roster: the planned ones by risk, then the three that could not be, with their error.
+    assert [r["verdict"] for r in rows] == ["not feasible", "at risk"] + ["feasible"] * 5 + ["", "", ""]
+    assert [r["error"] for r in rows[-3:]] == [
+        "line 7: invited: '03/04/2027' is ambiguous (day and month could be swapped); write 2027-04-03 or 2027-03-04",
+        "line 8: months: 14 months is more than the 12 months the timeline allows (Mila, Research Internships "
+        "(https://mila.quebec/en/research-internships))", "line 9: missing name"]
+    assert [r["name"] for r in rows[-3:]] == ["Bad Date", "Too Long", "(line 9)"]
     feasible_slack = [int(r["slack_days"]) for r in rows if r["verdict"] == "feasible"]
     assert feasible_slack == sorted(feasible_slack)
     assert rows[0]["name"] == "Li Wei" and rows[0]["slack_days"] == "-109"  # a number stays a number
@@ -243,6 +249,8 @@ def test_the_summary_says_for_each_intern_what_their_calendar_says(run, tmp_path
                  "--remind", "3d")
     assert result.exit_code == 5 and "line 5: missing invited" in result.stderr
     rows = json.loads(result.stdout)["sections"][0]["rows"]
+    assert rows[-1]["name"] == "Dee" and rows[-1]["error"] == "line 5: missing invited"  # listed too, with its error
+    rows = rows[:-1]
     # Sorted by risk: not feasible, then at risk (lowest chance first), then feasible (least slack first).
     # (Ada's India, read with every country's history since 2023, is at risk: 9 weeks may take a year.)
     assert [r["name"] for r in rows] == ["Cy", "Eve", "Ada", "Bo"]
@@ -275,7 +283,7 @@ def test_the_summary_says_for_each_intern_what_their_calendar_says(run, tmp_path
     assert by_name["Bo"]["next_step"] == "Gather the work permit application documents"
     assert by_name["Bo"]["next_deadline"] == "2027-02-26"
     listed = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
-    assert [r["name"] for r in listed] == ["Cy", "Eve", "Ada", "Bo"]
+    assert [r["name"] for r in listed] == ["Cy", "Eve", "Ada", "Bo", "Dee"]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Dee" in page and "missing invited" in page
 
@@ -334,6 +342,9 @@ def test_the_summary_reads_at_80_columns_in_three_lines_an_intern_at_most(run, t
     result = run("batch", str(roster), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-23", "-q")
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
+    notes = lines[lines.index("Notes:"):]  # what the table leaves out: other routes, the earliest starts
+    assert "Mx. Comma; Semi: without a work permit: feasible." in notes
+    lines = lines[:lines.index("")]
     header_end = next(i for i, line in enumerate(lines) if line.startswith("---"))
     rule = lines[header_end]
     slack = [m.span() for m in re.finditer("-+", rule)][2]  # the third column: a number on a row's first line only

@@ -71,9 +71,15 @@ def test_batch_numbers_are_numbers(run, tmp_path):
     document = json.loads(result.stdout)
     conforms(document, DOCUMENT)
     rows = document["sections"][0]["rows"]
-    for row in rows:
-        conforms(row, {"name": str, "verdict": str, "slack_days": int, "chance": (float, type(None)),
-                       "next_deadline": OPTIONAL_ISO, "contingency": OPTIONAL_ISO, "calendar": str, "checklist": str})
+    planned = [row for row in rows if row["error"] is None]
+    for row in planned:
+        conforms(row, {"name": str, "verdict": str, "slack_days": (int, type(None)), "chance": (float, type(None)),
+                       "next_deadline": OPTIONAL_ISO, "contingency": OPTIONAL_ISO, "calendar": str, "checklist": str,
+                       "earliest_start": (str, type(None)), "alternative": (str, type(None))})
+    # The rows that could not be planned are there too: a name (or their line) and their error, nothing else.
+    failed = [row for row in rows if row["error"] is not None]
+    assert [row["name"] for row in failed] == ["Bad Date", "Too Long", "(line 9)"]
+    assert all(row["verdict"] is None and row["calendar"] is None and row["error"].startswith("line ") for row in failed)
     alan = next(row for row in rows if row["name"] == "Alan Turing")
     assert alan["chance"] == pytest.approx(0.5968) and alan["slack_days"] == -25
     # The spreadsheet keeps a percentage people read.

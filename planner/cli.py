@@ -280,6 +280,7 @@ def checklist(name, fmt, table_format, output, force, as_json, **inputs):
 
     _check_table_format(table_format)
     fmt = "json" if as_json else fmt
+    _check_extension(output, fmt)
     made = build_plan(**inputs, require_invited=True)
     if output == "-":
         from planner.layout import terminal_width
@@ -381,15 +382,32 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
         sys.exit(5 if rows else 2)
 
 
+# What a file's name says it holds: a name that says one format while --format says another is refused.
+_EXTENSION_FORMATS = {"txt": "text", "text": "text", "md": "markdown", "markdown": "markdown", "html": "html",
+                      "htm": "html", "csv": "csv", "json": "json", "ics": "ics"}
+
+
+def _check_extension(output: str | None, fmt: str) -> None:
+    if not output or output == "-":
+        return
+    said = _EXTENSION_FORMATS.get(output.rsplit(".", 1)[-1].lower()) if "." in output else None
+    if said is not None and said != fmt:
+        raise click.UsageError(f"-o {output}: the name says {said}, --format says {fmt}: give --format {said}, or a "
+                               f"name for {fmt}")
+
+
 @cli.command()
 @click.argument("roster", callback=_path)
 @click.option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
               help="Show what is due or opens within this many days (and everything overdue).")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
-@output_format
+@click.option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
+              help="Table style for --format text: any tabulate format (simple, grid, github, ...).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json", "ics"]),
+              default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name,
-              help="Also write the agenda as one calendar (.ics) for the advisor; - for stdout.")
+@click.option("-o", "--output", metavar="FILE", callback=_file_name, default="-",
+              help="Write the agenda here, in --format (default: stdout).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 def agenda(roster, within, today, fmt, table_format, as_json, output, force):
     """What needs action across a roster: every overdue item, and what is due within --within days.
@@ -405,7 +423,8 @@ def agenda(roster, within, today, fmt, table_format, as_json, output, force):
     \b
     Example:
         planner agenda tests/data/roster.csv --within 30
-        planner agenda roster.csv --format html -o agenda.ics > agenda.html
+        planner agenda roster.csv --format html -o agenda.html
+        planner agenda roster.csv --format ics -o agenda.ics
     """
     from planner import agenda as module, files, ics, render
     from planner.dates import check_today
@@ -413,21 +432,29 @@ def agenda(roster, within, today, fmt, table_format, as_json, output, force):
 
     _check_table_format(table_format)
     fmt = "json" if as_json else fmt
+    _check_extension(output, fmt)
     today = check_today(today or date.today())
     shown = visible(roster)
     made = module.build(roster, today=today, within=within, warn=lambda message: click.echo(f"{shown}: {visible(message)}", err=True))
     for line, problem in made.problems:
         click.echo(f"{shown}: line {line}: {visible(problem)}", err=True)
-    if output == "-":
-        click.echo(module.calendar(made), nl=False)
+    if fmt == "ics":
+        previous = files.read_existing(output) if output != "-" else None
+        data = module.calendar(made, previous)
+    elif fmt == "json":
+        import json
+
+        data = (json.dumps(module.facts(made), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     else:
-        if output:
-            files.write_atomic(output, module.calendar(made, files.read_existing(output)), force=force,
-                               ours=ics.written_by_planner)
-        if fmt == "json":
-            _echo_json(module.facts(made))
-        else:
-            click.echo(render.render(module.document(made), fmt, table_format, terminal_width()), nl=False)
+        from planner.layout import FILE_WIDTH
+
+        width = terminal_width() if output == "-" else FILE_WIDTH  # a file is read at 80 columns
+        data = render.render(module.document(made), fmt, table_format, width).encode("utf-8")
+    if output == "-":
+        click.echo(data, nl=False)
+    else:
+        owned = ics.written_by_planner if fmt == "ics" else render.owned
+        files.write_atomic(output, data, force=force, ours=owned)
     if made.problems:
         sys.exit(5)
     if made.overdue:

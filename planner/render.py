@@ -204,7 +204,9 @@ td.box span { display: inline-block; width: 4.2mm; height: 4.2mm; border: 0.35mm
 td.box span.done::after { content: "✓"; display: block; text-align: center; line-height: 4mm; font-size: 9pt; }
 td.source { font-size: 8pt; color: #333; }
 td.sub { padding-left: 4mm; color: #222; }
-col.date { width: 12%; } col.intern { width: 14%; } col.step { width: 22%; } col.to-do { width: 28%; }
+col.date { width: 12%; } col.intern { width: 13%; } col.step { width: 25%; } col.to-do { width: 34%; }
+table:has(col.to-do) col.status { width: 16%; }
+table:has(col.to-do) td { padding: 0.3mm 1mm; line-height: 1.15; font-size: 8.5pt; }
 figure { margin: 2mm 0 4mm; } figure svg { width: 100%; height: auto; }
 p.note { font-size: 9pt; color: #333; }
 ol.sources { font-size: 8.5pt; padding-left: 8mm; } ol.sources li::marker { content: "[" counter(list-item) "] "; }

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def test_overdue_permit_and_gate_on_the_agenda(run, tmp_path):
 
 def test_the_agenda_calendar(run, tmp_path):
     path = tmp_path / "agenda.ics"
-    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "-o", str(path)).exit_code == 5
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "--format", "ics", "-o", str(path)).exit_code == 5
     data = path.read_bytes()
     events = parse_everywhere(data)
     assert libical_errors(data) == []
@@ -80,7 +81,7 @@ def test_the_agenda_calendar(run, tmp_path):
     interns = {str(e["UID"]) for p in (tmp_path / "plans").glob("*.ics")
                for e in icalendar.Calendar.from_ical(p.read_bytes()).walk("VEVENT")}
     assert not uids & interns  # the advisor's events never replace an intern's own
-    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "-o", str(path)).exit_code == 5
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "--format", "ics", "-o", str(path)).exit_code == 5
     assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")} == uids
 
 
@@ -197,7 +198,7 @@ def test_the_agenda_calendar_is_one_deadline_per_item(tmp_path, run):
     roster = tmp_path / "roster.csv"
     roster.write_text("name,invited,start,applied,biometrics\nAda,2025-12-01,2027-06-01,2026-01-01,2026-01-10\n",
                       encoding="utf-8")
-    result = run("agenda", str(roster), "--today", "2027-04-20", "-o", str(tmp_path / "agenda.ics"))
+    result = run("agenda", str(roster), "--today", "2027-04-20", "--format", "ics", "-o", str(tmp_path / "agenda.ics"))
     assert result.exit_code == 3, result.stderr  # the decision is overdue
     data = (tmp_path / "agenda.ics").read_bytes()
     calendar = icalendar.Calendar.from_ical(data)
@@ -211,10 +212,10 @@ def test_the_agenda_calendar_is_one_deadline_per_item(tmp_path, run):
     assert list(contingency["CATEGORIES"].cats) == ["Agenda", "Deadline"]
     assert [a.decoded("TRIGGER") for a in contingency.walk("VALARM")] == [-__import__("datetime").timedelta(days=2)]
     assert "Ada: Work permit processing: decision" in events
-    again = run("agenda", str(roster), "--today", "2027-04-20", "-o", str(tmp_path / "agenda.ics"), "--force")
+    again = run("agenda", str(roster), "--today", "2027-04-20", "--format", "ics", "-o", str(tmp_path / "agenda.ics"), "--force")
     assert again.exit_code == 3 and (tmp_path / "agenda.ics").read_bytes() == data  # the same day: the same bytes
     # The next day every status moved on: the same events, each a version later (calendar apps update them).
-    run("agenda", str(roster), "--today", "2027-04-21", "-o", str(tmp_path / "agenda.ics"), "--force")
+    run("agenda", str(roster), "--today", "2027-04-21", "--format", "ics", "-o", str(tmp_path / "agenda.ics"), "--force")
     later = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical((tmp_path / "agenda.ics").read_bytes()).walk("VEVENT")}
     assert {s: (str(e["UID"]), int(e["SEQUENCE"])) for s, e in later.items()} == {
         s: (str(e["UID"]), 1) for s, e in events.items()}
@@ -223,7 +224,7 @@ def test_the_agenda_calendar_is_one_deadline_per_item(tmp_path, run):
     uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
     other = tmp_path / "other.csv"
     other.write_text(roster.read_text(encoding="utf-8").replace("Ada", "Bo"), encoding="utf-8")
-    run("agenda", str(other), "--today", "2027-04-20", "-o", str(tmp_path / "bo.ics"))
+    run("agenda", str(other), "--today", "2027-04-20", "--format", "ics", "-o", str(tmp_path / "bo.ics"))
     assert not uids & {str(e["UID"]) for e in icalendar.Calendar.from_ical((tmp_path / "bo.ics").read_bytes()).walk("VEVENT")}
 
 
@@ -316,3 +317,40 @@ def test_a_steps_own_deadline_from_the_horizon_to_overdue(tmp_path):
     item, = items_of(make_plan(ends, invited=date(2027, 1, 1), start=date(2027, 1, 20), today=date(2027, 1, 12)),
                      "Ada", "ada", 14)
     assert (item.step, item.action) == ("Paper", "Paper")
+
+
+def test_the_agenda_file_follows_its_format_and_a_name_that_says_another_is_refused(run, tmp_path):
+    html = tmp_path / "agenda.html"
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--format", "html", "-o", str(html)).exit_code == 5
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    calendar = tmp_path / "agenda.ics"
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--format", "ics", "-o", str(calendar)).exit_code == 5
+    assert calendar.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+    mismatch = run("agenda", str(ROSTER), "--today", "2027-05-01", "--format", "html", "-o", str(tmp_path / "a.ics"))
+    assert mismatch.exit_code == 2 and not (tmp_path / "a.ics").exists()
+    assert mismatch.stderr.splitlines()[-1] == (f"Error: -o {tmp_path / 'a.ics'}: the name says ics, --format says html: "
+                                                "give --format ics, or a name for html")
+    text = tmp_path / "agenda.txt"
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "-o", str(text)).exit_code == 5
+    assert max(len(line) for line in text.read_text(encoding="utf-8").splitlines()) <= 80  # a file reads at 80 columns
+    refused = run("checklist", "--invited", "2026-12-01", "--start", "2027-09-01", "--format", "html", "-o",
+                  str(tmp_path / "ada.md"))
+    assert refused.exit_code == 2 and "the name says markdown, --format says html" in refused.stderr
+
+
+def test_the_agenda_prints_many_items_a_page(run, tmp_path):
+    browser = chromium()
+    if not shutil.which("pdfinfo"):
+        if os.environ.get("CI"):
+            pytest.fail("pdfinfo is not installed; .ci/run installs poppler-utils")
+        pytest.skip("pdfinfo is not installed here (apt-get install poppler-utils)")
+    page = tmp_path / "agenda.html"
+    assert run("agenda", str(ROSTER), "--today", "2027-05-01", "--within", "30", "--format", "html", "-o",
+               str(page)).exit_code == 5
+    items = page.read_text(encoding="utf-8").count('<td class="box">')
+    pdf = tmp_path / "agenda.pdf"
+    subprocess.run([browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                                                                  text=True).stdout.splitlines() if line.startswith("Pages:")))
+    assert items == 20 and items / pages >= 10, (items, pages)

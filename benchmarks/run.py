@@ -143,6 +143,8 @@ def main() -> int:
     row("planner check", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
     ours, base = paired_medians(check + ["--country", "IN"], [PYTHON, "-c", "import click"], env, args.repeat)
     row("planner check --country IN", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
+    ours, base = paired_medians(check + ["--medical"], [PYTHON, "-c", "import click"], env, args.repeat)
+    row("planner check --medical", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
 
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)

@@ -301,7 +301,7 @@ def _status(step: Step, done: set[str]) -> str:
 
 
 def _forward(template, invited, start, end, today, recorded, done, done_by, outcome=None,
-             overdue=None, ready=None) -> dict[str, tuple[Window, Window]]:
+             overdue=None, ready=None, only=None, base=None) -> dict[str, tuple[Window, Window]]:
     """Earliest start and finish of every step, best and worst case.
 
     `outcome` maps an uncertain wait to the day its decision comes, for weighing outcomes one at a
@@ -311,10 +311,14 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
     an event (biometrics, 30 days from IRCC's letter) counts from that day, whatever today is.
     A step can finish no earlier than the steps it `requires` (the decision comes after the biometrics).
     An `expected` milestone (a letter) comes when what precedes it says, even if that day has passed.
+    With `only` (a set of step ids) and `base` (dates of an earlier pass), only those steps are
+    worked out again, the others read from `base`: what an outcome cannot change is not redone.
     """
-    dates: dict[str, tuple[Window, Window]] = {}
+    dates: dict[str, tuple[Window, Window]] = dict(base) if base else {}
     anchors = {"invited": invited, "start": start, "end": end or start}
     for step in template.steps:
+        if only is not None and step.id not in only:
+            continue
         if step.anchor:
             day = anchors[step.anchor]
             dates[step.id] = (Window(day, day), Window(day, day))
@@ -417,9 +421,18 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
         return float(fits({})), ()
     *first, last = uncertain
 
+    # The steps an outcome of the waits before the last can move on the way to the last wait's
+    # begin: those waits, what follows them and leads to the last; the rest is worked out once.
+    moved = {step.id for step in first}
+    moved |= {s.id for s in template.steps if template.ancestors[s.id] & moved}
+    relevant = {s for s in moved if s in template.ancestors[last.id]} | {last.id} if first else None
+    base = _forward(template, invited, start, end, today, recorded, done, done_by) if first else None
+
     def window(outcome: dict) -> tuple[date, date, date]:
         """(begin, first day, last day) of the last wait's window, once the waits before it have these outcomes."""
-        begin = _forward(template, invited, start, end, today, recorded, done, done_by, outcome)[last.id][0].best
+        dates = _forward(template, invited, start, end, today, recorded, done, done_by, outcome,
+                         only=relevant, base=base)
+        begin = dates[last.id][0].best
         return (begin, *_decision_window(last, begin, today))
 
     def last_fitting(outcome: dict, low: date, high: date) -> date:
@@ -458,7 +471,13 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
         used += (step.id,) if step.id in chances else ()
     outcomes = [({step_id: day for step_id, day, _ in outcome}, _product(w for _, _, w in outcome))
                 for outcome in product(*grids)]
-    windows = [window(chosen) for chosen, _ in outcomes]
+    # The last wait begins no earlier as the waits before it end later: the same begin at both
+    # corners of the grid is the same for every outcome between.
+    corners = [window(outcomes[i][0]) for i in (0, -1)]
+    if corners[0] == corners[1]:
+        windows = [corners[0]] * len(outcomes)
+    else:
+        windows = [corners[0]] + [window(chosen) for chosen, _ in outcomes[1:-1]] + [corners[1]]
     # The last fitting day, searched over every window the outcomes give, at both ends of the grid.
     low, high = min(w[1] for w in windows), max(w[2] for w in windows)
     ends = [last_fitting(outcomes[i][0], low, high) for i in (0, -1)]

@@ -70,13 +70,14 @@ def test_a_contact_sent_in_year_9999_is_its_rows_problem(run, tmp_path):
                              "give a date from 2016-11-23 to 2036-11-23\n")
 
 
-@pytest.mark.parametrize("command", [["plan", *BASE, "-q"], ["checklist", *BASE], ["outreach", "--start", "2027-09-01", "--today", "2026-11-23"]])
-def test_an_unwritable_folder_is_one_line_and_leaves_nothing(run, tmp_path, monkeypatch, command):
+@pytest.mark.parametrize("command, name", [(["plan", *BASE, "-q"], "out.ics"), (["checklist", *BASE], "out.txt"),
+                                           (["outreach", "--start", "2027-09-01", "--today", "2026-11-23"], "out.ics")])
+def test_an_unwritable_folder_is_one_line_and_leaves_nothing(run, tmp_path, monkeypatch, command, name):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("tempfile.mkstemp", refuse)  # as a read-only folder or mount answers
-    target = tmp_path / "out.ics"
+    target = tmp_path / name
     result = run(*command, "-o", str(target))
     assert (result.exit_code, result.stderr) == (1, f"Error: {target}: cannot write (Permission denied)\n")
     assert list(tmp_path.iterdir()) == []

@@ -11,7 +11,7 @@ import click
 from planner import __version__
 from planner.errors import PlannerError
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
 
 
 class UserError(click.ClickException):
@@ -196,7 +196,8 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
 
     \b
     Example:
-        planner plan --invited 2026-12-01 --start 2027-09-01 --name "Ada Lovelace" --university mcgill -o ada.ics
+        planner plan --invited 2026-12-01 --start 2027-09-01 \\
+            --name "Ada Lovelace" --university mcgill -o ada.ics
         planner plan --invited 2026-12-01 --start 2027-09-01 -o - > plan.ics
     """
     from planner import plans
@@ -273,8 +274,10 @@ def checklist(name, fmt, table_format, output, force, as_json, **inputs):
 
     \b
     Example:
-        planner checklist --invited 2026-12-01 --start 2027-09-01 --name "Ada Lovelace" --format html -o ada.html
-        planner checklist --invited 2026-12-01 --start 2027-09-01 --format text --fmt grid
+        planner checklist --invited 2026-12-01 --start 2027-09-01 \\
+            --name "Ada Lovelace" --format html -o ada.html
+        planner checklist --invited 2026-12-01 --start 2027-09-01 \\
+            --format text --fmt grid
     """
     from planner import plans
 
@@ -321,7 +324,8 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     is reported with its line number and the others are still planned.
 
     \b
-    Exit codes: 0 every row planned; 5 some rows could not be planned; 1 or 2 nothing planned.
+    Exit codes: 0 every row planned; 5 some rows could not be planned;
+    1 or 2 nothing planned.
 
     \b
     Example:
@@ -417,8 +421,8 @@ def agenda(roster, within, today, fmt, table_format, as_json, output, force):
     per intern. Bad rows are reported by line; the rest are on the agenda.
 
     \b
-    Exit codes: 0 nothing overdue; 3 something overdue; 5 some rows could not be used
-    (each is reported); 1 or 2 errors.
+    Exit codes: 0 nothing overdue; 3 something overdue; 5 some rows could not
+    be used (each is reported); 1 or 2 errors.
 
     \b
     Example:
@@ -487,7 +491,8 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
     due a reminder, who can be let go, which e-mails go to the same lab or university at once.
 
     \b
-    Exit codes: 0 done; 5 some contact rows could not be used (each is reported); 1 or 2 errors.
+    Exit codes: 0 done; 5 some contact rows could not be used (each is
+    reported); 1 or 2 errors.
 
     \b
     Example:
@@ -591,11 +596,11 @@ def show(country, today, as_json):
     if country is None:
         names = module.country_names()
         rows = []
-        for code in sorted(names, key=lambda c: names[c]):
+        for code in sorted(names, key=module.sort_key):
             figures = [f for f in module.history(code) if f.published <= today]
             if figures:
                 figure = figures[-1]
-                rows.append({"country": f"{names[code]} ({code})", "figure": module.weeks(figure.days) if figure.days else "none",
+                rows.append({"country": module.label(code), "figure": module.weeks(figure.days) if figure.days else "none",
                              "published": str(figure.published)})
         if as_json:
             _echo_json({"updated": str(latest) if latest else None, "countries": rows})
@@ -611,7 +616,7 @@ def show(country, today, as_json):
     recent = [f for f in figures if f.published >= today - timedelta(days=module.HISTORY_DAYS) and f.days]
     jumps = _jumps(figures, recent)
     if as_json:
-        _echo_json({"country": code, "name": name, "figures": [{"published": str(f.published), "days": f.days} for f in figures],
+        _echo_json({"country": module.iso_code(code), "name": name, "figures": [{"published": str(f.published), "days": f.days} for f in figures],
                     "window_days": None if isinstance(prediction, module.Fallback) else [prediction.best_days, prediction.worst_days],
                     "fallback": prediction.reason if isinstance(prediction, module.Fallback) else None,
                     "jumps": [{"published": str(day), "kind": kind} for day, kind in jumps],
@@ -619,11 +624,14 @@ def show(country, today, as_json):
                     (prediction.jump.kind if prediction.jump else "steady")})
         return
     if not figures:
-        raise UserError(f"IRCC has published no figure for {name} ({code})", 1)
+        raise UserError(f"IRCC has published no figure for {module.label(code)}", 1)
     figure = figures[-1]
-    lines = [f"{name} ({code}): work permit, applied for from outside Canada"]
-    lines += wrap(f"IRCC's figure: {module.weeks(figure.days) if figure.days else module.NONE}, published {figure.published} "
-                  f"(the time in which 80 % of recent applications were decided).", width)
+    lines = [f"{module.label(code)}: work permit, applied for from outside Canada"]
+    if figure.days:
+        lines += wrap(f"IRCC's figure: {module.weeks(figure.days)}, published {figure.published} "
+                      f"(the time in which 80 % of recent applications were decided).", width)
+    elif not isinstance(prediction, module.Fallback):  # a fallback says it below
+        lines += wrap(f"IRCC's latest update ({figure.published}) says \"{module.NONE}\".", width)
     if recent:
         lines += wrap(f"Past three years: {module.weeks(min(f.days for f in recent))} to "
                       f"{module.weeks(max(f.days for f in recent))}.", width)

@@ -118,7 +118,7 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
             raise InputError(f"{path}: the {noun} is empty; it needs a header row: {', '.join(required + known)}")
         if any(_NOT_UTF8.search(h or "") for h in header):
             raise InputError(f"{path}: not a CSV text file (not UTF-8 text)")
-        columns = [(h or "").strip().lower() for h in header]
+        columns = [column_name(h) for h in header]
         twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
         if twice is not None:
             raise InputError(f"{path}: the {noun} has the column '{twice}' twice; keep one")
@@ -129,6 +129,11 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
         if header_columns is not None:
             header_columns.extend(c for c in columns if c)
         yield from _body(reader, header, delimiter, 0, lines)
+
+
+def column_name(header: str | None) -> str:
+    """A header cell as a column's name: "Passport Expires", "passport-expires" -> "passport_expires"."""
+    return "_".join((header or "").replace("-", " ").lower().split())
 
 
 def _body(reader, header, delimiter, offset: int = 0, lines: list | None = None):
@@ -150,13 +155,13 @@ def _body(reader, header, delimiter, offset: int = 0, lines: list | None = None)
         first_line, line = line + 1, reader.line_num
         opened = _swallowed(raw, line > first_line, len(header), delimiter)
         if opened is not None and lines is not None:
-            yield (offset + first_line, {}, f"a quote opens in column '{opened.strip().lower()}' on this line and does "
+            yield (offset + first_line, {}, f"a quote opens in column '{column_name(opened)}' on this line and does "
                                             "not close before the rows after it; close it")
             rest = lines[first_line:]  # the physical lines after the one the quote opened on
             again = csv.DictReader(iter(rest), fieldnames=header, delimiter=delimiter)
             yield from _body(again, header, delimiter, offset + first_line, rest)
             return
-        fields = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        fields = {column_name(k): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(fields.values()):
             continue  # a blank line
         if any(_NOT_UTF8.search(v) for v in fields.values()):

@@ -53,7 +53,7 @@ class Inputs(NamedTuple):
     medical: bool = False  # a medical exam is needed
     biometrics_given: date | None = None  # the day biometrics were last given
     passport_expires: date | None = None
-    country: str | None = None  # as typed: an ISO code or an English name
+    country: str | None = None  # as typed: an ISO code, or a name in English or French
 
 
 def flag_record(flag: str, key: str, day: date) -> Record:
@@ -119,8 +119,8 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
             raise InputError(f"{names['months']}: {inputs.months} months is more than the {loaded.max_months} months "
                              f"the timeline allows ({loaded.cite(loaded.max_months_source)})")
         end = engine.end_after(inputs.start, inputs.months)
-    university = inputs.university.lower() if inputs.university else None
-    if university is not None and university not in loaded.universities:
+    university = loaded.university_key(inputs.university) if inputs.university else None
+    if inputs.university and university is None:
         known = ", ".join(loaded.universities) or "none in this template"
         raise InputError(f"{names['university']}: unknown university '{inputs.university}'; choose one of: {known}")
     for field in ("biometrics_given", "passport_expires"):
@@ -258,7 +258,7 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     from planner.dates import Duration, DurationRange
 
     code = times.country(country, flag)
-    name = times.country_names().get(code, code)
+    name, label = times.country_names().get(code, code), times.label(code)
     prediction = times.predict(code, today, figures)
     updated = times.latest_update(today, figures)
     if updated is None:
@@ -269,7 +269,7 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
         if age > times.STALE_DAYS:
             fresh += f", {age} days before this plan's day: old, run `planner times update` for IRCC's latest"
     if isinstance(prediction, times.Fallback):
-        return PermitWait(code, notes=((f"IRCC's published time cannot be used for {name} ({code}): {prediction.reason}; "
+        return PermitWait(code, notes=((f"IRCC's published time cannot be used for {label}: {prediction.reason}; "
                                         f"the plan uses the timeline's range instead ({advice}). {fresh}.", None),))
     text = wait_text(prediction, name) + f" {advice}. {fresh}."
     figure = prediction.figure
@@ -287,7 +287,7 @@ def wait_text(prediction, name: str) -> str:
     from planner import times
 
     code, figure, jump = prediction.country, prediction.figure, prediction.jump
-    opening = f"Permit wait from IRCC's published time for {name} ({code}): "
+    opening = f"Permit wait from IRCC's published time for {times.label(code)}: "
     if prediction.none_since is not None:
         opening += (f"IRCC's latest update says \"{times.NONE}\" (since {prediction.none_since}); the plan reads its "
                     f"last figure, ")

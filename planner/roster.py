@@ -150,7 +150,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
     upcoming = next_deadline(plan)
     summary = {
         "name": name,
-        "country": plan.country,
+        "country": _iso_code(plan.country),
         "verdict": plan.verdict,
         "slack_days": plan.slack_days,
         "chance": round(plan.probability, 4) if plan.probability is not None else None,
@@ -562,3 +562,11 @@ def count_rows(path: str) -> int | None:
     except OSError:
         return 0
 
+
+def _iso_code(code: str | None) -> str | None:
+    """The country's code as people know it (VG, where IRCC writes IO)."""
+    if code is None:
+        return None
+    from planner import times
+
+    return times.iso_code(code)

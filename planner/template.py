@@ -21,7 +21,7 @@ ACTUALS = ("applied", "approved")
 
 _TOP_KEYS = {
     "schema", "title", "summary", "host", "max_months", "max_months_source", "sources",
-    "universities", "universities_source", "university_default", "steps", "checklist", "outreach",
+    "universities", "universities_source", "university_aliases", "university_default", "steps", "checklist", "outreach",
     "alternatives", "passport",
 }
 # What a step's `when` may test: facts about the plan's inputs, named the same in every template.
@@ -133,6 +133,7 @@ class Template(NamedTuple):
     ancestors: dict[str, frozenset[str]]
     implied: dict[str, frozenset[str]]  # the steps a recorded step takes as done: its ancestors, not a gate's waits
     alternatives: tuple[Alternative, ...] = ()
+    university_aliases: dict[str, tuple[str, ...]] = {}  # short name -> other names people write (UdeM)
     passport: dict | None = None  # {"rule", "source", "months_after": {university: (months, assumption)}}
     all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions (`steps` may omit some); set by load
 
@@ -196,6 +197,18 @@ class Template(NamedTuple):
         facts = facts | {"university": university is not None}
         return tuple(item.replace("{university}", self.university_name(university))
                      for item, when in step.checklist if when is None or holds(when, facts))
+
+    def university_key(self, text: str) -> str | None:
+        """The short name for what people write: udem, "UdeM", "Université de Montréal", "universite de montreal"."""
+        from planner.names import folded
+
+        wanted = folded(text)
+        for key, name in self.universities.items():
+            plain, _, short = name.partition(" (")  # "École de technologie supérieure (ÉTS)"
+            spellings = {key, name, plain, short.rstrip(")"), *self.university_aliases.get(key, ())}
+            if wanted in {folded(s) for s in spellings if s}:
+                return key
+        return None
 
     def university_name(self, key: str | None) -> str:
         if key is None:
@@ -413,6 +426,9 @@ _TYPES = {
         "universities": (lambda v: isinstance(v, dict) and all(_TEXT[0](n) for n in v.values()),
                          "a table of short name = full name"),
         "universities_source": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of source keys"),
+        "university_aliases": (lambda v: isinstance(v, dict) and all(isinstance(a, list) and all(_TEXT[0](n) for n in a)
+                                                                  for a in v.values()),
+                               "a table of short name = [other names people write]"),
         "university_default": _STRING, "steps": _TABLES, "checklist": _TABLES, "outreach": _TABLE,
     },
     "step": {
@@ -459,6 +475,10 @@ def _build(data: dict, path: Path) -> Template:
         sources[key] = Source(key, value["title"], value["url"])
     max_months = data.get("max_months", 12)  # its type and range are checked with the others'
     universities = data.get("universities", {})
+    aliases = data.get("university_aliases", {})
+    for key in aliases:
+        if key not in universities:
+            raise TemplateError(f"{where}: university_aliases names unknown university '{key}'")
 
     raw_steps = data["steps"]  # a list of tables, checked with the others
     if not raw_steps:
@@ -512,6 +532,7 @@ def _build(data: dict, path: Path) -> Template:
         sources=sources,
         universities=dict(universities),
         universities_source=uni_sources,
+        university_aliases={key: tuple(names) for key, names in aliases.items()},
         steps=tuple(ordered),
         checklist=tuple(checklist),
         outreach=data.get("outreach", {}),

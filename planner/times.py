@@ -40,10 +40,12 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from planner.errors import InputError, PlannerError
+from planner.names import folded
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = DATA / "ircc-work-permit-times.txt"
 NAMES = DATA / "ircc-country-names.txt"
+ALIASES = DATA / "country-aliases.txt"  # made by tools/country_aliases.py
 LIVE_URL = "https://www.canada.ca/content/dam/ircc/documents/json/data-ptime-en.json"
 SECTION = "work"  # IRCC's section: work permits, applied for from outside Canada
 HISTORY_DAYS = 1095  # the past three years of outcomes
@@ -149,31 +151,91 @@ def parse_updated(text: str) -> date:
 
 # Country names and codes.
 
+# IRCC files the British Virgin Islands under IO, which is ISO's code for the British Indian Ocean
+# Territory: the planner shows and reads VG for them, and says so of IO.
+ISO_CODE = {"IO": "VG"}
+IRCC_CODE = {iso: ircc for ircc, iso in ISO_CODE.items()}
+
+
 @functools.lru_cache(maxsize=1)
 def country_names() -> Mapping[str, str]:
-    """IRCC's code -> English name, read once: the file ships with the package and does not change."""
+    """IRCC's code -> English name as IRCC writes it (its HTML entities decoded), read once."""
+    import html
+
     names = {}
     for line in NAMES.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             code, _, name = line.partition("\t")
-            names[code] = name
+            names[code] = html.unescape(name)
     return MappingProxyType(names)
 
 
+def iso_code(code: str) -> str:
+    """The code people know for IRCC's code (VG for IRCC's IO)."""
+    return ISO_CODE.get(code, code)
+
+
+def label(code: str) -> str:
+    """ "China (People's Republic of) (CN)": IRCC's name and the code people know."""
+    return f"{country_names().get(code, code)} ({iso_code(code)})"
+
+
+@functools.lru_cache(maxsize=1)
+def _by_name() -> Mapping[str, tuple[str, ...]]:
+    """Every name people type, folded -> the IRCC codes it names (two for an ambiguous one)."""
+    found: dict[str, list[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        key = folded(name)
+        for spelling in {key, key.replace(" ", "")}:  # "cote divoire" as "cote d ivoire"
+            codes = found.setdefault(spelling, [])
+            if code not in codes:
+                codes.append(code)
+
+    for code, name in country_names().items():
+        add(name, code)
+        add(iso_code(code), code)
+    for line in ALIASES.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, *aliases = line.split("\t")
+            for alias in aliases:
+                add(alias, code)
+    return MappingProxyType({name: tuple(codes) for name, codes in found.items()})
+
+
+def sort_key(code: str) -> str:
+    """Countries in the order people read them: Côte d'Ivoire among the Cs, Türkiye before Tuvalu."""
+    return folded(country_names().get(code, code))
+
+
 def country(text: str, what: str = "--country") -> str:
-    """An ISO code ("IN") or an English name ("India", any case) as IRCC's code; a typo gets a suggestion."""
+    """IRCC's code for what people type: an ISO code (IN, IND), a name in English or French, in any case,
+    with or without accents ("India", "Inde", "Côte d'Ivoire", "cote divoire"); a typo gets a suggestion."""
     names = country_names()
-    wanted = " ".join(text.split()).casefold()
-    if wanted.upper() in names:
-        return wanted.upper()
-    by_name = {name.casefold(): code for code, name in names.items()}
-    if wanted in by_name:
-        return by_name[wanted]
+    typed = " ".join(text.split())
+    upper = typed.upper()
+    if upper in IRCC_CODE:
+        return IRCC_CODE[upper]
+    if upper in ISO_CODE:
+        raise InputError(f"{what}: {upper} is ISO's code for the British Indian Ocean Territory, for which IRCC "
+                         f"publishes no time (the British Virgin Islands are VG)")
+    if upper in names:
+        return upper
+    wanted = folded(typed)
+    by_name = _by_name()
+    codes = by_name.get(wanted) or by_name.get(wanted.replace(" ", ""))  # spaced as typed, or without
+    if codes and len(codes) == 1:
+        return codes[0]
+    if codes:
+        choices = " or ".join(label(code) for code in codes)
+        raise InputError(f"{what}: '{text}' may be {choices}: give one of these codes")
     import difflib
 
     close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
-    hint = f" (did you mean {names[by_name[close[0]]]}, {by_name[close[0]]}?)" if close else ""
-    raise InputError(f"{what}: unknown country '{text}'{hint}; give a two-letter code such as IN or an English name")
+    hint = ""
+    if close and len(by_name[close[0]]) == 1:
+        hint = f" (did you mean {label(by_name[close[0]][0])}?)"
+    raise InputError(f"{what}: unknown country '{text}'{hint}; give a code such as IN or a name such as India or Inde")
 
 
 # The figures: shipped with the package, and those `planner times update` added.

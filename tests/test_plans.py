@@ -415,7 +415,7 @@ def test_each_input_is_named_as_the_user_gave_it():
             f"{word}: 2040-01-01 is more than 10 years from today (2027-01-10); give a date from 2017-01-10 to 2037-01-10")
     for names, word in ((plans.FLAGS, "--country"), (plans.COLUMNS, "country")):
         assert _refusal(_inputs(country="zz", names=names)) == (
-            f"{word}: unknown country 'zz'; give a two-letter code such as IN or an English name")
+            f"{word}: unknown country 'zz'; give a code such as IN or a name such as India or Inde")
 
 
 def test_a_template_without_universities_says_so(tmp_path):
@@ -613,3 +613,32 @@ def test_a_decided_permit_wait_has_no_note_on_how_long_it_may_take():
     approved = plans.flag_record("--approved", "approved", date(2027, 1, 5))
     assert plans.make(_inputs(recorded=(applied, approved))).notes == ()
     assert plans.make(_inputs(recorded=(applied, approved), country="IN")).notes == ()
+
+
+@pytest.mark.parametrize("typed, key", [
+    ("mcgill", "mcgill"), ("McGill University", "mcgill"), ("MCGILL", "mcgill"), ("Université de Montréal", "udem"),
+    ("universite de montreal", "udem"), ("UdeM", "udem"), ("Polytechnique Montréal", "poly"),
+    ("polytechnique montreal", "poly"), ("ÉTS", "ets"), ("École de technologie supérieure (ÉTS)", "ets"),
+    ("HEC Montréal", "hec"), ("université laval", "laval"), ("  McGill   University ", "mcgill"),
+])
+def test_a_university_is_read_as_people_write_it(mila, typed, key):
+    assert mila.university_key(typed) == key
+    assert plans.make(_inputs(university=typed)).university == key
+
+
+def test_an_unknown_university_names_the_ones_there_are(mila):
+    assert mila.university_key("Harvard") is None
+    assert _refusal(_inputs(university="Harvard")) == (
+        "--university: unknown university 'Harvard'; choose one of: udem, mcgill, poly, hec, laval, sherbrooke, ets")
+
+
+def test_a_roster_header_is_read_as_people_write_it(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Name,Invited,Start,Passport Expires,University,Applied-On\n"
+                      "Ada,2026-12-01,2027-09-01,2027-10-01,McGill University,\n", encoding="utf-8")
+    result = run("batch", roster, "--out-dir", tmp_path / "out", "--today", "2026-12-02", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "applied_on" in result.stderr  # a column that matches nothing, named as read
+    row = json.loads(result.stdout)["sections"][0]["rows"][0]
+    assert row["findings"].startswith("Passport: it expires on 2027-10-01")
+    assert "McGill University" in row["next_step"]

@@ -43,8 +43,8 @@ def test_a_country_by_code_or_name(text, code):
 def test_a_mistyped_country_gets_a_suggestion(run):
     with pytest.raises(InputError) as error:
         times.country("Frnace")
-    assert str(error.value) == ("--country: unknown country 'Frnace' (did you mean France, FR?); give a two-letter code "
-                                "such as IN or an English name")
+    assert str(error.value) == ("--country: unknown country 'Frnace' (did you mean France (FR)?); give a code such as "
+                                "IN or a name such as India or Inde")
     result = run("check", *DATES, "--country", "Mars")
     assert result.exit_code == 2 and result.stderr.startswith("Error: --country: unknown country 'Mars'")
 
@@ -497,15 +497,41 @@ def test_an_update_is_appended_on_a_line_of_its_own(tmp_path):
     assert times.latest_update() >= date(2026, 12, 1)
 
 
-def test_a_close_name_is_suggested_and_a_far_one_is_not():
+@pytest.mark.parametrize("typed, code", [
+    ("China", "CN"), ("chine", "CN"), ("Turkey", "TR"), ("Turquie", "TR"), ("türkiye", "TR"), ("USA", "US"),
+    ("United States", "US"), ("États-Unis", "US"), ("etats unis", "US"), ("UK", "GB"), ("Royaume-Uni", "GB"),
+    ("Korea", "KR"), ("Corée du Sud", "KR"), ("Ivory Coast", "CI"), ("Côte d'Ivoire", "CI"), ("cote divoire", "CI"),
+    ("Côte d’Ivoire", "CI"), ("Viet Nam", "VN"), ("Vietnam", "VN"), ("IND", "IN"), ("Inde", "IN"), ("in", "IN"),
+    ("Allemagne", "DE"), ("DEU", "DE"), ("St. Lucia", "LC"), ("Saint Lucia", "LC"), ("the Gambia", "GM"),
+    ("China (People's Republic of)", "CN"), ("VG", "IO"), ("British Virgin Islands", "IO"), ("  india  ", "IN"),
+])
+def test_a_country_is_read_as_people_type_it(typed, code):
+    assert times.country(typed) == code
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("Chien", "--country: unknown country 'Chien' (did you mean China (People’s Republic of) (CN)?); give a code "
+              "such as IN or a name such as India or Inde"),
+    ("Atlantis", "--country: unknown country 'Atlantis'; give a code such as IN or a name such as India or Inde"),
+    ("Palestine", "--country: 'Palestine' may be Palestine (Gaza) (PS) or Palestine (West Bank) (WB): give one of "
+                  "these codes"),
+    ("IO", "--country: IO is ISO's code for the British Indian Ocean Territory, for which IRCC publishes no time "
+           "(the British Virgin Islands are VG)"),
+])
+def test_a_country_that_is_not_one_says_why(typed, message):
     with pytest.raises(InputError) as error:
-        times.country("Frnace")
-    assert str(error.value) == ("--country: unknown country 'Frnace' (did you mean France, FR?); give a two-letter "
-                                "code such as IN or an English name")
-    with pytest.raises(InputError) as error:
-        times.country("Atlantis", "country")
-    assert str(error.value) == "country: unknown country 'Atlantis'; give a two-letter code such as IN or an English name"
-    assert times.country_names()["FR"] == "France"
+        times.country(typed)
+    assert str(error.value) == message
+
+
+def test_names_are_shown_decoded_with_the_code_people_know_and_sorted_as_read(run):
+    assert times.country_names()["CN"] == "China (People’s Republic of)"
+    assert not any("&" in name and ";" in name for name in times.country_names().values())
+    assert times.label("IO") == "British Virgin Islands (VG)"
+    listed = [line.split("  ")[0] for line in run("times", "--today", "2026-07-01").stdout.splitlines()[2:]]
+    assert listed.index("Côte d’Ivoire (CI)") == listed.index("Costa Rica (CR)") + 1
+    assert listed.index("Türkiye (TR)") < listed.index("Turkmenistan (TM)") < listed.index("Tuvalu (TV)")
+    assert json.loads(run("times", "VG", "--today", "2026-07-01", "--json").stdout)["country"] == "VG"
 
 
 def _work(count, **extra):

@@ -72,6 +72,75 @@ def _done(ctx, param, values):
     return tuple(recorded)
 
 
+# Shell completion: what each option takes, completed from the timeline and IRCC's countries.
+
+def _completion(value: str, help: str | None = None):
+    from click.shell_completion import CompletionItem
+
+    return CompletionItem(value, help=help)
+
+
+def _timeline(ctx):
+    """The timeline the command line names so far (or the default), or None when it cannot be read."""
+    from planner.template import load
+
+    try:
+        return load(ctx.params.get("template_name"))
+    except Exception:  # a half-typed path: nothing to complete from
+        return None
+
+
+def _complete_university(ctx, param, incomplete):
+    from planner.names import folded
+
+    loaded, typed = _timeline(ctx), folded(incomplete)
+    if loaded is None:
+        return []
+    return [_completion(key, name) for key, name in loaded.universities.items()
+            if key.startswith(incomplete.lower()) or folded(name).startswith(typed)]
+
+
+def _complete_country(ctx, param, incomplete):
+    from planner import times
+    from planner.names import folded
+
+    typed = folded(incomplete)
+    found = []
+    for code, name in sorted(times.country_names().items(), key=lambda item: times.sort_key(item[0])):
+        shown = times.iso_code(code)
+        if shown.startswith(incomplete.upper()) or (typed and folded(name).startswith(typed)):
+            found.append(_completion(shown, name))
+    return found
+
+
+def _complete_done(ctx, param, incomplete):
+    loaded = _timeline(ctx)
+    if loaded is None or "=" in incomplete:
+        return []
+    return [_completion(f"{step.id}=", step.title) for step in loaded.all_steps
+            if not step.anchor and step.id.startswith(incomplete)]
+
+
+def _complete_template(ctx, param, incomplete):
+    from click.shell_completion import CompletionItem
+    from planner.template import builtin_templates
+
+    names = [CompletionItem(path.stem) for path in builtin_templates() if path.stem.startswith(incomplete)]
+    return names + [CompletionItem(incomplete, type="file")]
+
+
+def _complete_file(ctx, param, incomplete):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _complete_folder(ctx, param, incomplete):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 def plan_options(func):
     """The inputs every planning command takes."""
     options = [
@@ -79,16 +148,16 @@ def plan_options(func):
         click.option("--start", type=DATE, required=True, help="First day of the internship."),
         click.option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
         click.option("--months", type=int, help="Length of the internship in months, instead of --end."),
-        click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done,
+        click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
                      help="A step done on DATE (repeatable); STEP is a step id from `planner templates`."),
         click.option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
         click.option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
-        click.option("--university", metavar="NAME", help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
-        click.option("--country", metavar="CODE|NAME", help="The intern's country (IN or India): the permit wait from IRCC's published times."),
+        click.option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
+        click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
         click.option("--medical", is_flag=True, help="A medical exam is needed (see planner templates: who needs one)."),
         click.option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
         click.option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
-        click.option("--template", "template_name", metavar="NAME|PATH", callback=_path,
+        click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
                      help="Timeline template: a built-in name or a .toml file (default: mila)."),
         click.option("--today", type=DATE, help="Plan as of this date instead of the system date."),
     ]
@@ -179,7 +248,7 @@ def _reminders(ctx, param, value):
 @click.option("--name", default="", callback=_people_text,
               help="The intern's name: names the calendar and keeps its events' identities.")
 @click.option("--note", default="", callback=_people_text, help="A note added to every event's description.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name, help="Write the calendar (.ics) here; - for stdout.")
+@click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, help="Write the calendar (.ics) here; - for stdout.")
 @click.option("--remind", default="14d,2d", show_default=True, callback=_reminders,
               help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
 @click.option("--no-reminders", is_flag=True, help="Write no reminders.")
@@ -262,7 +331,7 @@ def _check_table_format(table_format: str) -> None:
 @plan_options
 @click.option("--name", default="", callback=_people_text, help="The intern's name, printed at the top.")
 @output_format
-@click.option("-o", "--output", metavar="FILE", default="-", callback=_file_name,
+@click.option("-o", "--output", metavar="FILE", default="-", callback=_file_name, shell_complete=_complete_file,
               help="Write the checklist here (default: stdout).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
@@ -303,8 +372,8 @@ def _folder(ctx, param, value):
 
 
 @cli.command()
-@click.argument("roster", callback=_path)
-@click.option("--out-dir", required=True, metavar="DIR", callback=_folder,
+@click.argument("roster", callback=_path, shell_complete=_complete_file)
+@click.option("--out-dir", required=True, metavar="DIR", callback=_folder, shell_complete=_complete_folder,
               help="Folder for one calendar and one checklist per intern, and summary.csv.")
 @click.option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
               show_default=True, help="Format of each intern's checklist.")
@@ -401,7 +470,7 @@ def _check_extension(output: str | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("roster", callback=_path)
+@click.argument("roster", callback=_path, shell_complete=_complete_file)
 @click.option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
               help="Show what is due or opens within this many days (and everything overdue).")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
@@ -410,7 +479,7 @@ def _check_extension(output: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json", "ics"]),
               default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name, default="-",
+@click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",
               help="Write the agenda here, in --format (default: stdout).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 def agenda(roster, within, today, fmt, table_format, as_json, output, force):
@@ -471,12 +540,13 @@ def _optional_reminders(ctx, param, value):
 
 @cli.command()
 @click.option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
-@click.option("--contacts", metavar="FILE", callback=_path, help="Your log of e-mails to professors (CSV): whom to remind today.")
-@click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, help="Timeline template (default: mila).")
+@click.option("--contacts", metavar="FILE", callback=_path, shell_complete=_complete_file, help="Your log of e-mails to professors (CSV): whom to remind today.")
+@click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+              help="Timeline template (default: mila).")
 @click.option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
-@click.option("--country", metavar="CODE|NAME", help="The intern's country: the permit's wait from IRCC's published times.")
+@click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country: the permit's wait from IRCC's published times.")
 @click.option("--today", type=DATE, help="As of this date instead of the system date.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name,
+@click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file,
               help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
 @click.option("--remind", callback=_optional_reminders,
               help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
@@ -577,7 +647,7 @@ def times(ctx):
 
 
 @times.command()
-@click.argument("country", required=False)
+@click.argument("country", required=False, shell_complete=_complete_country)
 @click.option("--today", type=DATE, help="The figures IRCC had published by this day.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def show(country, today, as_json):

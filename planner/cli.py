@@ -595,7 +595,7 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
         document = module.contacts_document(people, items, today, rules)
         facts["contacts"] = render.json_value(document)
         texts.append(render.text(document, width=terminal_width()))
-        calendars.append((module.follow_up_entries(items), remind or (timedelta(days=1),)))
+        calendars.append((module.follow_up_entries(items, today, rules), remind or (timedelta(days=1),)))
         for line, problem in problems:
             click.echo(visible(f"{contacts}: line {line}: {problem}"), err=True)
     if output:

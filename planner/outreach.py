@@ -134,7 +134,13 @@ def _window_text(windows: list[Window], deadline: date, today: date) -> str:
         elif window.first == today:
             text += " (what is left of this season)"
         parts.append(text)
-    return "; ".join(parts)
+    text = "; ".join(parts)
+    last = windows[-1]
+    if last.last == last.season_last and last.last < deadline:
+        # Two dates: the season says when to write, the deadline when the invitation must have come.
+        text += (f". The season ends on {last.last}, before the invitation deadline ({deadline}): write within "
+                 f"the season; a reply and the invitation may still come until {deadline}")
+    return text
 
 
 def outreach_text(report: Outreach, width: int = 80) -> str:
@@ -338,14 +344,18 @@ def _send_at(contact: Contact, day: date, rules: Settings) -> str:
     return f"{local:%H:%M} {contact.zone.key} ({utc:%Y-%m-%d %H:%M} UTC)"
 
 
-def conflicts(contacts: list[Contact]) -> list[tuple[str, str, list[Contact]]]:
-    """Groups of unanswered e-mails to the same lab or the same university: (kind, name, contacts)."""
+def conflicts(contacts: list[Contact], institutes=()) -> list[tuple[str, str, list[Contact]]]:
+    """Groups of unanswered e-mails to the same lab or the same university: (kind, name, contacts).
+
+    A name in `institutes` (Mila: one institute of many labs) groups no one.
+    """
     groups = []
+    others = {_normal(name) for name in institutes}
     for kind in ("lab", "university"):
         by_name: dict[str, list[Contact]] = {}
         for contact in contacts:
             name = getattr(contact, kind)
-            if name and not contact.answered:
+            if name and not contact.answered and _normal(name) not in others:
                 by_name.setdefault(_normal(name), []).append(contact)
         groups += [(kind, getattr(members[0], kind), members) for members in by_name.values() if len(members) > 1]
     return groups
@@ -372,11 +382,15 @@ def contacts_document(contacts: list[Contact], items: list[FollowUp], today: dat
     clashes = [
         {"professor": ", ".join(c.professor for c in members), "where": f"{kind}: {name}",
          "sent": ", ".join(str(c.sent) for c in members), "due": "now", "send at": ""}
-        for kind, name, members in conflicts(contacts)
+        for kind, name, members in conflicts(contacts, rules.template.outreach.get("institutes", ()))
     ]
     sections.append(("Same lab or university at once", clashes))
+    positive = [f for f in items if f.action == "replied" and f.contact.positive]
+    sections.append(("Positive reply: next step", [row(f) | {"due": "now"} for f in positive]))
     sections = [(name, rows) for name, rows in sections if rows]
     notes = [f"Rule: {rules.rule('one_at_a_time', cited)}"] if clashes else []
+    if positive and rules.template.outreach.get("next_step_rule"):
+        notes.append(f"Next step: {rules.rule('next_step', cited)}")
     sent = len(contacts)
     replied = sum(1 for c in contacts if c.answered)
     positive = sum(1 for c in contacts if c.positive)
@@ -385,21 +399,29 @@ def contacts_document(contacts: list[Contact], items: list[FollowUp], today: dat
     return Document("E-mails to professors", facts, columns, sections, notes=notes, sources=cited.listed())
 
 
-def follow_up_entries(items: list[FollowUp]) -> list:
+def follow_up_entries(items: list[FollowUp], today: date, rules: Settings | None = None) -> list:
+    """Calendar events for the follow-ups: one already due sits on today (a past day's reminder never fires)."""
     from planner.ics import Entry
 
     entries = []
     for item in items:
         contact = item.contact
+        where = f" ({contact.where})" if contact.where else ""
+        description = f"E-mail sent {contact.sent}." + (f" Reminder sent {contact.reminded}." if contact.reminded else "")
         if item.action in ("remind", "wait"):
-            summary = f"Remind {contact.professor}" + (f" ({contact.where})" if contact.where else "")
+            summary = f"Remind {contact.professor}{where}"
         elif item.action in ("let go", "wait after reminder"):
             summary = f"No answer from {contact.professor}? Let go and write to another professor"
+        elif contact.positive and rules is not None and rules.template.outreach.get("next_step_rule"):
+            summary = f"Positive reply from {contact.professor}{where}: the next step"
+            description += f" Replied {item.day}.\n{rules.rule('next_step')}"
         else:
             continue
-        description = f"E-mail sent {contact.sent}." + (f" Reminder sent {contact.reminded}." if contact.reminded else "")
+        if item.day < today:
+            description += f"\nDue since {item.day}."
         if item.send_at:
             description += f"\nSend early in the morning their time: {item.send_at}."
         key = f"{contact.key}|{_normal(contact.where)}:follow-up"
-        entries.append(Entry(key, summary, item.day, item.day, description, ("Outreach", "Deadline"), True))
+        day = max(item.day, today)
+        entries.append(Entry(key, summary, day, day, description, ("Outreach", "Deadline"), True, not_before=today))
     return sorted(entries, key=lambda e: (e.first, e.summary))

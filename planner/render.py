@@ -317,8 +317,9 @@ def json_value(document: Document) -> dict:
         "title": document.title,
         "facts": dict(document.facts),
         "sections": [{"name": name, "rows": rows} for name, rows in document.sections],
-    } | ({"sources": [{"label": label, "title": title, "url": url} for label, title, url in document.sources]}
-         if document.sources else {})
+    } | ({"notes": list(document.notes)} if document.notes else {}) | (
+        {"sources": [{"label": label, "title": title, "url": url} for label, title, url in document.sources]}
+        if document.sources else {})
 
 
 def json_text(document: Document, table_format: str = "") -> str:

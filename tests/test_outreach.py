@@ -177,3 +177,48 @@ def test_a_malformed_contacts_row_is_its_own_problem(run, tmp_path):
     assert result.exit_code == 5
     assert result.stderr == f"{log}: line 2: more cells than columns in the header\n"
     assert json.loads(result.stdout)["contacts"]["facts"]["Sent"] == "1"
+
+
+def test_a_follow_up_already_due_sits_on_today_and_says_since_when(run, tmp_path):
+    path = tmp_path / "followups.ics"
+    assert run("outreach", "--contacts", str(CONTACTS), "--today", TODAY, "-o", str(path)).exit_code == 5
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+    rivest = events["Remind Prof. A. Rivest (RL Lab / Université de Montréal)"]
+    assert rivest.decoded("DTSTART") == date.fromisoformat(TODAY)  # due 2026-11-09, said on today
+    assert "Due since 2026-11-09." in str(rivest["DESCRIPTION"])
+    assert not rivest.walk("VALARM")  # a reminder before today would never fire
+    for event in events.values():
+        assert event.decoded("DTSTART") >= date.fromisoformat(TODAY), event["SUMMARY"]
+        for alarm in event.walk("VALARM"):
+            assert event.decoded("DTSTART") + alarm.decoded("TRIGGER") >= date.fromisoformat(TODAY)
+
+
+def test_a_positive_reply_gets_its_next_step_with_its_source(run, tmp_path):
+    path = tmp_path / "followups.ics"
+    result = run("outreach", "--contacts", str(CONTACTS), "--today", TODAY, "--json", "-o", str(path))
+    report = json.loads(result.stdout)["contacts"]
+    sections = {s["name"]: s["rows"] for s in report["sections"]}
+    assert [r["professor"] for r in sections["Positive reply: next step"]] == ["Prof. F. Dubois"]
+    assert any(note.startswith("Next step: A positive reply: apply through Mila's application form") for note in report["notes"])
+    assert any(s["url"] == "https://mila.quebec/en/admission-process-for-interns/" for s in report["sources"])
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+    event = events["Positive reply from Prof. F. Dubois (RL Lab / Université de Montréal): the next step"]
+    assert "Mila, Admission Process for Interns" in str(event["DESCRIPTION"])
+
+
+def test_two_mila_professors_are_not_one_lab(run, tmp_path):
+    log = tmp_path / "contacts.csv"
+    log.write_text("professor,lab,university,sent\nProf. A,Mila,Mila,2026-11-20\nProf. B,Mila,Mila,2026-11-21\n"
+                   "Prof. C,RL Lab,McGill University,2026-11-20\nProf. D,rl lab,McGill University,2026-11-21\n",
+                   encoding="utf-8")
+    report = json.loads(run("outreach", "--contacts", str(log), "--today", TODAY, "--json").stdout)["contacts"]
+    clash = {s["name"]: s["rows"] for s in report["sections"]}["Same lab or university at once"]
+    assert [(r["professor"], r["where"]) for r in clash] == [("Prof. C, Prof. D", "lab: RL Lab"),
+                                                             ("Prof. C, Prof. D", "university: McGill University")]
+
+
+def test_the_season_ending_before_the_invitation_deadline_says_which_date_rules(run):
+    text = " ".join(run("outreach", "--start", "2027-09-01", "--today", "2026-11-20").stdout.split())
+    assert ("2026-11-20 to 2026-12-15 (what is left of this season). The season ends on 2026-12-15, before the "
+            "invitation deadline (2027-01-07): write within the season; a reply and the invitation may still come "
+            "until 2027-01-07") in text

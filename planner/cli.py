@@ -145,7 +145,7 @@ def plan_options(func):
     """The inputs every planning command takes."""
     options = [
         click.option("--invited", type=DATE, help="Date of the professor's invitation (ISO 8601 or e.g. '1 December 2026')."),
-        click.option("--start", type=DATE, required=True, help="First day of the internship."),
+        click.option("--start", type=DATE, help="First day of the internship (required without a case file)."),
         click.option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
         click.option("--months", type=int, help="Length of the internship in months, instead of --end."),
         click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
@@ -154,31 +154,106 @@ def plan_options(func):
         click.option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
         click.option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
         click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
-        click.option("--medical", is_flag=True, help="A medical exam is needed (see planner templates: who needs one)."),
+        click.option("--medical/--no-medical", default=None,
+                     help="A medical exam is needed, or not (see planner templates: who needs one)."),
         click.option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
         click.option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
         click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
                      help="Timeline template: a built-in name or a .toml file (default: mila)."),
         click.option("--today", type=DATE, help="Plan as of this date instead of the system date."),
+        click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+                     help=f"The case file to read (default: {CASE_FILE} here, if there is one)."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
+CASE_FILE = "internship.toml"
+_CASE_FACTS = {"invited": "invited", "start": "start", "end": "end", "months": "months", "university": "university",
+               "country": "country", "medical": "medical", "biometrics_given": "biometrics_given",
+               "passport_expires": "passport_expires", "template_name": "template"}
+
+
+class Planned:
+    """A plan made from the command line and the case file, if there is one: what each gave."""
+
+    def __init__(self, plan, case, overrides: list[str], inputs):
+        self.plan, self.case, self.overrides, self.inputs = plan, case, overrides, inputs
+
+    def say_overrides(self) -> None:
+        """A "what if": the options that overrode the case, said on stderr (the case file is unchanged)."""
+        if self.overrides:
+            from planner.layout import visible
+
+            click.echo(visible(f"{self.case.path}: this run only (the case file is unchanged): "
+                               f"{'; '.join(self.overrides)}"), err=True)
+
+
 def build_plan(invited, start, end, months, done, applied, approved, university, template_name, today,
-               medical=False, biometrics_given=None, passport_expires=None, country=None, require_invited=False):
-    """The plan from the shared options, through the same path as a roster's rows."""
+               medical=None, biometrics_given=None, passport_expires=None, country=None, case_path=None,
+               require_invited=False, case=None) -> "Planned":
+    """The plan from the shared options (over a case file's facts), through the same path as a roster's rows."""
     from planner import plans
 
-    if require_invited and invited is None:
+    if case is None and case_path is not None or case is None and _case_here():
+        case = _read_case(case_path)
+    given = {"invited": invited, "start": start, "end": end, "months": months, "university": university,
+             "country": country, "medical": medical, "biometrics_given": biometrics_given,
+             "passport_expires": passport_expires, "template_name": template_name}
+    values, names, overrides = dict(given), dict(plans.FLAGS), []
+    if case is not None:
+        for option, field in _CASE_FACTS.items():
+            kept = case.facts.get(field)
+            if kept is None:
+                continue
+            flag = "--" + option.replace("_name", "").replace("_", "-")
+            if given[option] is not None:
+                if given[option] != kept:
+                    overrides.append(f"{flag} {_shown(given[option])} instead of the case's {_shown(kept)}")
+                continue
+            if field in ("end", "months") and (given["end"] is not None or given["months"] is not None):
+                overrides.append(f"{'--end' if given['end'] is not None else '--months'} instead of the case's {field}")
+                continue
+            values[option] = kept
+            names[field] = case.where(field)
+    if values["start"] is None:
+        raise click.UsageError("Missing option '--start' (or a case file with a start: planner init).")
+    if require_invited and values["invited"] is None:
         raise click.UsageError("Missing option '--invited'.")
     recorded = [plans.flag_record(flag, flag[2:], day) for flag, day in (("--applied", applied), ("--approved", approved)) if day]
     recorded += [plans.flag_record("--done", step, day) for step, day in done]
-    inputs = plans.Inputs(start=start, invited=invited, end=end, months=months, university=university,
-                          template=template_name, today=today, recorded=tuple(recorded), medical=medical,
-                          biometrics_given=biometrics_given, passport_expires=passport_expires, country=country)
-    return plans.make(inputs)
+    if case is not None:
+        given_steps = {record.key for record in recorded}
+        for step, day in case.done.items():
+            if step in given_steps or {"applied": "permit_application", "approved": "permit_processing"}.get(step) in given_steps:
+                overrides.append(f"{step} as given on the command line instead of the case's {day}")
+                continue
+            where = case.where(step, "done")
+            recorded.append(plans.Record(step, day, where, f"{where} = {day}"))
+    inputs = plans.Inputs(start=values["start"], invited=values["invited"], end=values["end"], months=values["months"],
+                          university=values["university"], template=values["template_name"], today=today,
+                          recorded=tuple(recorded), medical=bool(values["medical"]), names=names,
+                          biometrics_given=values["biometrics_given"], passport_expires=values["passport_expires"],
+                          country=values["country"])
+    return Planned(plans.make(inputs), case, overrides, inputs)
+
+
+def _shown(value) -> str:
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def _case_here() -> bool:
+    import os
+
+    return os.path.isfile(CASE_FILE)
+
+
+def _read_case(case_path):
+    from planner import case as module
+
+    path = module.locate(case_path)
+    return module.read(path) if path else None
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT_SETTINGS)
@@ -211,14 +286,48 @@ def check(as_json, **inputs):
     """
     from planner import report
 
-    plan = build_plan(**inputs)
+    planned = build_plan(**inputs)
+    plan = planned.plan
+    since = _since_last(planned)
     if as_json:
-        _echo_json(report.plan_facts(plan))
+        facts = report.plan_facts(plan)
+        if planned.case is not None:
+            facts["case"] = {"file": planned.case.path, "id": planned.case.id, "overrides": planned.overrides,
+                             "since_last": since}
+        _echo_json(facts)
     else:
-        from planner.layout import terminal_width
+        from planner.layout import terminal_width, wrap
 
-        click.echo(report.check_text(plan, terminal_width()), nl=False)
+        planned.say_overrides()
+        text = report.check_text(plan, terminal_width())
+        if since and since["changes"]:
+            head, _, rest = text.partition("\n\n")
+            lines = [f"Since last time ({since['as_of']}):"]
+            for change in since["changes"]:
+                lines += wrap(change["text"][:1].upper() + change["text"][1:] + ".", terminal_width(), "    ", "  - ")
+            text = head + "\n\n" + "\n".join(lines) + "\n\n" + rest
+        click.echo(text, nl=False)
     sys.exit(report.exit_code(plan))
+
+
+def _since_last(planned) -> dict | None:
+    """What moved since the case's last run (and the case then remembers this one); None without a case.
+
+    A "what if" run (an option overriding the case) is not remembered: the next run compares with
+    the case's own plan.
+    """
+    case = planned.case
+    if case is None:
+        return None
+    from planner import case as module
+
+    facts = module.key_facts(planned.plan, case.facts)
+    last = case.last or {}
+    said = module.as_json({"as_of": last.get("as_of"),
+                           "changes": module.changes(case.last, facts, planned.plan) if case.last else []})
+    if not planned.overrides:
+        module.write(case.path, module.remembered_text(case, last=facts))
+    return said
 
 
 def _people_text(ctx, param, value):
@@ -273,13 +382,33 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
 
     if as_json and output == "-":
         raise click.UsageError("--json prints the facts on stdout, where -o - would write the calendar: give -o FILE")
-    made = build_plan(**inputs, require_invited=True)
-    options = {"name": name, "note": note, "reminders": () if no_reminders else remind, "todos": todos}
+    planned = build_plan(**inputs, require_invited=True)
+    made, case = planned.plan, planned.case
+    planned.say_overrides()
+    record = []
+    options = {"name": name, "note": note, "reminders": () if no_reminders else remind, "todos": todos, "record": record}
+    if case is not None:
+        from planner.layout import visible
+
+        options["name"] = name or visible(case.facts.get("name", ""))
+        options["note"] = note or visible(case.facts.get("note", ""), keep_lines=True)
+        options["case_id"] = case.id
+        options["memory"] = (case.published or {}).get("events")
+        if output is None:
+            from planner import case as module
+
+            output = module.published_file(case)  # where the calendar was written last time
+    name = options["name"]
     if output == "-":
         data = plans.calendar_bytes(made, **options)
         click.echo(data, nl=False)
     elif output:
         data = plans.write_calendar(made, output, force=force, **options)
+    if case is not None and output and not planned.overrides:
+        from planner import case as module
+
+        module.write(case.path, module.remembered_text(case, published={"file": module.stored_file(case, output),
+                                                                         "events": record}))
     if as_json:
         from planner import report
 
@@ -353,7 +482,13 @@ def checklist(name, fmt, table_format, output, force, as_json, **inputs):
     _check_table_format(table_format)
     fmt = "json" if as_json else fmt
     _check_extension(output, fmt)
-    made = build_plan(**inputs, require_invited=True)
+    planned = build_plan(**inputs, require_invited=True)
+    made = planned.plan
+    planned.say_overrides()
+    if planned.case is not None and not name:
+        from planner.layout import visible
+
+        name = visible(planned.case.facts.get("name", ""))
     if output == "-":
         from planner.layout import terminal_width
 
@@ -369,6 +504,296 @@ def _folder(ctx, param, value):
     if not value.strip():
         raise click.BadParameter("an empty folder name: give a folder")
     return _path(ctx, param, value)
+
+
+# ---- the case file ---------------------------------------------------------------------------
+
+def _the_case(case_path):
+    """The case a command changes: the one named, or internship.toml here; none is an error."""
+    found = _read_case(case_path)
+    if found is None:
+        raise UserError(f"no case file here ({CASE_FILE}); planner init makes one, or give --case FILE", 2)
+    return found
+
+
+def _checked(case, text: str, today):
+    """The changed case, planned before it is written: what --done and the options refuse, it refuses.
+
+    A value the file does not hold yet is named without a line (it has none until it is written).
+    """
+    from planner import case as module
+
+    changed = module.parse(case.path, text)
+    lines = {key: line for key, line in changed.lines.items() if key in case.lines}
+    changed = changed._replace(lines=lines)
+    empty = {"invited": None, "start": None, "end": None, "months": None, "done": (), "applied": None,
+             "approved": None, "university": None, "template_name": None, "today": today}
+    return changed, build_plan(**empty, case=changed)
+
+
+def _said(planned) -> str:
+    from planner import report
+    from planner.layout import terminal_width, wrap
+
+    lines = wrap(report.verdict_sentence(planned.plan), terminal_width())
+    for text, _ in planned.plan.findings:
+        lines += wrap(text, terminal_width())
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--case", "case_path", default=CASE_FILE, show_default=True, metavar="FILE", callback=_path,
+              shell_complete=_complete_file, help="Where to write the case file.")
+@click.option("--name", default=None, help="The intern's name.")
+@click.option("--invited", type=DATE, help="Date of the professor's invitation.")
+@click.option("--start", type=DATE, help="First day of the internship.")
+@click.option("--end", type=DATE, help="Last day of the internship.")
+@click.option("--months", type=int, help="Length of the internship in months, instead of --end.")
+@click.option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university.")
+@click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country.")
+@click.option("--medical/--no-medical", default=None, help="A medical exam is needed, or not.")
+@click.option("--biometrics-given", type=DATE, help="The day biometrics were last given.")
+@click.option("--passport-expires", type=DATE, help="The passport's expiry date.")
+@click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+              help="Timeline template (default: mila).")
+@click.option("--note", default=None, help="A note added to every calendar event.")
+@click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
+              help="A step already done (repeatable).")
+@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+@click.option("-f", "--force", is_flag=True, help="Replace an existing case file (its id is kept).")
+def init(case_path, name, invited, start, end, months, university, country, medical, biometrics_given,
+         passport_expires, template_name, note, done, today, force):
+    """Start a case file: the internship's facts, read by every planning command from then on.
+
+    What is not given as an option is asked for when a person is at the terminal. The file is
+    plain TOML with a comment on every line; edit it, or use planner set, done and undo.
+
+    \b
+    Example:
+        planner init --name Priya --invited 2026-12-01 --start 2027-09-01 \\
+            --months 12 --university mcgill --country IN
+    """
+    import os
+
+    from planner import case as module
+    from planner.layout import visible
+
+    old_id = None
+    if os.path.exists(case_path):
+        if not force:
+            raise UserError(f"{case_path}: exists; planner set and planner done change it (or --force to start "
+                            f"it again, its id kept)", 1)
+        try:
+            old_id = module.read(case_path).id
+        except PlannerError:
+            old_id = None
+    if start is None:
+        if not sys.stdin.isatty():
+            raise click.UsageError("Missing option '--start' (the first day of the internship).")
+        name = name if name is not None else click.prompt("Intern's name", default="", show_default=False) or None
+        invited = invited or _asked_date("Day of the invitation (empty: not invited yet)")
+        start = _asked_date("First day of the internship", required=True)
+        if end is None and months is None:
+            months = click.prompt("Length in months", type=int, default=12)
+        university = university or click.prompt("University (udem, mcgill, poly, hec, laval, sherbrooke, ets; "
+                                                "empty: not known yet)", default="", show_default=False) or None
+        country = country or click.prompt("Country (IN, India...; empty: the timeline's range)", default="",
+                                          show_default=False) or None
+    facts = {"name": name, "invited": invited, "start": start, "end": end, "months": months,
+             "medical": medical, "biometrics_given": biometrics_given, "passport_expires": passport_expires,
+             "template": template_name, "note": note}
+    # Checked as the planning commands check them, and kept as the planner names them.
+    planned = build_plan(invited, start, end, months, done, None, None, university, template_name, today,
+                         medical, biometrics_given, passport_expires, country)
+    if university is not None:
+        facts["university"] = planned.plan.university
+    if country is not None:
+        from planner import times
+
+        facts["country"] = times.iso_code(planned.plan.country)
+    recorded = {step: day for step, day in planned.plan.recorded.items()}
+    text = module.new_text(old_id or module.new_id(), facts, recorded)
+    case = module.parse(case_path, text)
+    # The plan said here is the first one the next check compares with.
+    module.write(case_path, module.remembered_text(case, last=module.key_facts(planned.plan, case.facts)))
+    _echo_wrapped(f"Wrote {case_path}: planner check, plan and checklist read it from now on.")
+    click.echo(_said(planned))
+
+
+def _echo_wrapped(text: str) -> None:
+    """A line of news about the case, people's text made visible, wrapped to the terminal."""
+    from planner.layout import terminal_width, visible, wrap
+
+    click.echo("\n".join(wrap(visible(text), terminal_width(), "  ")))
+
+
+def _asked_date(question: str, required: bool = False):
+    from planner.dates import parse_date
+
+    while True:
+        answer = click.prompt(question, default="", show_default=False).strip()
+        if not answer and not required:
+            return None
+        try:
+            return parse_date(answer, "date")
+        except PlannerError as error:
+            click.echo(f"Error: {error}", err=True)
+
+
+def _complete_step(ctx, param, incomplete):
+    loaded = _timeline(ctx)
+    if loaded is None:
+        return []
+    return [_completion(step.id, step.title) for step in loaded.all_steps
+            if not step.anchor and step.id.startswith(incomplete)]
+
+
+@cli.command()
+@click.argument("step", shell_complete=_complete_step)
+@click.argument("day", required=False, type=DATE)
+@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+              help=f"The case file (default: {CASE_FILE} here).")
+@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+def done(step, day, case_path, today):
+    """Record in the case file that STEP was done on DAY (default: today).
+
+    STEP is a step id (planner templates lists them), or applied or approved for the permit.
+    The record is checked as --done is (a date after today, out of order...) before it is written.
+
+    \b
+    Example:
+        planner done offer 2026-12-17
+        planner done applied
+    """
+    from planner import case as module
+    from planner.dates import check_today
+
+    case = _the_case(case_path)
+    day = day or check_today(today or date.today())
+    loaded = _timeline_of(case)
+    key = step.strip()
+    shorthand = loaded.shorthand(key) if key in ("applied", "approved") else None
+    key = shorthand.id if shorthand is not None else key
+    changed, planned = _checked(case, module.changed(case, done={key: day}), today)
+    module.write(case.path, changed.text)
+    title = next((s.title for s in planned.plan.steps if s.step.id == key), key)
+    _echo_wrapped(f"Recorded in {case.path}: {title}, done on {day}.")
+    click.echo(_said(planned))
+
+
+@cli.command()
+@click.argument("step", shell_complete=_complete_step)
+@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+              help=f"The case file (default: {CASE_FILE} here).")
+@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+def undo(step, case_path, today):
+    """Remove a step recorded by mistake from the case file (planner done records it again).
+
+    \b
+    Example:
+        planner undo offer
+    """
+    from planner import case as module
+
+    case = _the_case(case_path)
+    key = step.strip()
+    if key in ("applied", "approved"):
+        shorthand = _timeline_of(case).shorthand(key)
+        key = shorthand.id if shorthand is not None else key
+    if key not in case.done:
+        recorded = ", ".join(case.done) or "none"
+        raise UserError(f"{case.path}: '{step}' is not recorded as done (recorded: {recorded})", 2)
+    day = case.done[key]
+    changed, planned = _checked(case, module.changed(case, undo=[key]), today)
+    module.write(case.path, changed.text)
+    _echo_wrapped(f"Removed from {case.path}: {key} (it was recorded as done on {day}).")
+    click.echo(_said(planned))
+
+
+def _timeline_of(case):
+    from planner.template import load
+
+    return load(case.facts.get("template"))
+
+
+def _complete_fact(ctx, param, incomplete):
+    from planner.case import FACTS, MEANING
+
+    return [_completion(key, MEANING[key]) for key in FACTS if key.startswith(incomplete)]
+
+
+@cli.command(name="set")
+@click.argument("field", shell_complete=_complete_fact)
+@click.argument("value", required=False)
+@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+              help=f"The case file (default: {CASE_FILE} here).")
+@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+def set_fact(field, value, case_path, today):
+    """Set a fact of the case file (FIELD VALUE), or remove it (FIELD alone).
+
+    FIELD is one of name, invited, start, end, months, university, country, medical,
+    biometrics_given, passport_expires, template, note. The value is checked as the same
+    option is; end replaces months and months replaces end.
+
+    \b
+    Example:
+        planner set start 2027-10-01
+        planner set country India
+        planner set passport_expires
+    """
+    from planner import case as module
+
+    case = _the_case(case_path)
+    key = field.strip().lower().replace("-", "_")
+    if key not in module.FACTS:
+        from planner.plans import closest
+
+        match = closest(key, module.FACTS)
+        hint = f" (did you mean {match}?)" if match else ""
+        raise UserError(f"'{field}' is not a field of a case{hint}; fields: {', '.join(module.FACTS)}", 2)
+    unset = [] if value is not None else [key]
+    facts = {}
+    if value is not None:
+        facts[key] = _fact_value(key, value)
+        unset = {"end": ["months"], "months": ["end"]}.get(key, [])
+    changed, planned = _checked(case, module.changed(case, facts=facts, unset=unset), today)
+    if key == "university" and value is not None:  # kept as the planner names it (mcgill, not McGill University)
+        changed, planned = _checked(case, module.changed(case, facts={key: planned.plan.university}, unset=unset), today)
+    if key == "country" and value is not None:
+        from planner import times
+
+        changed, planned = _checked(case, module.changed(case, facts={key: times.iso_code(planned.plan.country)},
+                                                         unset=unset), today)
+    module.write(case.path, changed.text)
+    from planner.layout import visible
+
+    said = f"{key} = {changed.facts[key]}" if key in changed.facts else f"{key} removed"
+    _echo_wrapped(visible(f"Changed in {case.path}: {said}" + (f" ({', '.join(unset)} removed)" if value is not None and
+                                                             any(u in case.facts for u in unset) else "") + "."))
+    click.echo(_said(planned))
+
+
+def _fact_value(key: str, value: str):
+    from planner import case as module
+    from planner.dates import parse_date
+
+    if key in module.DATES:
+        return parse_date(value, key)
+    if key == "months":
+        try:
+            return int(value)
+        except ValueError:
+            raise UserError(f"months: '{value}' is not a whole number of months", 2) from None
+    if key == "medical":
+        from planner.plans import NO, YES
+
+        word = value.strip().lower()
+        if word not in YES + NO or not word:
+            raise UserError(f"medical: '{value}' is not yes or no", 2)
+        return word in YES
+    from planner.layout import visible
+
+    return visible(value, keep_lines=key == "note")
 
 
 @cli.command()
@@ -388,9 +813,13 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
 
     ROSTER is a CSV file with a header row: name, invited, start (required); end or months,
-    university, applied, approved, template, note (optional); and a column per step recorded
-    as done, named by its id (see planner templates), holding the day it was done. A bad row
-    is reported with its line number and the others are still planned.
+    university, country, applied, approved, template, note, id (optional); and a column per
+    step recorded as done, named by its id (see planner templates), holding the day it was
+    done. A bad row is reported with its line number and the others are still planned.
+
+    An id (one per intern) keeps an intern's calendar through a change of name. Run again
+    into the same folder, it carries each calendar's events on (updated, or cancelled when
+    they left the plan) and says first whose plan moved since the last run.
 
     \b
     Exit codes: 0 every row planned; 5 some rows could not be planned;
@@ -436,14 +865,17 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
         sys.exit(130)
     columns = roster_module.SUMMARY_COLUMNS
     listed = rows + [roster_module.failed_row(o) for o in outcomes if o.error]  # every row, as summary.csv has them
-    if fmt == "json":
-        click.echo(render.json_text(render.table(columns, listed)), nl=False)  # numbers as numbers
+    if fmt == "json":  # numbers as numbers; each row's changed since the run of the day in facts
+        facts = [("Last run", run.last_run)] if run.last_run else []
+        click.echo(render.json_text(render.Document("", facts, columns, [("", listed)])), nl=False)
     elif fmt == "text" and rows:
         # On a terminal, three lines an intern at most, at 80 columns: the steps by their short
         # titles, no files' names (summary.csv lists them); what else there is, in notes below.
         from planner.layout import terminal_width
 
         columns = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency"]
+        if run.last_run is not None:  # what moved since the folder's last run comes first
+            click.echo(roster_module.changed_text(rows, run.last_run, terminal_width()))
         terminal = [row | {"next_step": row["next_step_short"]} for row in roster_module.shown(rows)]
         text = render.render(render.table(columns, terminal), fmt, table_format)
         notes = roster_module.terminal_notes(rows, terminal_width())
@@ -553,7 +985,10 @@ def _optional_reminders(ctx, param, value):
 @click.option("--no-reminders", is_flag=True, help="Write no reminders.")
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-def outreach(start, contacts, template_name, medical, country, today, output, remind, no_reminders, as_json, force):
+@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+              help=f"A case file for the start, country and timeline (default: {CASE_FILE} here, if any).")
+def outreach(start, contacts, template_name, medical, country, today, output, remind, no_reminders, as_json, force,
+             case_path):
     """Before the invitation: by when to be invited, when to e-mail professors, whom to remind.
 
     With --start: the latest invitation for a safe and for a possible start, the e-mailing
@@ -576,6 +1011,12 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
 
     from planner.dates import check_near, check_today
 
+    case = _read_case(case_path) if case_path is not None or _case_here() else None
+    if case is not None:  # the case's facts where no option gives them
+        start = start or case.facts.get("start")
+        country = country or case.facts.get("country")
+        template_name = template_name or case.facts.get("template")
+        medical = medical or bool(case.facts.get("medical"))
     if start is None and contacts is None:
         raise click.UsageError("give --start, --contacts or both")
     today = check_today(today or date.today())

@@ -89,6 +89,7 @@ class Plan(NamedTuple):
     blocker: str | None = None  # what makes the plan not feasible whatever the dates (a passport that ends first)
     skip_reasons: dict = {}  # step id -> why it is not part of this plan, in words
     passport_expires: date | None = None  # as given: what the checklist says of the passport
+    figure: tuple | None = None  # (days or None, published): IRCC's figure the permit's wait is read from
 
     @property
     def chance_assumption(self) -> str | None:

@@ -326,25 +326,41 @@ def _short(uid: str) -> str:
 CANCELLED = "cancelled"  # what an event written only to say it left the plan says (for its fingerprint)
 
 
-def _cancelled(previous: bytes | None, known: dict, live: set[str]) -> list[tuple]:
+def _cancelled(previous: bytes | None, known: dict, live: set[str], remembered: dict | None = None) -> list[tuple]:
     """The earlier calendar's events that left the plan, written once more as cancelled.
 
     A client that honours STATUS:CANCELLED with a higher SEQUENCE (CalDAV servers, and khal,
-    which marks it) then stops showing the step as still to do. Their alarms are dropped.
+    which marks it) then stops showing the step as still to do. Their alarms are dropped. An
+    event the earlier file no longer holds (written elsewhere, or deleted) is made again from
+    what was remembered of it: its UID, summary and days.
     """
     gone = [uid for uid in known if uid not in live]
     if not gone:
         return []
-    old = Calendar.from_ical(previous)  # only now: most rewrites keep every event
-    out = []
-    for event in old.walk("VEVENT"):
-        if str(event.get("UID")) not in gone:
+    out, found = [], set()
+    if previous and any(uid.encode() in previous for uid in gone):
+        old = Calendar.from_ical(previous)  # only now: most rewrites keep every event
+        for event in old.walk("VEVENT"):
+            if str(event.get("UID")) not in gone:
+                continue
+            copy = Event()
+            for name, value in event.items():  # SEQUENCE and DTSTAMP are written anew, as for every event
+                copy[name] = Text(str(value)) if type(value) is vText else value
+            copy["STATUS"] = vText("CANCELLED")
+            out.append((copy, CANCELLED))
+            found.add(str(event.get("UID")))
+    for uid in gone:
+        row = (remembered or {}).get(uid)
+        if uid in found or row is None or not isinstance(row[5], date) or row[7:8] != ["VEVENT"]:
             continue
-        copy = Event()
-        for name, value in event.items():  # SEQUENCE and DTSTAMP are written anew, as for every event
-            copy[name] = Text(str(value)) if type(value) is vText else value
-        copy["STATUS"] = vText("CANCELLED")
-        out.append((copy, CANCELLED))
+        event = Event()
+        event["UID"] = vText(uid)
+        event["SUMMARY"] = Text(one_line(row[4]) or "Cancelled")
+        event["DTSTART"] = _day(row[5])
+        event["DTEND"] = _day((row[6] or row[5]) + ONE_DAY)
+        event["TRANSP"] = vText("TRANSPARENT")
+        event["STATUS"] = vText("CANCELLED")
+        out.append((event, CANCELLED))
     return out
 
 
@@ -357,11 +373,16 @@ def calendar_bytes(
     todos: bool = False,
     occurrence: int = 1,
     previous: bytes | None = None,
+    case_id: str | None = None,
+    memory=None,
+    record: list | None = None,
 ) -> bytes:
     """The plan as iCalendar bytes (CRLF line ends, as RFC 5545 requires).
 
     `occurrence` tells apart interns of the same name in one roster (the second is 2): their
-    events then get UIDs of their own, and the same ones on every run of the roster.
+    events then get UIDs of their own, and the same ones on every run of the roster. A `case_id`
+    (a case file's, a roster's id column) makes the UIDs instead: a new name moves no event.
+    `memory` and `record`: see `calendar_object`.
 
     `previous` is the calendar this one replaces, if the planner wrote it: an event that changed
     gets its SEQUENCE raised and a new DTSTAMP; an unchanged one keeps both, so the same inputs
@@ -389,11 +410,43 @@ def calendar_bytes(
         title=f"Internship plan: {name}" if name else "Internship plan",
         description=" ".join([f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip(),
                               *(text + (f" ({plan.template.cite(source)})" if source else "") for text, source in plan.findings)]),
-        identity=(name.casefold(), plan.template.name) + ((str(occurrence),) if occurrence > 1 else ()),
+        identity=identity(name, plan.template.name, occurrence, case_id),
         reminders=reminders,
         tasks=tasks,
         previous=previous,
+        memory=memory,
+        record=record,
     )
+
+
+def identity(name: str, template: str, occurrence: int = 1, case_id: str | None = None) -> tuple[str, ...]:
+    """What a plan's UIDs are made from: its case id when it has one, else the intern's name and timeline."""
+    if case_id:
+        return ("case", case_id)
+    return (one_line(name).casefold(), template) + ((str(occurrence),) if occurrence > 1 else ())
+
+
+IDENTITY = "X-PLANNER-ID"  # which plan a calendar is of: a digest of its identity
+
+
+def identity_digest(identity: tuple[str, ...]) -> str:
+    return hashlib.sha256("\x1f".join(identity).encode("utf-8")).hexdigest()[:20]
+
+
+def calendar_identity(data: bytes | None) -> tuple[str | None, str]:
+    """(identity digest or None, calendar name) of a calendar the planner wrote."""
+    if not data or not written_by_planner(data):
+        return None, ""
+    found, name = None, ""
+    for line in data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").split(b"\r\n"):
+        if line.startswith(b"BEGIN:VEVENT") or line.startswith(b"BEGIN:VTODO"):
+            break
+        key, _, value = line.partition(b":")
+        if key == IDENTITY.encode():
+            found = value.decode("ascii", "replace")
+        elif key == b"X-WR-CALNAME":
+            name = vText.from_ical(value.decode("utf-8", "replace"))
+    return found, name
 
 
 def build_calendar(items: list[Entry], **options) -> bytes:
@@ -411,6 +464,8 @@ def calendar_object(
     reminders_by_key: dict[str, tuple[timedelta, ...]] | None = None,
     tasks: list[tuple] = (),
     previous: bytes | None = None,
+    memory=None,
+    record: list | None = None,
 ) -> Calendar:
     """Any list of dated entries as an iCalendar calendar, with the same rules as a plan's.
 
@@ -418,8 +473,20 @@ def calendar_object(
     UIDs on every run. Deadlines get `reminders`; when it is None, each entry's own from
     `reminders_by_key` (else the default). `tasks` are (key, summary, due, description,
     categories, done) VTODOs.
+
+    What an earlier calendar of the same plan held comes from `previous` (its bytes) and from
+    `memory` (what a case remembers it published: `record`'s rows), so that a calendar written to
+    a new file, or after the old one was deleted, still raises SEQUENCE and cancels what left the
+    plan. `record`, if given, receives a row per component: [UID, fingerprint, SEQUENCE, DTSTAMP,
+    summary, first day, last day, VEVENT or VTODO].
     """
     known = previous_versions(previous)
+    remembered = {}
+    for row in memory or ():
+        uid, fingerprint, sequence, stamp = row[:4]
+        remembered[uid] = row
+        if uid not in known or known[uid][1] < sequence:
+            known[uid] = (fingerprint, sequence, vDDDTypes.from_ical(stamp))
     stamp = _stamp()
 
     calendar = Calendar()
@@ -433,6 +500,7 @@ def calendar_object(
     calendar.add("x-wr-calname", calendar_name)
     if plain_text(description).strip():
         calendar["DESCRIPTION"] = Text(plain_text(description).strip())
+    calendar[IDENTITY] = vText(identity_digest(identity))
 
     # Values are handed to icalendar already typed, as items: the same bytes, without its type
     # inference on every property (about 70 µs an event, most of a roster's time that is not
@@ -478,7 +546,7 @@ def calendar_object(
         todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
         components.append((todo, (key, summary, due, task_description, categories, done)))
 
-    components += _cancelled(previous, known, {str(c["UID"]) for c, _ in components})
+    components += _cancelled(previous, known, {str(c["UID"]) for c, _ in components}, remembered)
     fingerprints = []
     for component, content in components:
         # A hash of what the component says (not of its bytes, which would mean serialising twice).
@@ -490,6 +558,13 @@ def calendar_object(
         component["SEQUENCE"] = vInt(sequence)
         component["DTSTAMP"] = vDatetime(old_stamp) if old_fingerprint == fingerprint and old_stamp is not None else now
         fingerprints.append(f"{_short(uid)}={fingerprint}")
+        if record is not None:
+            first = component.get("DTSTART") or component.get("DUE")
+            last = component.get("DTEND") or first
+            record.append([uid, fingerprint, sequence, component["DTSTAMP"].to_ical().decode("ascii"),
+                           str(component.get("SUMMARY", "")), first.dt if first else "",
+                           (last.dt - ONE_DAY if component.get("DTEND") else last.dt) if last else "",
+                           component.name])
     calendar.add(FINGERPRINTS.lower(), " ".join(fingerprints))
     for component, _ in components:
         calendar.add_component(component)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from planner import engine
 from planner.dates import check_near, check_today, parse_date
-from planner.errors import InputError
+from planner.errors import InputError, OutputError
 from dateutil.relativedelta import relativedelta
 
 from planner.template import ACTUALS, Source, Template, Templates, holds
@@ -22,7 +22,7 @@ FLAGS = {field: "--" + field.replace("_", "-") for field in _FIELDS}
 COLUMNS = {field: field for field in _FIELDS} | {"today": "--today"}
 # A roster's columns that are not recorded steps (a step's id as a column holds the day it was done).
 ROSTER_FIELDS = ("name", "invited", "start", "end", "months", "university", "template", "note",
-                 "medical", "biometrics_given", "passport_expires", "country") + ACTUALS
+                 "medical", "biometrics_given", "passport_expires", "country", "id") + ACTUALS
 # A roster's yes/no cells (medical): what people type, in any case; an empty cell is no.
 YES = ("yes", "y", "true", "1", "x")
 NO = ("no", "n", "false", "0", "")
@@ -173,7 +173,7 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
                                                                 inputs.passport_expires)))
     plan = plan._replace(findings=passport_findings(plan, inputs.passport_expires) + gate_findings(plan),
                          alternatives=tuple(alternatives), notes=notes, country=wait.country, skip_reasons=reasons,
-                         passport_expires=inputs.passport_expires)
+                         passport_expires=inputs.passport_expires, figure=wait.figure)
     return _checked_passport(plan, inputs.passport_expires)
 
 
@@ -237,6 +237,7 @@ class PermitWait(NamedTuple):
     notes: tuple = ()  # (text, source key) said in every output
     steps: dict = {}  # step id -> (why, source key): the wait's rule, as the published times give it
     sources: dict = {}  # source key -> Source: the pages those rules cite
+    figure: tuple | None = None  # (days or None, published) of IRCC's figure the wait is read from
 
 
 def permit_times(template: Template, country: str | None, today: date, flag: str, figures=None) -> PermitWait:
@@ -279,7 +280,7 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     source = Source("ircc_processing_times", times.SOURCE_TITLE, times.SOURCE_URL)
     durations = {step.id: DurationRange(Duration(prediction.best_days, "days"), Duration(prediction.worst_days, "days"))}
     return PermitWait(code, durations, {step.id: prediction.chance_by}, ((text, source.key),),
-                      {step.id: (why, source.key)}, {source.key: source})
+                      {step.id: (why, source.key)}, {source.key: source}, (figure.days, figure.published))
 
 
 def wait_text(prediction, name: str) -> str:
@@ -448,19 +449,36 @@ def _plain_title(template: Template, step_id: str) -> str:
 # Files: the same bytes whichever front end asks.
 
 def calendar_bytes(plan: engine.Plan, *, name: str, note: str, reminders, todos: bool = False,
-                   occurrence: int = 1, previous: bytes | None = None) -> bytes:
+                   occurrence: int = 1, previous: bytes | None = None, case_id: str | None = None,
+                   memory=None, record: list | None = None) -> bytes:
     from planner import ics
 
     reminders = ics.DEFAULT_REMINDERS if reminders is None else reminders
     return ics.calendar_bytes(plan, name=name, note=note, reminders=reminders, todos=todos,
-                              occurrence=occurrence, previous=previous)
+                              occurrence=occurrence, previous=previous, case_id=case_id, memory=memory, record=record)
 
 
-def write_calendar(plan: engine.Plan, path: str, *, force: bool, durable: bool = True, **options) -> bytes:
-    """Write the plan's calendar to `path` (an earlier one of ours is replaced, its SEQUENCEs carried on)."""
+def write_calendar(plan: engine.Plan, path: str, *, force: bool, durable: bool = True, same_plan: bool = True,
+                   **options) -> bytes:
+    """Write the plan's calendar to `path` (an earlier one of ours is replaced, its SEQUENCEs carried on).
+
+    With `same_plan`, a calendar the planner wrote for another plan (another case, another intern)
+    is replaced only with `force`, and then as a new calendar: none of its events is carried on.
+    """
     from planner import files, ics
 
-    data = calendar_bytes(plan, previous=files.read_existing(path), **options)
+    previous = files.read_existing(path)
+    if same_plan and previous is not None:
+        found, calendar_name = ics.calendar_identity(previous)
+        mine = ics.identity_digest(ics.identity(options.get("name", ""), plan.template.name,
+                                                options.get("occurrence", 1), options.get("case_id")))
+        if found is not None and found != mine:
+            if not force:
+                this = f"Internship plan: {options['name']}" if options.get("name") else "Internship plan"
+                raise OutputError(f"{path}: holds the calendar of another plan ('{calendar_name}'), not of this one "
+                                  f"('{this}'); use --force to replace it, or write to another file")
+            previous = None
+    data = calendar_bytes(plan, previous=previous, **options)
     files.write_atomic(path, data, force=force, ours=ics.written_by_planner, durable=durable)
     return data
 

@@ -1,6 +1,7 @@
 """Rosters: one plan, calendar and checklist per intern of a CSV file, and a summary sorted by risk."""
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -18,9 +19,11 @@ from planner.view import ANCHOR, DONE, views
 REQUIRED = ("name", "invited", "start")
 OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
 MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state of its last run and its files
+MEMORY_FILE = ".planner-batch.json"  # what the last run published per intern: its events, and its plan's key facts
+MEMORY_SCHEMA = 1
 LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
 SUMMARY_COLUMNS = ["name", "country", "verdict", "slack_days", "chance", "earliest_start", "alternative", "next_deadline",
-                   "next_step", "contingency", "calendar", "checklist", "findings", "error"]
+                   "next_step", "contingency", "calendar", "checklist", "findings", "error", "changed"]
 # Names a file may not take: the summary's own, and names Windows reserves.
 _RESERVED = {"summary", "index", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 _MAX_STEM_BYTES = 100
@@ -34,6 +37,12 @@ class Row(NamedTuple):
     fields: dict
     stem: str
     occurrence: int  # 2 for the second intern of the same name: their calendars' UIDs differ
+    memory: tuple = ()  # what the folder's last run published for this intern (its events' rows)
+
+    @property
+    def key(self) -> str:
+        """Who the row is from one run to the next: its id when the roster gives one, else its file's stem."""
+        return f"id:{self.fields['id']}" if self.fields.get("id") else f"name:{self.stem}"
 
 
 class Outcome(NamedTuple):
@@ -42,6 +51,8 @@ class Outcome(NamedTuple):
     error: str | None
     sort_key: tuple = ()
     name: str = ""  # the intern's, for a row that could not be planned
+    key: str = ""  # the row's identity (Row.key), for the folder's memory
+    published: list = ()  # the calendar's components, as ics.calendar_object records them
 
 
 def safe_stem(name: str, encoding: str | None = None) -> str:
@@ -92,15 +103,33 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
     from planner.layout import visible
 
     allocate = StemAllocator()
+    ids: dict[str, int] = {}  # id -> the line that has it
     for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster", header):
         # People's text never reaches a terminal, a checklist or a summary raw (escape sequences).
         fields = {column: visible(value, keep_lines=column == "note") for column, value in fields.items()}
+        problem = problem or _id_problem(fields.get("id", ""), ids, line)
         if problem:
             yield Outcome(line, None, problem, name=fields.get("name", ""))
         elif not fields.get("name"):
             yield Outcome(line, None, "missing name")
         else:
             yield Row(line, fields, *allocate(fields["name"]))
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _id_problem(value: str, ids: dict[str, int], line: int) -> str | None:
+    """Why a row's id cannot be its identity (None when it can, or when it has none); records it in `ids`."""
+    if not value:
+        return None
+    if not _ID.fullmatch(value):
+        return (f"id: '{value}' is not an id (up to 64 letters, digits, dots, hyphens and underscores, "
+                "starting with a letter or a digit)")
+    if value.casefold() in ids:
+        return f"id: '{value}' is already the id of line {ids[value.casefold()]}; each intern needs their own"
+    ids[value.casefold()] = line
+    return None
 
 
 def plan_row(row: Row, out_dir: str, today: date, checklist_format: str, reminders, templates: template.Templates,
@@ -142,8 +171,11 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
             raise InputError(f"its file {name} would replace the roster itself; move the roster out of the folder")
     plan = plan_of(row, today, templates, step_columns)
     name = fields["name"]
-    plans.write_calendar(plan, os.path.join(out_dir, calendar_name), force=True, durable=False, name=name,
-                         note=fields.get("note", ""), reminders=reminders, occurrence=row.occurrence)
+    published: list = []
+    # The folder's previous files are gone: what its last run published comes from its memory.
+    plans.write_calendar(plan, os.path.join(out_dir, calendar_name), force=True, durable=False, same_plan=False,
+                         name=name, note=fields.get("note", ""), reminders=reminders, occurrence=row.occurrence,
+                         case_id=fields.get("id") or None, memory=row.memory, record=published)
     plans.write_checklist(plan, os.path.join(out_dir, checklist_name), force=True, durable=False, name=name,
                           fmt=checklist_format)
 
@@ -164,6 +196,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         "earliest_start": _earliest(plan),
         "alternative": "; ".join(_route(alternative, other) for alternative, other in plan.alternatives) or None,
         "error": None,
+        "changed": None,
     }
     key = (
         _VERDICT_ORDER[plan.verdict],
@@ -173,7 +206,7 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         upcoming[0] if upcoming else date.max,
         name.casefold(),
     )
-    return Outcome(row.line, summary, None, key)
+    return Outcome(row.line, summary, None, key, key=row.key, published=published)
 
 
 def _earliest(plan) -> str | None:
@@ -201,11 +234,8 @@ def terminal_notes(rows: list[dict], width: int) -> list[str]:
     from planner.layout import wrap
 
     lines = []
-    names = [row["name"] for row in rows]
-    for row in rows:
+    for row, who in zip(rows, _who(rows)):
         parts = []
-        # Two interns of one name are told apart by their files' name (li-wei-2).
-        who = row["name"] if names.count(row["name"]) == 1 else f"{row['name']} ({row['calendar'].removesuffix('.ics')})"
         if row.get("earliest_start"):
             parts.append(f"earliest start {row['earliest_start']}")
         if row.get("alternative"):
@@ -216,6 +246,13 @@ def terminal_notes(rows: list[dict], width: int) -> list[str]:
             lines += wrap(f"{who}: " + "; ".join(p if p.startswith(("earliest", "without")) else
                                                          f"passport: {p}" for p in parts) + ".", width, "    ")
     return ["", "Notes:"] + lines if lines else []
+
+
+def _who(rows: list[dict]) -> list[str]:
+    """Each row's intern as the terminal names them: two interns of one name told apart by their files' (li-wei-2)."""
+    names = [row["name"] for row in rows]
+    return [row["name"] if names.count(row["name"]) == 1 else f"{row['name']} ({row['calendar'].removesuffix('.ics')})"
+            for row in rows]
 
 
 def failed_row(outcome: "Outcome") -> dict:
@@ -330,6 +367,8 @@ class Batch:
         self.previous_state = None
         self.manifest = None
         self.finished = False
+        self.memory: dict = {}  # the folder's memory of its last run (MEMORY_FILE), by Row.key
+        self.last_run: str | None = None  # that run's day
 
     # Entering and leaving.
 
@@ -372,6 +411,8 @@ class Batch:
             self.lock = _lock(out_dir)
             previous = _read_marker(marker)
             self.previous_state = previous["state"]
+            if os.path.exists(marker):
+                self.last_run, self.memory = _read_memory(os.path.join(out_dir, MEMORY_FILE))
             for name in previous["files"]:
                 self._remove(name)
             for name in os.listdir(out_dir):  # what a stopped run left half-written
@@ -402,7 +443,8 @@ class Batch:
         """Every row's Outcome, in roster order, as rows finish."""
 
         def start(chunk: list) -> Iterator[Outcome]:
-            work = [(item, self.out_dir, self.today, self.checklist_format, self.reminders, self.step_columns, self.roster_id)
+            work = [(item._replace(memory=tuple(self.memory.get(item.key, {}).get("events", ()))), self.out_dir,
+                     self.today, self.checklist_format, self.reminders, self.step_columns, self.roster_id)
                     for item in chunk if isinstance(item, Row)]
             # Each file is listed before it is written: whatever a stop leaves, the next run finds.
             # The names are the bytes the file system holds, so a run under another locale finds them too.
@@ -439,6 +481,10 @@ class Batch:
         """
         from planner import render, rosterpage
 
+        planned = [o for o in outcomes if o.summary]
+        for outcome in planned:
+            before = self.memory.get(outcome.key, {}).get("last")
+            outcome.summary["changed"] = "; ".join(changes(before, outcome.summary)) or None if before else None
         rows = sort_summary(outcomes)
         failures = [(o.line, o.name, o.error) for o in outcomes if o.error]
         if interrupted:
@@ -457,11 +503,89 @@ class Batch:
         listed = rows + [failed_row(o) for o in outcomes if o.error]
         summary = render.table(SUMMARY_COLUMNS, shown(listed))
         files.write_atomic(os.path.join(self.out_dir, "summary.csv"), render.csv_text(summary).encode("utf-8"), force=True)
-        index = rosterpage.page(rows, failures, today=self.today, roster=os.path.basename(self.path))
+        index = rosterpage.page(rows, failures, today=self.today, roster=os.path.basename(self.path),
+                                last_run=self.last_run)
         files.write_atomic(os.path.join(self.out_dir, "index.html"), index.encode("utf-8"), force=True)
+        # After an interruption the interns not planned keep what was remembered of them: the next run
+        # still knows what their calendars held.
+        remembered = dict(self.memory) if interrupted else {}
+        remembered.update((o.key, _remembered(o)) for o in planned)
+        text = json.dumps({"schema": MEMORY_SCHEMA, "today": str(self.today), "interns": remembered},
+                          ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+        files.write_atomic(os.path.join(self.out_dir, MEMORY_FILE), text.encode("utf-8") + b"\n", force=True)
         self._say(b"state: interrupted\n" if interrupted else b"state: complete\n")
         self.finished = True
         return rows
+
+
+LAST_FACTS = ("verdict", "chance", "contingency", "next_deadline", "next_step_short")
+
+
+def _remembered(outcome: Outcome) -> dict:
+    summary = outcome.summary
+    return {"name": summary["name"], "calendar": summary["calendar"], "events": list(outcome.published),
+            "last": {key: summary[key] for key in LAST_FACTS}}
+
+
+def changes(before: dict, now: dict) -> list[str]:
+    """What moved in an intern's plan since the folder's last run, old and new: the verdict (with the new
+    chance), else the chance when it moved by 5 points or more, the contingency point, the next deadline."""
+    said = []
+    percent = lambda value: f"{round(value * 100)}%"  # noqa: E731
+    old, new = before.get("chance"), now["chance"]
+    if before.get("verdict") != now["verdict"]:
+        chance = f" ({percent(new)})" if new is not None else ""
+        said.append(f"verdict {before.get('verdict')} → {now['verdict']}{chance}")
+    elif old is not None and new is not None and abs(new - old) >= 0.05 - 1e-9 and percent(old) != percent(new):
+        said.append(f"chance {percent(old)} → {percent(new)}")
+    if before.get("contingency") != now["contingency"]:
+        said.append(f"contingency point {before.get('contingency') or 'none'} → {now['contingency'] or 'none'}")
+    if before.get("next_deadline") != now["next_deadline"]:
+        def deadline(day, step):
+            if not day:
+                return "none"
+            if step and step.endswith(")") and " (" in step:  # "Documents (last possible)": no parentheses twice
+                step = step[:-1].replace(" (", ", ", 1)
+            return f"{day} ({step})" if step else str(day)
+
+        said.append(f"next deadline {deadline(before.get('next_deadline'), before.get('next_step_short'))} → "
+                    f"{deadline(now['next_deadline'], now['next_step_short'])}")
+    return said
+
+
+def changed_text(rows: list[dict], last_run: str, width: int) -> str:
+    """The terminal's lines on what moved since the folder's last run: an intern a bullet, wrapped to `width`."""
+    from planner.layout import wrap
+
+    moved = [(row, who) for row, who in zip(rows, _who(rows)) if row.get("changed")]
+    if not moved:
+        return f"Nothing moved since the last run ({last_run}).\n"
+    lines = [f"Changed since the last run ({last_run}):"]
+    for row, who in moved:
+        lines += wrap(f"{who}: {row['changed']}.", width, "    ", "  - ")
+    return "\n".join(lines) + "\n"
+
+
+def _read_memory(path: str) -> tuple[str | None, dict]:
+    """(the day of the folder's last run, what it published per intern); nothing for a memory that cannot be read.
+
+    A memory lost or damaged costs only its carry-over: the calendars are written anew, at SEQUENCE 0.
+    """
+    try:
+        with open(path, encoding="utf-8") as stream:
+            found = json.load(stream)
+        interns = found["interns"]
+        if found.get("schema") != MEMORY_SCHEMA or not isinstance(interns, dict):
+            return None, {}
+        for entry in interns.values():
+            entry["events"] = [row[:5] + [_day(row[5]), _day(row[6])] + row[7:] for row in entry["events"]]
+        return str(found.get("today") or "") or None, interns
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None, {}
+
+
+def _day(text):
+    return date.fromisoformat(text) if text else text
 
 
 MARKER_TEXT = "This folder is written by planner batch; its files are replaced on the next run.\n"

@@ -81,8 +81,10 @@ COLUMNS = [("name", "intern"), ("country", "country"), ("verdict", "verdict"), (
            ("findings", "findings"), ("checklist", "checklist"), ("calendar", "calendar")]
 
 
-def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date, roster: str) -> str:
-    """The page: `rows` as summary.csv has them (sorted by risk), then `failures` (line, name, error)."""
+def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date, roster: str,
+         last_run: str | None = None) -> str:
+    """The page: what changed since the folder's `last_run` (its day), then `rows` as summary.csv has them
+    (sorted by risk), then `failures` (line, name, error)."""
     e = html.escape
     counts = {verdict: sum(1 for row in rows if row["verdict"] == verdict) for verdict in ("not feasible", "at risk", "feasible")}
     out = [
@@ -96,6 +98,7 @@ def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date,
         '<nav>Show: <a href="#filter=all">all</a> <a href="#filter=not-feasible">not feasible</a> '
         '<a href="#filter=at-risk">at risk</a> <a href="#filter=feasible">feasible</a>'
         + (' <a href="#filter=failed">could not be planned</a>' if failures else "") + "</nav>",
+        *_changed(rows, last_run),
         "<table>", "<thead><tr>" + "".join(
             f'<th scope="col"><button type="button" data-key="{key}">{e(label)}</button></th>' for key, label in COLUMNS
         ) + "</tr></thead>", "<tbody>",
@@ -129,6 +132,20 @@ def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date,
         out.append(f'<tr class="failed"{data}>' + _cells(cells) + "</tr>")
     out += ["</tbody>", "</table>", f"<footer><p>{e(MARKER)}</p></footer>", f"<script>{_SCRIPT}</script>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _changed(rows: list[dict], last_run: str | None) -> list[str]:
+    """The interns whose plan moved since the folder's last run, with old and new values (nothing on a first run)."""
+    moved = [row for row in rows if row.get("changed")]
+    if last_run is None:
+        return []
+    e = html.escape
+    if not moved:
+        return [f'<p class="changed">Nothing moved since the last run (<span class="date">{e(last_run)}</span>).</p>']
+    return ([f'<section class="changed"><h2>Changed since the last run (<span class="date">{e(last_run)}</span>)</h2>',
+             "<ul>"]
+            + [f"<li><strong>{e(row['name'])}</strong>: {dates_whole(e(row['changed']))}</li>" for row in moved]
+            + ["</ul>", "</section>"])
 
 
 def _cells(cells: list[str]) -> str:

@@ -38,7 +38,7 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
     ]
     assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/ (files in summary.csv)."
     files = {p.name for p in (tmp_path / "plans").iterdir()}
-    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", "index.html", ".planner-batch"}
+    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", "index.html", ".planner-batch", ".planner-batch.json"}
 
 
 def test_summary_is_sorted_by_risk_and_safe_in_a_spreadsheet(run, tmp_path):
@@ -70,7 +70,7 @@ def test_one_process_and_many_give_the_same_files(run, tmp_path):
     assert batch(run, tmp_path / "two", "--jobs", "2", roster=long_roster).exit_code == 0
     one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
-    assert len(one) == 80 * 2 + 3 and one == two  # the calendars and checklists, summary, index, marker
+    assert len(one) == 80 * 2 + 4 and one == two  # the calendars and checklists, summary, index, marker, memory
 
 
 def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(run, tmp_path, monkeypatch):
@@ -90,7 +90,7 @@ def test_many_chunks_with_bad_rows_come_out_in_roster_order_whatever_the_jobs(ru
     reported = [int(n) for n in re.findall(r": line (\d+): ", one.stderr)]
     assert reported == [index + 2 for index, row in enumerate(body) if row == bad]
     files = [{p.name: p.read_bytes() for p in (tmp_path / f"jobs{jobs}").iterdir()} for jobs in ("1", "2")]
-    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 3  # and summary, index, marker
+    assert files[0] == files[1] and len(files[0]) == 2 * len(good) * 15 + 4  # and summary, index, marker, memory
 
 
 def test_rerun_replaces_its_own_files_but_never_fills_a_foreign_folder(run, tmp_path):

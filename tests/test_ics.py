@@ -196,7 +196,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path, run, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    result = run("plan", *SCENARIOS["feasible"], "-o", str(path))
+    result = run("plan", "--name", "Ada Lovelace", *SCENARIOS["feasible"], "-o", str(path))
     assert result.exit_code == 1
     assert result.stderr == f"Error: {path}: cannot write (No space left on device)\n"
     assert path.read_bytes() == before

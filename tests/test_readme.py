@@ -16,10 +16,13 @@ def _blocks(language):
 
 
 def _transcripts():
+    """Each console block's commands with what they print, in order: a block is one session in one folder."""
     for block in _blocks("console"):
+        session = []
         for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
             command, _, output = chunk.partition("\n")
-            yield command, output
+            session.append((command, output))
+        yield session
 
 
 def test_setup_commands_are_the_ones_ci_runs():
@@ -42,12 +45,13 @@ def test_install_command_runs_the_main_job(run):
     assert result.stdout.startswith("Research internship at Mila")
 
 
-@pytest.mark.parametrize("command, output", list(_transcripts()), ids=lambda v: v[:60] if isinstance(v, str) else "")
-def test_transcript_output_is_real(run, command, output, tmp_path, monkeypatch):
+@pytest.mark.parametrize("session", list(_transcripts()), ids=lambda session: session[0][0][:60])
+def test_transcript_output_is_real(run, session, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")  # as a newcomer's terminal shows it
     shutil.copytree(ROOT / "tests" / "data", tmp_path / "tests" / "data")
-    monkeypatch.chdir(tmp_path)  # commands that write files write them here
-    args = shlex.split(command)
-    assert args[0] == "planner"
-    result = run(*args[1:])
-    assert result.stdout == output
+    monkeypatch.chdir(tmp_path)  # commands that write files write them here, the next command of the block finds them
+    for command, output in session:
+        args = shlex.split(command)
+        assert args[0] == "planner"
+        result = run(*args[1:])
+        assert result.stdout == output, command

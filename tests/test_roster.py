@@ -127,8 +127,8 @@ def test_the_interns_files_are_flushed_to_disk_once_for_the_whole_roster(run, tm
     path = write_roster(tmp_path / "roster.csv", {name: ROWS[name] for name in ("Zoe", "Cy", "Dee")})
     assert batch(run, path, tmp_path / "out").exit_code == 0
     assert len(list((tmp_path / "out").glob("*.ics"))) == 3
-    # One sync for the interns' six files; the summary and the page each flushed on its own.
-    assert flushed.count("all") == 1 and len(flushed) == 3
+    # One sync for the interns' six files; the summary, the page and the memory each flushed on its own.
+    assert flushed.count("all") == 1 and len(flushed) == 4
 
 
 def test_a_column_that_matches_nothing_is_said_once_and_ignored(run, tmp_path):
@@ -205,7 +205,7 @@ def test_a_run_used_from_python_takes_the_commands_defaults(tmp_path):
         assert [o.summary["name"] for o in outcomes] == ["Ada"]
         rows = run.finish(outcomes)
     assert rows == [outcomes[0].summary]
-    assert listing(out) == {"ada.ics", "ada.html", "summary.csv", "index.html", roster.MARKER_FILE}
+    assert listing(out) == {"ada.ics", "ada.html", "summary.csv", "index.html", roster.MARKER_FILE, roster.MEMORY_FILE}
     calendar = (out / "ada.ics").read_text(encoding="utf-8")
     assert "TRIGGER:-P14D" in calendar and "TRIGGER:-P2D" in calendar  # the reminders planner batch gives
     assert (out / roster.MARKER_FILE).read_text(encoding="utf-8") == (
@@ -230,7 +230,7 @@ def test_the_next_run_removes_what_the_last_one_wrote_and_nothing_else(run, tmp_
     result = batch(run, second, out, "--checklist-format", "markdown")
     assert result.exit_code == 0 and "did not finish" not in result.stderr
     assert listing(out) == {"bo.ics", "bo.md", "alan.html", "notes.txt", "summary.csv", "index.html",
-                            roster.MARKER_FILE}
+                            roster.MARKER_FILE, roster.MEMORY_FILE}
     assert (out / "alan.html").read_text(encoding="utf-8").startswith(HEADER)
     assert not (out / roster.LOCK_FILE).exists()  # nobody holds it now
 
@@ -250,7 +250,7 @@ def test_a_run_that_was_stopped_short_is_said_and_its_leftovers_removed(run, tmp
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
         f"{tmp_path / 'next.csv'}: the previous run into {out}/ did not finish; its files were removed and are planned anew")
-    assert listing(out) == {"cy.ics", "cy.html", "summary.csv", "index.html", roster.MARKER_FILE}
+    assert listing(out) == {"cy.ics", "cy.html", "summary.csv", "index.html", roster.MARKER_FILE, roster.MEMORY_FILE}
 
 
 def test_an_interrupted_run_keeps_only_the_files_its_summary_lists(tmp_path, monkeypatch):
@@ -272,7 +272,7 @@ def test_an_interrupted_run_keeps_only_the_files_its_summary_lists(tmp_path, mon
         assert made[0][-1] == ["terminated"] and run.pool is None
     assert [r["name"] for r in rows] == [f"Intern {i}" for i in range(4)]
     assert listing(out) == {f"intern-{i}.{ext}" for i in range(4) for ext in ("ics", "csv")} | {
-        "summary.csv", "index.html", ".keep", roster.MARKER_FILE}
+        "summary.csv", "index.html", ".keep", roster.MARKER_FILE, roster.MEMORY_FILE}
     # The rows handed out were listed (three chunks of three), those planned kept.
     assert (out / roster.MARKER_FILE).read_text().endswith("file: intern-8.csv\nstate: interrupted\n")
     with open(out / "summary.csv", newline="", encoding="utf-8-sig") as summary:

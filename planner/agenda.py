@@ -131,6 +131,9 @@ def document(agenda: Agenda):
     return Document("Agenda", facts, COLUMNS, [("", rows)], checkboxes=True, notes=notes)
 
 
+IDENTITY = ("agenda",)  # the advisor's agenda calendar: one identity, whatever the roster
+
+
 def calendar(agenda: Agenda, previous: bytes | None = None) -> bytes:
     """The agenda as one calendar for the advisor: every intern's items, UIDs of their own, stable across runs."""
     from planner import ics
@@ -142,7 +145,7 @@ def calendar(agenda: Agenda, previous: bytes | None = None) -> bytes:
         for item in agenda.items
     ]
     return ics.build_calendar(entries, title="Interns' agenda", description=f"As of {agenda.today}, within {agenda.within} days.",
-                              identity=("agenda",), previous=previous)
+                              identity=IDENTITY, previous=previous)
 
 
 def facts(agenda: Agenda) -> dict:

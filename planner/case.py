@@ -52,7 +52,7 @@ class Case(NamedTuple):
     done: dict  # step id -> day done
     lines: dict  # (table, key) -> its line in the file, for messages
     last: dict | None  # the last plan's key facts
-    published: dict | None  # {"file": path, "events": [rows]}: what the calendar last held
+    published: dict | None  # {"file": path, "url": CalDAV address, "events": [rows]}: what the calendar last held
     text: str
 
     def where(self, key: str, table: str = "") -> str:
@@ -133,7 +133,9 @@ def parse(path: str, text: str) -> Case:
     for key, value in (("last", last), ("published", published)):
         if value is not None and not isinstance(value, dict):
             raise InputError(f"{case.where(key)}: not what planner wrote; delete the [{key}] table")
-    if published is not None and not (isinstance(published.get("file"), str)
+    if published is not None and not (isinstance(published.get("file", ""), str)
+                                      and isinstance(published.get("url", ""), str)
+                                      and (published.get("file") or published.get("url"))
                                       and isinstance(published.get("events", []), list)):
         raise InputError(f"{case.where('published')}: not what planner wrote; delete the [published] table")
     return case._replace(id=case_id, facts=facts, done=done, last=last, published=published)

@@ -365,7 +365,9 @@ def _reminders(ctx, param, value):
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan's facts and the file written as JSON.")
-def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json, **inputs):
+@click.option("--publish", "publish_url", metavar="URL", help="Also publish the plan into this CalDAV calendar (see planner publish).")
+@click.option("--dry-run", is_flag=True, help="With --publish: say what would change on the server, change nothing.")
+def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json, publish_url, dry_run, **inputs):
     """Write the plan as a calendar file; show what check says and the plan as a timeline.
 
     Every step becomes an all-day event; each deadline is its own event with reminders.
@@ -382,22 +384,19 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
 
     if as_json and output == "-":
         raise click.UsageError("--json prints the facts on stdout, where -o - would write the calendar: give -o FILE")
+    if dry_run and not publish_url:
+        raise click.UsageError("--dry-run goes with --publish URL")
     planned = build_plan(**inputs, require_invited=True)
     made, case = planned.plan, planned.case
     planned.say_overrides()
     record = []
-    options = {"name": name, "note": note, "reminders": () if no_reminders else remind, "todos": todos, "record": record}
-    if case is not None:
-        from planner.layout import visible
+    options = _calendar_options(planned, name, note, remind, no_reminders, todos, record)
+    if case is not None and output is None and not publish_url:
+        from planner import case as module
 
-        options["name"] = name or visible(case.facts.get("name", ""))
-        options["note"] = note or visible(case.facts.get("note", ""), keep_lines=True)
-        options["case_id"] = case.id
-        options["memory"] = (case.published or {}).get("events")
-        if output is None:
-            from planner import case as module
-
-            output = module.published_file(case)  # where the calendar was written last time
+        output = module.published_file(case)  # where the calendar was written last time
+    if publish_url:
+        _publish_plan(planned, options, publish_url, dry_run, quiet or as_json)
     name = options["name"]
     if output == "-":
         data = plans.calendar_bytes(made, **options)
@@ -407,8 +406,9 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
     if case is not None and output and not planned.overrides:
         from planner import case as module
 
-        module.write(case.path, module.remembered_text(case, published={"file": module.stored_file(case, output),
-                                                                         "events": record}))
+        case = module.read(case.path)  # as it is now: a publish may have been remembered meanwhile
+        module.write(case.path, module.remembered_text(case, published=(case.published or {}) | {
+            "file": module.stored_file(case, output), "events": record}))
     if as_json:
         from planner import report
 
@@ -424,6 +424,112 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
         click.echo(f"Wrote {output}: {data.count(b'BEGIN:VEVENT')} events.", err=to_stderr)
     elif not output:
         click.echo("Add -o plan.ics to write the calendar.", err=True)
+
+
+@cli.command()
+@click.argument("url", required=False)
+@plan_options
+@click.option("--name", default="", callback=_people_text, help="The intern's name (default: the case's).")
+@click.option("--note", default="", callback=_people_text, help="A note added to every event's description.")
+@click.option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
+@click.option("--no-reminders", is_flag=True, help="Write no reminders.")
+@click.option("--todos", is_flag=True, help="Also publish the checklist items as tasks (VTODO).")
+@click.option("--dry-run", is_flag=True, help="Say what would change on the server; change nothing.")
+def publish(url, name, note, remind, no_reminders, todos, dry_run, **inputs):
+    """Publish the plan into a CalDAV calendar, where it follows every update by itself.
+
+    URL is the calendar collection's address (Nextcloud, Fastmail, iCloud, Radicale...);
+    a case file remembers it, so that planner publish alone updates it. The plan's events
+    are found by UID, created, replaced when they changed (higher SEQUENCE) and removed
+    when they left the plan; nothing planner did not write is touched. The user name and
+    password come from ~/.netrc (the host's entry) or PLANNER_CALDAV_USERNAME and
+    PLANNER_CALDAV_PASSWORD, never from the command line.
+
+    \b
+    Exit codes: 0 published; 6 the server refused or could not be reached (the
+    message says what was published before); 1 or 2 errors.
+
+    \b
+    Example:
+        planner publish https://dav.example.org/calendars/priya/internship/
+        planner publish --dry-run
+    """
+    planned = build_plan(**inputs, require_invited=True)
+    if url is None:
+        url = ((planned.case.published or {}).get("url") if planned.case is not None else None)
+        if not url:
+            raise click.UsageError("Missing URL: the calendar's address (a case file remembers it once given).")
+    planned.say_overrides()
+    options = _calendar_options(planned, name, note, remind, no_reminders, todos, [])
+    _publish_plan(planned, options, url, dry_run, False)
+
+
+def _publish_files(url: str, paths: list[str]) -> None:
+    """Publish calendar files the planner wrote (a roster's) into one collection, each plan by its identity."""
+    from planner import files, ics, publish
+
+    total, count = publish.Result(), 0
+    with publish.Collection(url) as collection:
+        for path in paths:
+            data = files.read_existing(path) or b""
+            plan_id, _ = ics.calendar_identity(data)
+            try:
+                result = collection.publish(data, plan_id)
+            except publish.PublishError as error:
+                raise publish.PublishError(f"{error} ({count} of {len(paths)} calendars published before)") from None
+            total = publish.Result(*(a + b for a, b in zip(total, result)))
+            count += 1
+    _echo_wrapped(f"Published {count} calendars to {collection.shown}: {total.said()}.", err=True)
+
+
+def _calendar_options(planned, name, note, remind, no_reminders, todos, record) -> dict:
+    """How the plan's calendar is written: the name and note (the case's, unless given), its reminders, its
+    identity (the case's id) and what the case remembers it published."""
+    options = {"name": name, "note": note, "reminders": () if no_reminders else remind, "todos": todos, "record": record}
+    case = planned.case
+    if case is not None:
+        from planner.layout import visible
+
+        options["name"] = name or visible(case.facts.get("name", ""))
+        options["note"] = note or visible(case.facts.get("note", ""), keep_lines=True)
+        options["case_id"] = case.id
+        options["memory"] = (case.published or {}).get("events")
+    return options
+
+
+def _publish_plan(planned, options: dict, url: str, dry_run: bool, quiet: bool) -> None:
+    """Publish the plan's calendar into a CalDAV collection, or (dry run) say what that would change.
+
+    The server's copy is the previous calendar: what changed there gets a higher SEQUENCE, what left
+    the plan is removed. A case remembers the address (never the credentials) and what it published.
+    """
+    from planner import ics, plans, publish
+
+    made, case = planned.plan, planned.case
+    plan_id = ics.identity_digest(ics.identity(options["name"], made.template.name, 1, options.get("case_id")))
+    record: list = []
+    with publish.Collection(url) as collection:
+        data = plans.calendar_bytes(made, **(options | {"record": record, "previous": collection.previous(plan_id)}))
+        if dry_run:
+            changes, unchanged = collection.changes(data, plan_id)
+            _echo_wrapped(f"{collection.shown}: would create {sum(c.action == 'create' for c, _ in changes)}, update "
+                          f"{sum(c.action == 'update' for c, _ in changes)}, remove "
+                          f"{sum(c.action == 'remove' for c, _ in changes)}; {unchanged} unchanged (nothing was "
+                          "written).", err=quiet)
+            from planner.layout import terminal_width, visible, wrap
+
+            for change, _ in changes:
+                line = f"  {change.action:<7} {str(change.first or ''):<10}  {visible(ics.one_line(change.summary))}"
+                click.echo("\n".join(wrap(line, terminal_width(), " " * 22)), err=quiet)
+            return
+        result = collection.publish(data, plan_id)
+    _echo_wrapped(f"Published to {collection.shown}: {result.said()}.", err=quiet)
+    if case is not None and not planned.overrides:
+        from planner import case as module
+
+        case = module.read(case.path)  # as it is now: a calendar file may have been remembered meanwhile
+        module.write(case.path, module.remembered_text(case, published=(case.published or {}) | {
+            "url": collection.shown, "events": record}))
 
 
 def _plan_summary(made, name: str) -> str:
@@ -620,11 +726,11 @@ def init(case_path, name, invited, start, end, months, university, country, medi
     click.echo(_said(planned))
 
 
-def _echo_wrapped(text: str) -> None:
-    """A line of news about the case, people's text made visible, wrapped to the terminal."""
+def _echo_wrapped(text: str, err: bool = False) -> None:
+    """A line of news, people's text made visible, wrapped to the terminal."""
     from planner.layout import terminal_width, visible, wrap
 
-    click.echo("\n".join(wrap(visible(text), terminal_width(), "  ")))
+    click.echo("\n".join(wrap(visible(text), terminal_width(), "  ")), err=err)
 
 
 def _asked_date(question: str, required: bool = False):
@@ -809,7 +915,8 @@ def _fact_value(key: str, value: str):
 @click.option("-f", "--force", is_flag=True, help="Write into a folder that planner batch did not make.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet, as_json):
+@click.option("--publish", "publish_url", metavar="URL", help="Also publish every intern's plan into this CalDAV calendar.")
+def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet, as_json, publish_url):
     """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
 
     ROSTER is a CSV file with a header row: name, invited, start (required); end or months,
@@ -836,6 +943,10 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     _check_table_format(table_format)
     fmt = "json" if as_json else fmt
     today = check_today(today or date.today())
+    if publish_url:
+        from planner.publish import check_url
+
+        check_url(publish_url)  # before anything is planned or written
     outcomes, failures, interrupted = [], 0, False
     show_progress = not quiet and sys.stderr.isatty()
     total = roster_module.count_rows(roster) if show_progress else None
@@ -883,6 +994,10 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     elif listed:
         click.echo(render.render(render.table(columns, roster_module.shown(listed)), fmt, table_format), nl=False)
     click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
+    if publish_url and rows:
+        import os
+
+        _publish_files(publish_url, [os.path.join(out_dir, row["calendar"]) for row in rows])
     if failures:
         sys.exit(5 if rows else 2)
 
@@ -914,7 +1029,8 @@ def _check_extension(output: str | None, fmt: str) -> None:
 @click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",
               help="Write the agenda here, in --format (default: stdout).")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-def agenda(roster, within, today, fmt, table_format, as_json, output, force):
+@click.option("--publish", "publish_url", metavar="URL", help="Keep the agenda's calendar current in this CalDAV calendar.")
+def agenda(roster, within, today, fmt, table_format, as_json, output, force, publish_url):
     """What needs action across a roster: every overdue item, and what is due within --within days.
 
     Sorted by date, overdue first: each intern's deadlines (or last possible days), a permit
@@ -939,6 +1055,10 @@ def agenda(roster, within, today, fmt, table_format, as_json, output, force):
     fmt = "json" if as_json else fmt
     _check_extension(output, fmt)
     today = check_today(today or date.today())
+    if publish_url:
+        from planner.publish import check_url
+
+        check_url(publish_url)
     shown = visible(roster)
     made = module.build(roster, today=today, within=within, warn=lambda message: click.echo(f"{shown}: {visible(message)}", err=True))
     for line, problem in made.problems:
@@ -960,6 +1080,13 @@ def agenda(roster, within, today, fmt, table_format, as_json, output, force):
     else:
         owned = ics.written_by_planner if fmt == "ics" else render.owned
         files.write_atomic(output, data, force=force, ours=owned)
+    if publish_url:
+        from planner import publish
+
+        plan_id = ics.identity_digest(module.IDENTITY)
+        with publish.Collection(publish_url) as collection:
+            result = collection.publish(module.calendar(made, collection.previous(plan_id)), plan_id)
+        _echo_wrapped(f"Published the agenda to {collection.shown}: {result.said()}.", err=True)
     if made.problems:
         sys.exit(5)
     if made.overdue:

@@ -28,6 +28,7 @@ _NAMESPACE = uuid.UUID("4f5c2a0e-6a4b-5d8e-9a37-0c1f3b2d7e61")
 FINGERPRINTS = "X-PLANNER-FINGERPRINTS"
 DEFAULT_REMINDERS = (timedelta(days=14), timedelta(days=2))
 ONE_DAY = timedelta(days=1)
+REFRESH = timedelta(hours=12)  # how often a subscribed client is asked to fetch the feed again
 
 
 class Entry(NamedTuple):
@@ -501,6 +502,10 @@ def calendar_object(
     if plain_text(description).strip():
         calendar["DESCRIPTION"] = Text(plain_text(description).strip())
     calendar[IDENTITY] = vText(identity_digest(identity))
+    # A client that subscribes to the file as a feed polls it this often (RFC 7986; Microsoft's property):
+    # icalendar would write REFRESH-INTERVAL without the VALUE=DURATION the RFC requires.
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar["X-PUBLISHED-TTL"] = vDuration(REFRESH)
 
     # Values are handed to icalendar already typed, as items: the same bytes, without its type
     # inference on every property (about 70 µs an event, most of a roster's time that is not

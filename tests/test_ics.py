@@ -62,7 +62,9 @@ def test_golden_files_parse_everywhere_and_follow_the_client_rules(scenario):
     calendar = icalendar.Calendar.from_ical(data)
     assert "METHOD" not in calendar
     assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == "Internship plan: Ada Lovelace"
-    assert b"REFRESH-INTERVAL" not in data and b"X-WR-TIMEZONE" not in data
+    # A feed is polled every 12 hours: REFRESH-INTERVAL whole (RFC 7986 requires VALUE=DURATION), and Microsoft's.
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in data and b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in data
+    assert b"X-WR-TIMEZONE" not in data
     as_of = date.fromisoformat(str(calendar["DESCRIPTION"]).split("Planned as of ")[1][:10])
     for event in calendar.walk("VEVENT"):
         assert event["TRANSP"] == "TRANSPARENT"

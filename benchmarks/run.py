@@ -145,6 +145,9 @@ def main() -> int:
     row("planner check --country IN", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
     ours, base = paired_medians(check + ["--medical"], [PYTHON, "-c", "import click"], env, args.repeat)
     row("planner check --medical", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
+    french = planner + ["--lang", "fr"] + check[len(planner):]
+    ours, base = paired_medians(french, [PYTHON, "-c", "import click"], env, args.repeat)
+    row("planner --lang fr check", ours, "import click", base, ours / base, "<= 1.3", ours / base <= 1.3)
 
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)

@@ -22,8 +22,24 @@ class UserError(click.ClickException):
         self.exit_code = exit_code
 
 
+def _forget_help_options(command) -> None:
+    command._help_option = None
+    for sub in getattr(command, "commands", {}).values():
+        _forget_help_options(sub)
+
+
 class PlannerGroup(click.Group):
-    """Turns the engine's errors into one-line messages, in one place for every command."""
+    """Turns the engine's errors into one-line messages, in one place for every command; speaks the run's
+    language (--lang, else the environment's) from the first word, click's own included."""
+
+    def main(self, args=None, *rest, **options):
+        from planner import i18n
+
+        before = i18n.language
+        i18n.use(i18n.requested(sys.argv[1:] if args is None else list(args)))
+        if i18n.language != before:
+            _forget_help_options(self)  # click keeps each command's --help, and its words, once made
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx):
         from planner.layout import visible
@@ -256,8 +272,18 @@ def _read_case(case_path):
     return module.read(path) if path else None
 
 
+def _language(ctx, param, value):
+    from planner import i18n
+
+    if value is not None:
+        i18n.use(value)
+    return value
+
+
 @click.group(cls=PlannerGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="planner")
+@click.option("--lang", type=click.Choice(["en", "fr"]), callback=_language, is_eager=True, expose_value=False,
+              help="Language of the output (default: LANGUAGE, LC_ALL, LC_MESSAGES or LANG).")
 def cli():
     """Turn an internship invitation into a dated plan: verdict, calendar, checklists.
 

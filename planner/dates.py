@@ -8,6 +8,7 @@ from typing import NamedTuple
 from dateutil.relativedelta import relativedelta
 
 from planner.errors import InputError, TemplateError
+from planner.i18n import _
 
 ONE_DAY = timedelta(days=1)
 
@@ -23,7 +24,7 @@ def parse_date(text: str, what: str = "date") -> date:
     """
     text = text.strip()
     if not text:
-        raise InputError(f"{what}: no date given; write it as YYYY-MM-DD, e.g. 2027-09-01")
+        raise InputError(_("{what}: no date given; write it as YYYY-MM-DD, e.g. 2027-09-01").format(what=what))
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -38,21 +39,59 @@ def parse_date(text: str, what: str = "date") -> date:
     if year_first:
         return _checked(text, what, int(year_first[1]), int(year_first[3]), int(year_first[4]))
     if text.isdigit():
-        raise InputError(f"{what}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2027-09-01")
+        raise InputError(_("{what}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2027-09-01").format(
+            what=what, text=text))
+    folded = _folded(text)
+    french = _FRENCH.match(folded)
+    if french and french["month"].rstrip(".") in FRENCH_MONTHS:
+        return _french_date(text, what, french)
+    if any(word.rstrip(".") in FRENCH_MONTHS for word in folded.split()) and not re.search(r"\d{4}", folded):
+        raise _lacks(text, what)
     return _written_date(text, what)
+
+
+# Dates as written in French, in every language: "1er septembre 2027", "1 sept. 2027", "le 3 mars 2027",
+# "mercredi 1er septembre 2027", with or without accents and capitals.
+FRENCH_MONTHS = {
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5,
+    "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9, "octobre": 10,
+    "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}
+FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_FRENCH = re.compile(r"^(?:(?P<weekday>[a-z]+),?\s+)?(?:le\s+)?(?P<day>\d{1,2})\s*(?:er|re)?\s+(?P<month>[a-z]+\.?)\s+"
+                     r"(?P<year>\d{4})$")
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, spaces folded, "1ᵉʳ" as "1er": a French date as people type it."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.replace("ᵉʳ", "er").replace("\u00a0", " "))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _french_date(text: str, what: str, found) -> date:
+    day = _checked(text, what, int(found["year"]), FRENCH_MONTHS[found["month"].rstrip(".")], int(found["day"]))
+    weekday = found["weekday"]
+    if weekday is not None and weekday != "le":
+        if weekday not in FRENCH_WEEKDAYS:
+            raise _unreadable(text, what)
+        if FRENCH_WEEKDAYS.index(weekday) != day.weekday():
+            raise InputError(_("{what}: '{text}': {day} is a {weekday}, not a {given}; check the date").format(
+                what=what, text=text, day=day, weekday=FRENCH_WEEKDAYS[day.weekday()], given=weekday))
+    return day
 
 
 def _numeric_date(text: str, what: str, first: int, second: int, year_text: str) -> date:
     if len(year_text) != 4:
-        raise InputError(f"{what}: '{text}' has a two-digit year; write it as YYYY-MM-DD")
+        raise InputError(_("{what}: '{text}' has a two-digit year; write it as YYYY-MM-DD").format(what=what, text=text))
     year = int(year_text)
     if first <= 12 and second <= 12 and first != second:
         # 03/04/2027 is 3 April in most of the world and March 4 in the US: never guess. Both
         # readings are dates (each part is a month, so a day every month has).
-        raise InputError(
-            f"{what}: '{text}' is ambiguous (day and month could be swapped); "
-            f"write {date(year, second, first)} or {date(year, first, second)}"
-        )
+        raise InputError(_("{what}: '{text}' is ambiguous (day and month could be swapped); write {one} or {other}")
+                         .format(what=what, text=text, one=date(year, second, first), other=date(year, first, second)))
     if first > 12:
         return _checked(text, what, year, second, first)
     return _checked(text, what, year, first, second)
@@ -65,15 +104,17 @@ def _checked(text: str, what: str, year: int, month: int, day: int) -> date:
         pass
     import calendar
 
+    from planner.i18n import month_name
+
     if not 1 <= month <= 12:
-        reason = f"there is no month {month}"
+        reason = _("there is no month {month}").format(month=month)
     elif month == 2 and day == 29:
-        reason = f"{year} is not a leap year"
+        reason = _("{year} is not a leap year").format(year=year)
     elif year < 1:
-        reason = "the year must be 1 or later"
+        reason = _("the year must be 1 or later")
     else:
-        reason = f"{calendar.month_name[month]} has {calendar.monthrange(year, month)[1]} days"
-    raise InputError(f"{what}: '{text}' is not a date: {reason}")
+        reason = _("{month} has {days} days").format(month=month_name(month), days=calendar.monthrange(year, month)[1])
+    raise InputError(_("{what}: '{text}' is not a date: {reason}").format(what=what, text=text, reason=reason))
 
 
 # The days the planner plans for. A plan is made as of a day of this century, and every date in it
@@ -86,7 +127,8 @@ WINDOW_YEARS = 10
 def check_today(today: date, what: str = "--today") -> date:
     """The day a plan is made as of, if the planner plans for it; InputError otherwise."""
     if not FIRST_TODAY <= today <= LAST_TODAY:
-        raise InputError(f"{what}: {today} is outside the days the planner plans as of ({FIRST_TODAY.year} to {LAST_TODAY.year})")
+        raise InputError(_("{what}: {today} is outside the days the planner plans as of ({first} to {last})").format(
+            what=what, today=today, first=FIRST_TODAY.year, last=LAST_TODAY.year))
     return today
 
 
@@ -95,10 +137,9 @@ def check_near(day: date, today: date, what: str) -> date:
     earliest = today - relativedelta(years=WINDOW_YEARS)
     latest = today + relativedelta(years=WINDOW_YEARS)
     if not earliest <= day <= latest:
-        raise InputError(
-            f"{what}: {day} is more than {WINDOW_YEARS} years from today ({today}); "
-            f"give a date from {earliest} to {latest}"
-        )
+        raise InputError(_("{what}: {day} is more than {years} years from today ({today}); give a date from "
+                           "{earliest} to {latest}").format(what=what, day=day, years=WINDOW_YEARS, today=today,
+                                                            earliest=earliest, latest=latest))
     return day
 
 
@@ -111,14 +152,23 @@ def _written_date(text: str, what: str) -> date:
         first = parser.parse(text, default=_DEFAULT_A)
         second = parser.parse(text, default=_DEFAULT_B)
     except (ValueError, OverflowError):
-        raise InputError(
-            f"{what}: cannot read '{text}' as a date; write it as YYYY-MM-DD, e.g. 2027-09-01"
-        ) from None
+        raise _unreadable(text, what) from None
     if first != second:
-        raise InputError(f"{what}: '{text}' lacks a day, month or year; write it as YYYY-MM-DD")
+        raise _lacks(text, what)
     if (first.hour, first.minute, first.second, first.microsecond) != (0, 0, 0, 0):
-        raise InputError(f"{what}: '{text}' has a time of day; give only the date, as YYYY-MM-DD")
+        raise InputError(_("{what}: '{text}' has a time of day; give only the date, as YYYY-MM-DD").format(
+            what=what, text=text))
     return first.date()
+
+
+def _unreadable(text: str, what: str) -> InputError:
+    return InputError(_("{what}: cannot read '{text}' as a date; write it as YYYY-MM-DD, e.g. 2027-09-01").format(
+        what=what, text=text))
+
+
+def _lacks(text: str, what: str) -> InputError:
+    return InputError(_("{what}: '{text}' lacks a day, month or year; write it as YYYY-MM-DD").format(
+        what=what, text=text))
 
 
 _DEFAULT_A = datetime(1901, 1, 1)

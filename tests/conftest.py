@@ -42,6 +42,11 @@ def _point_user_folders_at(home: str) -> None:
 
 
 _point_user_folders_at(PRIVATE_HOME)
+# The language the environment asks for (planner speaks French under LANG=fr_CA): the tests are
+# English unless a test asks for French itself.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(autouse=True, scope="session")

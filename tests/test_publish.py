@@ -9,8 +9,6 @@ import pytest
 from planner import publish
 from radicale_server import PASSWORD, USER, Radicale
 
-pytest.importorskip("caldav", reason="pip install -e '.[test]' installs caldav")
-pytest.importorskip("radicale", reason="pip install -e '.[test]' installs radicale")
 
 FACTS = ["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "6", "--name", "Ada Lovelace",
          "--university", "mcgill"]

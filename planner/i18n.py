@@ -1,0 +1,112 @@
+"""The words of each language, in one place: gettext catalogs (planner/locale), read with the standard library.
+
+English is the source language: without a catalog, a message is its own translation. French is
+chosen by `--lang fr`, or else by the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set
+(as gettext reads them). Click's own words (Usage:, Options:, its error messages) come from the
+same catalog, so that a French run is French from the first line to the last.
+"""
+
+import gettext
+import os
+import re
+from datetime import date
+
+DOMAIN = "planner"
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
+LANGUAGES = ("en", "fr")
+ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+NBSP = "\u00a0"  # before a colon, a percent sign, inside guillemets (OQLF)
+
+_active: gettext.NullTranslations = gettext.NullTranslations()
+language = "en"
+
+
+def _(message: str) -> str:
+    """The message in the current language."""
+    return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _active.ngettext(singular, plural, count)
+
+
+def from_environment(environ=os.environ) -> str:
+    """The language the environment asks for: the first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set."""
+    for variable in ENVIRONMENT:
+        value = environ.get(variable)
+        if value:
+            first = value.split(":")[0].strip().lower()  # LANGUAGE may list several: fr:en
+            return "fr" if re.match(r"fr([_.@-]|$)", first) else "en"
+    return "en"
+
+
+def requested(args: list[str], environ=os.environ) -> str:
+    """The language of a run: --lang on its command line (before the command's own arguments), else the
+    environment's."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1].strip().lower()
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1].strip().lower()
+    return from_environment(environ)
+
+
+def use(wanted: str) -> None:
+    """Speak `wanted` (en or fr) from now on, click's own words included."""
+    global _active, language
+    wanted = wanted if wanted in LANGUAGES else "en"
+    if wanted == language and (wanted == "en" or not isinstance(_active, gettext.NullTranslations)):
+        return
+    if wanted == "en":
+        _active = gettext.NullTranslations()
+    else:
+        _active = gettext.translation(DOMAIN, LOCALE_DIR, [wanted])
+    language = wanted
+    _tell_click()
+
+
+def _tell_click() -> None:
+    """Click's modules each bound gettext's functions at import: point them at the current catalog."""
+    import sys
+
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils",
+                 "shell_completion"):
+        module = sys.modules.get(f"click.{name}")
+        if module is None:
+            continue
+        if hasattr(module, "_"):
+            module._ = _active.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _active.ngettext
+
+
+# Dates in sentences, as the OQLF writes them: "le 1er septembre 2027"; ISO dates stay in tables.
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+def month_name(month: int) -> str:
+    return (MONTHS_FR if language == "fr" else MONTHS_EN)[month - 1]
+
+
+def long_date(day: date, article: bool = True) -> str:
+    """A date in a sentence: '1 September 2027'; in French 'le 1er septembre 2027' (the 1st as 1er)."""
+    if language != "fr":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{'le ' if article else ''}{number}{NBSP}{MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def percent(value: float) -> str:
+    """A chance as people read it: 58% in English, 58 % (non-breaking space) in French."""
+    number = round(value * 100)
+    return f"{number}{NBSP}%" if language == "fr" else f"{number}%"
+
+
+def quoted(text: str) -> str:
+    """What a person typed, quoted: 'text' in English, « text » in French."""
+    return f"«{NBSP}{text}{NBSP}»" if language == "fr" else f"'{text}'"

@@ -19,7 +19,9 @@ from planner.view import ANCHOR, DONE, views
 REQUIRED = ("name", "invited", "start")
 OPTIONAL = tuple(c for c in plans.ROSTER_FIELDS if c not in REQUIRED)
 MARKER_FILE = ".planner-batch"  # says the folder is planner batch's, the state of its last run and its files
-MEMORY_FILE = ".planner-batch.json"  # what the last run published per intern: its events, and its plan's key facts
+# What the last run published per intern (its events) and its plan's key facts: JSON lines, a header
+# and then one intern a line, read back a line at a time (memory stays flat for a roster of any size).
+MEMORY_FILE = ".planner-batch.jsonl"
 MEMORY_SCHEMA = 1
 LOCK_FILE = ".planner-batch.lock"  # held by the run writing into the folder
 SUMMARY_COLUMNS = ["name", "country", "verdict", "slack_days", "chance", "earliest_start", "alternative", "next_deadline",
@@ -367,8 +369,10 @@ class Batch:
         self.previous_state = None
         self.manifest = None
         self.finished = False
-        self.memory: dict = {}  # the folder's memory of its last run (MEMORY_FILE), by Row.key
+        self.memory = Memory(None)  # the folder's memory of its last run (MEMORY_FILE), by Row.key
         self.last_run: str | None = None  # that run's day
+        self.next_memory = None  # this run's, written as the results come (a .tmp file until the run ends)
+        self.remembered: set[str] = set()
 
     # Entering and leaving.
 
@@ -393,6 +397,10 @@ class Batch:
                 # Stopped by a failure, not by a person: the next run says so and plans the roster anew.
                 self._say(b"state: failed\n")
             self.manifest.close()
+        self.memory.close()
+        if self.next_memory is not None and not self.next_memory.closed:  # a run that did not finish
+            self.next_memory.close()
+            self._remove(f".{MEMORY_FILE}.tmp")
         if self.lock is not None:
             _unlock(self.lock, self.out_dir)
         # One flush to disk for the whole roster instead of one per file.
@@ -412,12 +420,15 @@ class Batch:
             previous = _read_marker(marker)
             self.previous_state = previous["state"]
             if os.path.exists(marker):
-                self.last_run, self.memory = _read_memory(os.path.join(out_dir, MEMORY_FILE))
+                self.memory = Memory(os.path.join(out_dir, MEMORY_FILE))
+                self.last_run = self.memory.today
             for name in previous["files"]:
                 self._remove(name)
             for name in os.listdir(out_dir):  # what a stopped run left half-written
                 if name.startswith(".") and name.endswith(".tmp"):
                     self._remove(name)
+            self.next_memory = open(os.path.join(out_dir, f".{MEMORY_FILE}.tmp"), "w", encoding="utf-8")
+            self.next_memory.write(json.dumps({"schema": MEMORY_SCHEMA, "today": str(self.today)}) + "\n")
             self.manifest = open(marker, "wb")
             self._say(MARKER_TEXT.encode("utf-8") + b"state: running\n")
         except OSError as error:
@@ -443,7 +454,7 @@ class Batch:
         """Every row's Outcome, in roster order, as rows finish."""
 
         def start(chunk: list) -> Iterator[Outcome]:
-            work = [(item._replace(memory=tuple(self.memory.get(item.key, {}).get("events", ()))), self.out_dir,
+            work = [(item._replace(memory=tuple(self.memory.get(item.key).get("events", ()))), self.out_dir,
                      self.today, self.checklist_format, self.reminders, self.step_columns, self.roster_id)
                     for item in chunk if isinstance(item, Row)]
             # Each file is listed before it is written: whatever a stop leaves, the next run finds.
@@ -459,7 +470,7 @@ class Batch:
 
         def finish(chunk: list, planned: Iterator[Outcome]) -> Iterator[Outcome]:
             for item in chunk:
-                yield item if isinstance(item, Outcome) else next(planned)
+                yield item if isinstance(item, Outcome) else self._remember(next(planned))
 
         in_flight: deque = deque()  # at most two chunks: the one being read back and the next
         for chunk in chain([self.first], iter(lambda: list(islice(self.rows, CHUNK)), [])):
@@ -468,6 +479,18 @@ class Batch:
                 yield from finish(*in_flight.popleft())
         while in_flight:
             yield from finish(*in_flight.popleft())
+
+    def _remember(self, outcome: Outcome) -> Outcome:
+        """Say what moved since the last run, write down what this one published; keep no events in memory."""
+        if outcome.summary is None:
+            return outcome
+        before = self.memory.get(outcome.key).get("last")
+        outcome.summary["changed"] = ("; ".join(changes(before, outcome.summary)) or None) if before else None
+        if outcome.key not in self.remembered:
+            self.remembered.add(outcome.key)
+            self.next_memory.write(json.dumps({"key": outcome.key} | _remembered(outcome), ensure_ascii=False,
+                                              separators=(",", ":"), default=str) + "\n")
+        return outcome._replace(published=())
 
     def file_names(self, row: Row) -> tuple[str, str]:
         return f"{row.stem}.ics", f"{row.stem}.{_EXTENSIONS[self.checklist_format]}"
@@ -481,10 +504,6 @@ class Batch:
         """
         from planner import render, rosterpage
 
-        planned = [o for o in outcomes if o.summary]
-        for outcome in planned:
-            before = self.memory.get(outcome.key, {}).get("last")
-            outcome.summary["changed"] = "; ".join(changes(before, outcome.summary)) or None if before else None
         rows = sort_summary(outcomes)
         failures = [(o.line, o.name, o.error) for o in outcomes if o.error]
         if interrupted:
@@ -497,7 +516,7 @@ class Batch:
                 if name not in kept:
                     self._remove(name)
             for name in os.listdir(self.out_dir):
-                if name.startswith(".") and name.endswith(".tmp"):
+                if name.startswith(".") and name.endswith(".tmp") and name != f".{MEMORY_FILE}.tmp":
                     self._remove(name)
         # Every row of the roster: the planned ones by risk, then those that could not be, with their error.
         listed = rows + [failed_row(o) for o in outcomes if o.error]
@@ -508,11 +527,13 @@ class Batch:
         files.write_atomic(os.path.join(self.out_dir, "index.html"), index.encode("utf-8"), force=True)
         # After an interruption the interns not planned keep what was remembered of them: the next run
         # still knows what their calendars held.
-        remembered = dict(self.memory) if interrupted else {}
-        remembered.update((o.key, _remembered(o)) for o in planned)
-        text = json.dumps({"schema": MEMORY_SCHEMA, "today": str(self.today), "interns": remembered},
-                          ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
-        files.write_atomic(os.path.join(self.out_dir, MEMORY_FILE), text.encode("utf-8") + b"\n", force=True)
+        if interrupted:
+            for key, line in self.memory.lines():
+                if key not in self.remembered:
+                    self.next_memory.write(line)
+        self.next_memory.close()
+        self.memory.close()
+        os.replace(os.path.join(self.out_dir, f".{MEMORY_FILE}.tmp"), os.path.join(self.out_dir, MEMORY_FILE))
         self._say(b"state: interrupted\n" if interrupted else b"state: complete\n")
         self.finished = True
         return rows
@@ -566,22 +587,54 @@ def changed_text(rows: list[dict], last_run: str, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _read_memory(path: str) -> tuple[str | None, dict]:
-    """(the day of the folder's last run, what it published per intern); nothing for a memory that cannot be read.
+class Memory:
+    """The folder's memory of its last run, read an intern at a time: an index of where each line is.
 
-    A memory lost or damaged costs only its carry-over: the calendars are written anew, at SEQUENCE 0.
+    A memory lost or damaged costs only its carry-over: the calendars are written anew, at SEQUENCE 0,
+    and nothing is said to have moved.
     """
-    try:
-        with open(path, encoding="utf-8") as stream:
-            found = json.load(stream)
-        interns = found["interns"]
-        if found.get("schema") != MEMORY_SCHEMA or not isinstance(interns, dict):
-            return None, {}
-        for entry in interns.values():
+
+    def __init__(self, path: str | None):
+        self.today, self.offsets, self.stream = None, {}, None
+        if path is None:
+            return
+        try:
+            self.stream = open(path, "rb")
+            header = json.loads(self.stream.readline())
+            if header.get("schema") != MEMORY_SCHEMA:
+                raise ValueError("another schema")
+            position = self.stream.tell()
+            for line in iter(self.stream.readline, b""):
+                key = json.loads(line)["key"]
+                self.offsets[key] = position
+                position = self.stream.tell()
+            self.today = str(header.get("today") or "") or None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.close()
+            self.today, self.offsets = None, {}
+
+    def get(self, key: str) -> dict:
+        """What was remembered of an intern (its events' dates as dates), or {} for one not known."""
+        if key not in self.offsets or self.stream is None:
+            return {}
+        try:
+            self.stream.seek(self.offsets[key])
+            entry = json.loads(self.stream.readline())
             entry["events"] = [row[:5] + [_day(row[5]), _day(row[6])] + row[7:] for row in entry["events"]]
-        return str(found.get("today") or "") or None, interns
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-        return None, {}
+            return entry
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return {}
+
+    def lines(self) -> Iterator[tuple[str, str]]:
+        """(key, line) of every intern remembered, in the order they were written."""
+        for key, offset in self.offsets.items():
+            self.stream.seek(offset)
+            yield key, self.stream.readline().decode("utf-8")
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
 
 
 def _day(text):

@@ -38,7 +38,7 @@ def test_good_rows_all_planned_and_each_bad_row_reported(run, tmp_path):
     ]
     assert result.stderr.splitlines()[-1] == f"Planned 7 of 10 interns into {tmp_path / 'plans'}/ (files in summary.csv)."
     files = {p.name for p in (tmp_path / "plans").iterdir()}
-    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", "index.html", ".planner-batch", ".planner-batch.json"}
+    assert files == {f"{stem}.{ext}" for stem in GOOD for ext in ("ics", "html")} | {"summary.csv", "index.html", ".planner-batch", ".planner-batch.jsonl"}
 
 
 def test_summary_is_sorted_by_risk_and_safe_in_a_spreadsheet(run, tmp_path):

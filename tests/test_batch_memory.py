@@ -142,8 +142,29 @@ def test_a_damaged_memory_costs_only_its_carry_over(run, tmp_path):
     roster_file, out = tmp_path / "roster.csv", tmp_path / "plans"
     roster_file.write_text(f"{HEADER}\np,Priya,2026-12-01,2027-09-01,12,mcgill,,\n")
     batch(run, roster_file, out, "2026-12-02")
-    (out / roster.MEMORY_FILE).write_text('{"schema": 1, "interns": {"id:p": {"events": [[1]]')
+    (out / roster.MEMORY_FILE).write_text('{"schema": 1, "today": "2026-12-02"}\n{"key": "id:p", "events": [[1]')
     result = batch(run, roster_file, out, "2027-01-06")
     assert result.exit_code == 0 and "since the last run" not in result.stdout
     assert all(e["SEQUENCE"] == 0 for e in events(out / "priya.ics").values())
-    assert json.loads((out / roster.MEMORY_FILE).read_text())["interns"]["id:p"]["last"]["verdict"]
+    lines = (out / roster.MEMORY_FILE).read_text().splitlines()
+    assert json.loads(lines[0]) == {"schema": 1, "today": "2027-01-06"}
+    assert [json.loads(line)["key"] for line in lines[1:]] == ["id:p"]
+    assert json.loads(lines[1])["last"]["verdict"] and not (out / f".{roster.MEMORY_FILE}.tmp").exists()
+
+
+def test_an_intern_remembered_is_read_back_alone_and_one_bad_line_costs_only_its_own(tmp_path):
+    path = tmp_path / roster.MEMORY_FILE
+    path.write_text('{"schema": 1, "today": "2026-12-02"}\n'
+                    '{"key": "id:a", "events": [["u@planner", "f", 2, "20261202T000000Z", "S", "2027-01-10", '
+                    '"2027-01-12", "VEVENT"]], "last": {"verdict": "feasible"}}\n'
+                    '{"key": "id:b", "events": "not a list of rows", "last": {}}\n')
+    memory = roster.Memory(str(path))
+    try:
+        assert memory.today == "2026-12-02"
+        from datetime import date
+
+        assert memory.get("id:a")["events"] == [["u@planner", "f", 2, "20261202T000000Z", "S", date(2027, 1, 10),
+                                                  date(2027, 1, 12), "VEVENT"]]
+        assert memory.get("id:b") == {} and memory.get("id:c") == {}
+    finally:
+        memory.close()

@@ -227,3 +227,43 @@ def test_batch_and_agenda_publish_each_plan_in_one_calendar(run, server, collect
     assert held(server, agenda) and "Published the agenda to" in result.stderr
     data = json.loads(run("agenda", roster, "--today", "2026-12-02", "--within", "60", "--json").stdout)
     assert data  # the same agenda, as JSON
+
+
+@pytest.mark.parametrize("failure, said", [
+    ("SSLError", "the secure connection failed (TLS: the server's certificate could not be checked)"),
+    ("ReadTimeout", "no answer within 30 seconds (timed out)"),
+    ("ConnectionError", "the connection was refused: is the server running, and is the address right?"),
+])
+def test_what_went_wrong_on_the_way_is_said_in_words(run, collection, monkeypatch, failure, said):
+    import niquests
+    from caldav import DAVClient
+
+    messages = {"SSLError": "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+                "ReadTimeout": "Read timed out. (read timeout=30)",
+                "ConnectionError": "[Errno 111] Connection refused"}
+
+    def fail(self, *args, **kwargs):
+        raise getattr(niquests.exceptions, failure)(messages[failure])
+
+    monkeypatch.setattr(DAVClient, "request", fail)
+    result = run("publish", collection, *FACTS, "--today", "2026-12-02")
+    assert (result.exit_code, result.stderr) == (6, f"Error: {collection}: cannot read the calendar: {said}\n")
+
+
+def test_an_object_with_the_plans_uid_that_planner_did_not_write_is_left_alone(run, server, collection):
+    calendar = icalendar.Calendar.from_ical(run("plan", *FACTS, "--today", "2026-12-02", "-o", "-").stdout_bytes)
+    uid = str(next(iter(calendar.walk("VEVENT")))["UID"])
+    foreign = OWN_EVENT.replace(b"dentist-1@example.org", uid.encode())
+    assert server.request("PUT", collection + "copy.ics", foreign, {"Content-Type": "text/calendar"})[0] == 201
+    result = run("publish", collection, *FACTS, "--today", "2026-12-02")
+    assert (result.exit_code, result.stderr) == (6, f"Error: {collection}: the calendar holds an object with the UID "
+                                                    f"{uid} that planner did not write for this plan (409); remove it "
+                                                    "there, or publish to another calendar\n")
+    assert list(server.objects(collection)) == [f"/{USER}/{collection.rstrip('/').rsplit('/', 1)[1]}/copy.ics"]
+
+
+def test_another_users_calendar_is_forbidden(run, server, monkeypatch):
+    other = f"{server.root}/someone-else/"
+    result = run("publish", other + "plan/", *FACTS, "--today", "2026-12-02")
+    assert result.exit_code == 6
+    assert result.stderr.startswith(f"Error: {other}plan/: cannot read the calendar: forbidden (403)")

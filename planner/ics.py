@@ -288,6 +288,12 @@ def _stamp() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def content_lines(data: bytes) -> list[bytes]:
+    """A calendar's content lines, unfolded (RFC 5545 §3.1), whether its lines end in CRLF or, as some
+    servers give them back, in LF alone."""
+    return data.replace(b"\r\n", b"\n").replace(b"\n ", b"").replace(b"\n\t", b"").split(b"\n")
+
+
 def written_by_planner(data: bytes) -> bool:
     return _PRODID_PREFIX in data[:2000]
 
@@ -303,7 +309,7 @@ def previous_versions(data: bytes | None) -> dict[str, tuple[str, int, object]]:
     fingerprints: dict[str, str] = {}
     found: dict[str, tuple[int, object]] = {}
     current: dict[str, str] = {}
-    for line in data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").split(b"\r\n"):
+    for line in content_lines(data):
         name, _, value = line.partition(b":")
         name = name.split(b";")[0].upper()
         if name == FINGERPRINTS.encode():
@@ -439,7 +445,7 @@ def calendar_identity(data: bytes | None) -> tuple[str | None, str]:
     if not data or not written_by_planner(data):
         return None, ""
     found, name = None, ""
-    for line in data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").split(b"\r\n"):
+    for line in content_lines(data):
         if line.startswith(b"BEGIN:VEVENT") or line.startswith(b"BEGIN:VTODO"):
             break
         key, _, value = line.partition(b":")

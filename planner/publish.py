@@ -143,7 +143,7 @@ class Collection:
         """The server's answer; any failure a PublishError of one line saying what was done before it."""
         from caldav.lib import error as dav_error
 
-        before = f" (before it stopped: {done.said()})" if done is not None and any(done[:3]) else ""
+        before = _before(done)
         try:
             response = self.client.request(url, method, body, headers or {})
         except dav_error.AuthorizationError as failure:
@@ -235,20 +235,25 @@ class Collection:
                 raise PublishError(
                     f"{self.shown}: cannot {what}: it changed on the server since it was read (412), someone "
                     f"edited it there; run the same command again to replace it with the plan's"
-                    + (f" (before it stopped: {done.said()})" if any(done[:3]) else ""))
+                    + _before(done))
             if status == 409:
                 raise PublishError(f"{self.shown}: cannot {what}: the server has another object with its UID (409)"
-                                   + (f" (before it stopped: {done.said()})" if any(done[:3]) else ""))
+                                   + _before(done))
             if status == 404 and change.action == "remove":
                 pass  # gone already
             elif not 200 <= status < 300:
                 raise PublishError(f"{self.shown}: cannot {what} ({_status(response)})"
-                                   + (f" (before it stopped: {done.said()})" if any(done[:3]) else ""))
+                                   + _before(done))
             field = {"create": "created", "update": "updated", "remove": "removed"}[change.action]
             done = done._replace(**{field: getattr(done, field) + 1})
             if change.action == "remove":
                 self.objects.pop(change.uid, None)
         return done
+
+
+def _before(done: Result | None) -> str:
+    """What a failure says was published before it, once anything was."""
+    return f" (before it stopped: {done.said()})" if done is not None and any(done[:3]) else ""
 
 
 def _if_match(found: ServerObject) -> dict:
@@ -269,15 +274,11 @@ def _object(calendar, component, plan_id: str, fingerprint: str) -> bytes:
     return ics.serialise(single)
 
 
-def _unfolded(data: bytes) -> list[bytes]:
-    return data.replace(b"\r\n", b"\n").replace(b"\n ", b"").replace(b"\n\t", b"").split(b"\n")
-
-
 def _described(data: bytes) -> tuple[str | None, str | None, str]:
     """(UID, the plan that wrote it or None, its fingerprint) of a calendar object, read from its lines."""
     uid = plan = None
     fingerprint, inside = "", False
-    for line in _unfolded(data):
+    for line in ics.content_lines(data):
         name, _, value = line.partition(b":")
         name = name.split(b";")[0].upper()
         if name == b"BEGIN" and value.strip() in (b"VEVENT", b"VTODO"):

@@ -889,13 +889,13 @@ def set_fact(field, value, case_path, today):
         facts[key] = _fact_value(key, value)
         unset = {"end": ["months"], "months": ["end"]}.get(key, [])
     changed, planned = _checked(case, module.changed(case, facts=facts, unset=unset), today)
-    if key == "university" and value is not None:  # kept as the planner names it (mcgill, not McGill University)
-        changed, planned = _checked(case, module.changed(case, facts={key: planned.plan.university}, unset=unset), today)
-    if key == "country" and value is not None:
+    if key in ("university", "country") and value is not None:
+        # Kept as the planner names it (mcgill, not McGill University; IN, not India): the same plan.
         from planner import times
 
-        changed, planned = _checked(case, module.changed(case, facts={key: times.iso_code(planned.plan.country)},
-                                                         unset=unset), today)
+        named = planned.plan.university if key == "university" else times.iso_code(planned.plan.country)
+        if named != facts[key]:
+            changed = module.parse(case.path, module.changed(case, facts={key: named}, unset=unset))
     module.write(case.path, changed.text)
     from planner.layout import visible
 

@@ -257,3 +257,16 @@ def test_a_last_possible_day_that_passes_between_two_checks_is_said(tmp_path, ru
     # Said once: the next check, later still, compares with the check that said it.
     again = json.loads(run("check", "--case", path, "--today", "2027-08-01", "--json").stdout)["case"]["since_last"]
     assert not [c for c in again["changes"] if c["what"] == "due.registration"]
+
+
+def test_set_keeps_a_university_and_a_country_as_the_planner_names_them(case_file, run):
+    result = run("set", "university", "Université de Montréal", "--case", case_file, "--today", "2026-12-02")
+    assert result.stdout.startswith(f"Changed in {case_file}: university = udem.")
+    result = run("set", "country", "Inde", "--case", case_file, "--today", "2026-12-02")
+    assert result.stdout.startswith(f"Changed in {case_file}: country = IN.")
+    result = run("set", "country", "fra", "--case", case_file, "--today", "2026-12-02")
+    assert result.stdout.startswith(f"Changed in {case_file}: country = FR.")
+    case = module.read(str(case_file))
+    assert (case.facts["university"], case.facts["country"]) == ("udem", "FR")
+    text = case_file.read_text(encoding="utf-8")
+    assert 'university = "udem"\n' in text and 'country = "FR"\n' in text

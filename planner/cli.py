@@ -281,7 +281,7 @@ def _language(ctx, param, value):
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", prog_name="planner")
+@click.version_option(__version__, "--version", prog_name="planner", message="%(prog)s, version %(version)s")
 @click.option("--lang", type=click.Choice(["en", "fr"]), callback=_language, is_eager=True, expose_value=False,
               help="Language of the output (default: LANGUAGE, LC_ALL, LC_MESSAGES or LANG).")
 def cli():

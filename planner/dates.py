@@ -1,6 +1,7 @@
 """Dates from users and durations in calendar units: parsing and the arithmetic the schedule relies on."""
 
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -212,7 +213,7 @@ class Duration(NamedTuple):
     def after(self, day: date) -> date:
         """The date this long after `day` (31 August + 6 months = 28 or 29 February)."""
         if self.unit == "months":
-            return day + relativedelta(months=self.amount)
+            return _months_after(day, self.amount)
         return day + timedelta(days=self.amount * (7 if self.unit == "weeks" else 1))
 
     def latest_before(self, deadline: date) -> date:
@@ -236,6 +237,13 @@ class Duration(NamedTuple):
 
 
 ZERO = Duration(0, "days")
+
+
+@functools.lru_cache(maxsize=4096)
+def _months_after(day: date, months: int) -> date:
+    """`day` + `months` calendar months, remembered: the chance of a plan adds the same months to the
+    same days hundreds of times over its outcomes."""
+    return day + relativedelta(months=months)
 
 
 class DurationRange(NamedTuple):

@@ -5,7 +5,7 @@ Pure Python on plain values: no click, no clock (`today` is a parameter), no I/O
 
 
 from datetime import date
-from fractions import Fraction
+import math
 from itertools import product
 from typing import NamedTuple
 
@@ -447,19 +447,17 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
                 top = middle - ONE_DAY
         return fitting
 
-    def chance_of_last(begin: date, low: date, high: date, fitting: date) -> float:
-        if fitting < low:
-            return 0.0
-        fitting = min(fitting, high)
+    def chance_of_last(begin: date, low: date, high: date, fitting: date) -> float | tuple[int, int]:
+        """By the wait's odds, or exactly: (days that fit, days of the window)."""
         odds = chances.get(last.id)
-        if odds is None:  # exact: a count of days over the days of the window
-            return Fraction((fitting - low).days + 1, (high - low).days + 1)
-        return _conditional(odds, begin, today, fitting)
+        if odds is None:
+            return (max(0, (min(fitting, high) - low).days + 1), (high - low).days + 1)
+        return 0.0 if fitting < low else _conditional(odds, begin, today, min(fitting, high))
 
     used = (last.id,) if last.id in chances else ()
     if not first:
         begin, low, high = window({})
-        return float(chance_of_last(begin, low, high, last_fitting({}, low, high))), used
+        return _mean([chance_of_last(begin, low, high, last_fitting({}, low, high))]), used
     # The waits before the last: each outcome with its weight, a grid of them within the budget.
     per_wait = max(2, int(_OUTCOME_BUDGET ** (1 / len(first))))
     grids = []
@@ -470,7 +468,9 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
         weights = _weights(days, earliest[step.id][0].best, today, chances.get(step.id))
         grids.append([(step.id, day, weight) for day, weight in zip(days, weights)])
         used += (step.id,) if step.id in chances else ()
-    outcomes = [({step_id: day for step_id, day, _ in outcome}, _product(w for _, _, w in outcome))
+    # Each outcome with its weight; None when no wait before the last has odds: all equally likely.
+    alike = not any(step.id in chances for step in first)
+    outcomes = [({step_id: day for step_id, day, _ in outcome}, None if alike else math.prod(w for _, _, w in outcome))
                 for outcome in product(*grids)]
     # The last wait begins no earlier as the waits before it end later: the same begin at both
     # corners of the grid is the same for every outcome between.
@@ -482,18 +482,27 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     # The last fitting day, searched over every window the outcomes give, at both ends of the grid.
     low, high = min(w[1] for w in windows), max(w[2] for w in windows)
     ends = [last_fitting(outcomes[i][0], low, high) for i in (0, -1)]
-    total = Fraction(0)
-    for (chosen, weight), (begin, first_day, last_day) in zip(outcomes, windows):
+    found = []
+    for (chosen, _), (begin, first_day, last_day) in zip(outcomes, windows):
         fitting = ends[0] if ends[0] == ends[1] else last_fitting(chosen, first_day, last_day)
-        total += weight * chance_of_last(begin, first_day, last_day, fitting)
-    return float(total), used
+        found.append(chance_of_last(begin, first_day, last_day, fitting))
+    if outcomes[0][1] is None:
+        return _mean(found), used
+    return sum(weight * _ratio(chance) for (_, weight), chance in zip(outcomes, found)), used
 
 
-def _product(values):
-    result = Fraction(1)
-    for value in values:
-        result *= value
-    return result
+def _ratio(chance: float | tuple[int, int]) -> float:
+    return chance[0] / chance[1] if isinstance(chance, tuple) else chance
+
+
+def _mean(chances: list) -> float:
+    """The mean of equally likely chances, exact when each is a count of days (fitting, of the window):
+    summed as whole numbers over a common denominator, divided once (int / int rounds correctly; a
+    float sum would not, and a chance of exactly 12.5 % must not print as 12 %)."""
+    if all(isinstance(chance, tuple) for chance in chances):
+        common = math.lcm(*(days for _, days in chances))
+        return sum(fitting * (common // days) for fitting, days in chances) / (common * len(chances))
+    return sum(_ratio(chance) for chance in chances) / len(chances)
 
 
 def _conditional(odds, begin: date, today: date, day: date) -> float:
@@ -508,7 +517,7 @@ def _conditional(odds, begin: date, today: date, day: date) -> float:
 def _weights(days: list[date], begin: date, today: date, odds) -> list[float]:
     """How likely each of a wait's outcome days is: alike, or by its odds (each day standing for those up to the next)."""
     if odds is None:
-        return [Fraction(1, len(days))] * len(days)
+        return [1.0 / len(days)] * len(days)
     edges = [_conditional(odds, begin, today, day) for day in days]
     weights = [edges[0]] + [b - a for a, b in zip(edges, edges[1:])]
     weights[-1] += 1.0 - sum(weights)

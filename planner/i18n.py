@@ -19,6 +19,7 @@ NBSP = "\u00a0"  # before a colon, a percent sign, inside guillemets (OQLF)
 
 _active: gettext.NullTranslations = gettext.NullTranslations()
 language = "en"
+_told = False  # click's modules still call gettext's own functions, which search the system's catalogs
 
 
 def _(message: str) -> str:
@@ -55,16 +56,20 @@ def requested(args: list[str], environ=os.environ) -> str:
 
 def use(wanted: str) -> None:
     """Speak `wanted` (en or fr) from now on, click's own words included."""
-    global _active, language
+    global _active, language, _told
     wanted = wanted if wanted in LANGUAGES else "en"
-    if wanted == language and (wanted == "en" or not isinstance(_active, gettext.NullTranslations)):
+    if wanted == language and _told:
         return
     if wanted == "en":
         _active = gettext.NullTranslations()
     else:
-        _active = gettext.translation(DOMAIN, LOCALE_DIR, [wanted])
+        # The catalog read directly: gettext.translation() would look for it under every spelling of
+        # the language (importing locale to normalise them) where there is one file to open.
+        with open(os.path.join(LOCALE_DIR, wanted, "LC_MESSAGES", f"{DOMAIN}.mo"), "rb") as catalog:
+            _active = gettext.GNUTranslations(catalog)
     language = wanted
     _tell_click()
+    _told = True
 
 
 def _tell_click() -> None:

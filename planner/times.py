@@ -30,7 +30,6 @@ model's tables are kept in the user's cache folder, one file per state of the fi
 
 import bisect
 import functools
-import json
 import math
 import os
 import re
@@ -159,14 +158,12 @@ IRCC_CODE = {iso: ircc for ircc, iso in ISO_CODE.items()}
 
 @functools.lru_cache(maxsize=1)
 def country_names() -> Mapping[str, str]:
-    """IRCC's code -> English name as IRCC writes it (its HTML entities decoded), read once."""
-    import html
-
+    """IRCC's code -> English name as IRCC writes it (the file holds them decoded), read once."""
     names = {}
     for line in NAMES.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             code, _, name = line.partition("\t")
-            names[code] = html.unescape(name)
+            names[code] = name
     return MappingProxyType(names)
 
 
@@ -293,6 +290,8 @@ def histories() -> dict[str, list[Figure]]:
 
 
 def read_updates() -> list[dict]:
+    import json
+
     try:
         text = user_file().read_text(encoding="utf-8")
     except OSError:
@@ -677,6 +676,8 @@ def weeks(days: float) -> str:
 
 def parse_live(data: bytes) -> dict:
     """IRCC's data-ptime-en.json as {"ircc_last_updated": ISO date, "work": {code: days or None}}; ValueError if not it."""
+    import json
+
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -735,6 +736,8 @@ def update(source: str | None = None, timeout: float = 20.0, today: date | None 
     existing = known.read_bytes() if known.exists() else b""
     if existing and not existing.endswith(b"\n"):
         existing += b"\n"
+    import json
+
     from planner import files
 
     known.parent.mkdir(parents=True, exist_ok=True)

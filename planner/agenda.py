@@ -9,7 +9,7 @@ from itertools import chain
 from typing import Iterator, NamedTuple
 
 from planner import roster, template
-from planner.report import FOLLOW_UP
+from planner.report import follow_up
 from planner.view import DAY, DECISION, LAST, MISSED, SPAN, views
 
 COLUMNS = ["date", "intern", "step", "to do", "status"]
@@ -86,7 +86,7 @@ def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
         elif shown.shape == DECISION:
             if shown.overdue_days is not None:
                 since = shown.scheduled.overdue_since
-                yield Item(since, intern, f"{shown.title}: {shown.outcome}", FOLLOW_UP,
+                yield Item(since, intern, f"{shown.title}: {shown.outcome}", follow_up(),
                            f"overdue by {_days(shown.overdue_days)}", True, f"{identity}:{step.id}:overdue")
             contingency = plan.contingency
             if contingency is not None and shown.opens_gate and contingency <= horizon:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from planner.engine import Plan
 from planner.layout import Footnotes
 from planner.render import Document
-from planner.report import FOLLOW_UP, alternative_sentence, verdict_sentence
+from planner.report import follow_up, alternative_sentence, verdict_sentence
 from planner.view import ANCHOR, DAY, DECISION, DONE, internship_title, view, views
 
 COLUMNS = ["item", "due", "status", "source"]
@@ -84,7 +84,7 @@ def document(plan: Plan, name: str = "") -> Document:
         elif shown.shape == DECISION:
             if shown.overdue_days is not None:
                 status = (f"no {shown.outcome} yet, overdue by {shown.overdue_days} days (worst case "
-                          f"{scheduled.overdue_since}): {FOLLOW_UP}")
+                          f"{scheduled.overdue_since}): {follow_up()}")
             else:
                 status = f"{shown.outcome} expected {scheduled.finish.best} to {scheduled.finish.worst}"
         else:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from dateutil.relativedelta import relativedelta
 
 from planner.errors import InputError, TemplateError
-from planner.i18n import _
+from planner.i18n import _, ngettext
 
 ONE_DAY = timedelta(days=1)
 
@@ -235,6 +235,14 @@ class Duration(NamedTuple):
         unit = self.unit if self.amount != 1 else self.unit[:-1]
         return f"{self.amount} {unit}"
 
+    def words(self) -> str:
+        """The length in the run's language, for a sentence ('6 months'; '6 mois')."""
+        if self.unit == "months":
+            return ngettext("{count} month", "{count} months", self.amount).format(count=self.amount)
+        if self.unit == "weeks":
+            return ngettext("{count} week", "{count} weeks", self.amount).format(count=self.amount)
+        return ngettext("{count} day", "{count} days", self.amount).format(count=self.amount)
+
 
 ZERO = Duration(0, "days")
 
@@ -262,6 +270,14 @@ class DurationRange(NamedTuple):
         if self.shortest.unit == self.longest.unit:
             return f"{self.shortest.amount} to {self.longest}"
         return f"{self.shortest} to {self.longest}"
+
+    def words(self) -> str:
+        """The range in the run's language, for a sentence ('6 to 8 months'; 'de 6 à 8 mois')."""
+        if self.certain:
+            return self.shortest.words()
+        if self.shortest.unit == self.longest.unit:
+            return _("{shortest} to {longest}").format(shortest=self.shortest.amount, longest=self.longest.words())
+        return _("{shortest} to {longest}").format(shortest=self.shortest.words(), longest=self.longest.words())
 
 
 # A template's durations and lags stay within ten years: beyond, no internship plan makes sense.

@@ -19,13 +19,7 @@ FEASIBLE = "feasible"
 AT_RISK = "at risk"
 NOT_FEASIBLE = "not feasible"
 
-PROBABILITY_ASSUMPTION = (
-    "each uncertain wait ends on any day of its window with equal chance "
-    "(uniform over the window, from the best case to the worst case)"
-)
 # Said instead when a wait's odds come from published times (IRCC's): the chance counts past outcomes.
-PUBLISHED_ODDS = "the permit decision comes as past applications' did next to IRCC's figure (see the permit wait below)"
-OTHERS_UNIFORM = "any other uncertain wait ends on any day of its window with equal chance"
 
 # Largest number of outcome combinations weighed for the waits before the last uncertain one.
 _OUTCOME_BUDGET = 4000
@@ -96,11 +90,16 @@ class Plan(NamedTuple):
         """The assumption the plan's chance rests on, in words (None without a chance)."""
         if self.probability is None:
             return None
+        from planner.i18n import _
+
         if not self.odds:
-            return PROBABILITY_ASSUMPTION
+            return _("each uncertain wait ends on any day of its window with equal chance (uniform over the window, "
+                     "from the best case to the worst case)")
         uncertain = [s for s in self.steps if s.step.kind == "wait" and s.status != "done"]
-        others = [s for s in uncertain if s.step.id not in self.odds]
-        return PUBLISHED_ODDS + (f"; {OTHERS_UNIFORM}" if others else "")
+        if any(s.step.id not in self.odds for s in uncertain):
+            return _("the permit decision comes as past applications' did next to IRCC's figure (see the permit wait "
+                     "below); any other uncertain wait ends on any day of its window with equal chance")
+        return _("the permit decision comes as past applications' did next to IRCC's figure (see the permit wait below)")
 
     def step(self, step_id: str) -> ScheduledStep:
         for scheduled in self.steps:

@@ -106,6 +106,19 @@ def long_date(day: date, article: bool = True) -> str:
     return f"{'le ' if article else ''}{number}{NBSP}{MONTHS_FR[day.month - 1]} {day.year}"
 
 
+def in_sentence(day: date) -> str:
+    """A date inside a sentence: ISO in English (2027-09-01), as people write it in French (1er septembre 2027).
+
+    The French has no article: the sentence around it says "le", "d’ici le", "au".
+    """
+    return long_date(day, article=False) if language == "fr" else day.isoformat()
+
+
+def days(count: int) -> str:
+    """A number of days: '1 day', '3 days'; in French '1 jour', '3 jours' (0 and 1 take the singular)."""
+    return ngettext("{count} day", "{count} days", abs(count)).format(count=count)
+
+
 def percent(value: float) -> str:
     """A chance as people read it: 58% in English, 58 % (non-breaking space) in French."""
     number = round(value * 100)

@@ -17,7 +17,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
-from planner.report import FOLLOW_UP, verdict_sentence
+from planner.report import follow_up, verdict_sentence
 from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, internship_title, views
 
 PRODID = f"-//planner//planner {__version__}//EN"
@@ -191,7 +191,7 @@ def entries(plan: Plan, note: str) -> list[Entry]:
             if shown.overdue_days is not None:
                 add(f"{step.id}:overdue", f"Follow up: {title} is overdue", plan.today, plan.today, scheduled,
                     [f"The worst case, {scheduled.overdue_since}, has passed with no {outcome}: this is beyond the range "
-                     "the timeline knows.", FOLLOW_UP, f"The start holds only if the {outcome} arrives by {plan.contingency}."],
+                     "the timeline knows.", follow_up(), f"The start holds only if the {outcome} arrives by {plan.contingency}."],
                     deadline=True)
             else:
                 add(step.id, f"{title}: {outcome} expected (best to worst case)",

@@ -65,9 +65,11 @@ class Footnotes:
         """The notes as text: 'Sources' and one wrapped line per source."""
         if not self.numbers:
             return []
-        out = ["Sources:"]
+        from planner.i18n import _
+
+        out = [_("Sources:")]
         for label, title, url in self.listed():
-            out += wrap(f"{title}: {url}", width, indent="    ", first=f"  {label} ")
+            out += wrap(_("{title}: {address}").format(title=title, address=url), width, indent="    ", first=f"  {label} ")
         return out
 
 

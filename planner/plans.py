@@ -11,6 +11,7 @@ from typing import NamedTuple
 from planner import engine
 from planner.dates import check_near, check_today, parse_date
 from planner.errors import InputError, OutputError
+from planner.i18n import _
 from dateutil.relativedelta import relativedelta
 
 from planner.template import ACTUALS, Source, Template, Templates, holds
@@ -251,10 +252,15 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
             raise InputError(f"{flag}: the timeline '{template.name}' has no wait that published times can replace")
         return PermitWait()
     step = steps[0]
-    advice = f"{template.sources[step.source].title if step.source else 'The timeline'} says {step.duration}"
+    if step.source:
+        advice = _("{source} says {duration}").format(source=template.sources[step.source].title,
+                                                     duration=step.duration.words())
+    else:
+        advice = _("The timeline says {duration}").format(duration=step.duration.words())
     if not country:
-        return PermitWait(notes=((f"The permit wait is the timeline's range ({advice}); the intern's country (--country, "
-                                  "or a roster's country column) would use IRCC's published time for it.", None),))
+        return PermitWait(notes=((_("The permit wait is the timeline's range ({advice}); the intern's country "
+                                    "(--country, or a roster's country column) would use IRCC's published time for "
+                                    "it.").format(advice=advice), None),))
     from planner import times
     from planner.dates import Duration, DurationRange
 

@@ -4,6 +4,7 @@
 from datetime import date
 
 from planner.engine import AT_RISK, FEASIBLE, NOT_FEASIBLE, Plan
+from planner.i18n import _, days as _days, in_sentence as _on, ngettext, percent
 from planner.layout import Footnotes, aligned, wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, MISSED, SPAN, StepView, views
 
@@ -106,24 +107,23 @@ def alternative_sentence(alternative, other: Plan, cite=None) -> str:
 
     `cite` names the source (a note's number, say); by default, its title and address.
     """
-    cited = (cite or other.template.cite)(alternative.source) if alternative.source else "(assumption)"
+    cited = (cite or other.template.cite)(alternative.source) if alternative.source else _("(assumption)")
     cited = cited if cited.startswith(("[", "(")) else f"({cited})"
-    verdict = verdict_sentence(other).split(": ", 1)
-    return f"{alternative.title}, if it applies: {verdict[0]}: {verdict[1]} {alternative.rule} {cited}"
-
-
-def _days(count: int) -> str:
-    return f"{count} day{'s' if abs(count) != 1 else ''}"
+    return _("{route}, if it applies: {verdict} {rule} {cited}").format(
+        route=alternative.title, verdict=verdict_sentence(other), rule=alternative.rule, cited=cited)
 
 
 def relative_day(day: date, today: date) -> str:
     delta = (day - today).days
     if delta == 0:
-        return "today"
-    return f"in {_days(delta)}" if delta > 0 else f"passed {_days(-delta)} ago"
+        return _("today")
+    if delta > 0:
+        return _("in {days}").format(days=_days(delta))
+    return _("passed {days} ago").format(days=_days(-delta))
 
 
-FOLLOW_UP = "Check the application's status and talk to the host university's international office."
+def follow_up() -> str:
+    return _("Check the application's status and talk to the host university's international office.")
 
 
 def _late(plan: Plan, earliest: date | None, slack: int | None) -> str:
@@ -136,57 +136,66 @@ def _late(plan: Plan, earliest: date | None, slack: int | None) -> str:
 def verdict_sentence(plan: Plan) -> str:
     """One or a few sentences: the verdict, the number that matters for it, and its cause."""
     if plan.blocker:
-        return f"NOT FEASIBLE until the passport is renewed: {plan.blocker}"
+        return _("NOT FEASIBLE until the passport is renewed: {why}").format(why=plan.blocker)
     if plan.verdict == FEASIBLE:
         if plan.slack_days is None:
-            return "FEASIBLE: every step before the start is done."
-        return f"FEASIBLE: even the worst case fits, with {_days(plan.slack_days)} of slack."
+            return _("FEASIBLE: every step before the start is done.")
+        return _("FEASIBLE: even the worst case fits, with {days} of slack.").format(days=_days(plan.slack_days))
     if plan.verdict == AT_RISK and plan.overdue:
         wait = plan.overdue[0]
-        late = (plan.today - wait.overdue_since).days
-        outcome = wait.step.outcome
-        return (
-            f"AT RISK: {wait.title} is overdue by {_days(late)}: its worst case, {wait.overdue_since}, has passed "
-            f"with no {outcome}, beyond the range the timeline knows, so no chance can be given and no start is "
-            f"safe. The start holds only if the {outcome} arrives by {plan.contingency}. {FOLLOW_UP}"
-        )
+        return _(
+            "AT RISK: {wait} is overdue by {days}: its worst case, {worst}, has passed with no {outcome}, beyond "
+            "the range the timeline knows, so no chance can be given and no start is safe. The start holds only "
+            "if the {outcome} arrives by {contingency}. {follow_up}").format(
+            wait=wait.title, days=_days((plan.today - wait.overdue_since).days), worst=_on(wait.overdue_since),
+            outcome=wait.step.outcome, contingency=_on(plan.contingency), follow_up=follow_up())
     if plan.verdict == AT_RISK:
-        chance = round(plan.probability * 100)
-        decision = f" if the permit decision arrives by {plan.contingency}" if plan.contingency else ""
-        return (
-            f"AT RISK: the start holds only{decision}: about {chance}% likely, assuming "
-            f"{plan.chance_assumption}. The worst case misses the start by "
-            f"{_late(plan, plan.earliest_start_safe, plan.slack_days)}."
-        )
+        late = _late(plan, plan.earliest_start_safe, plan.slack_days)
+        if plan.contingency:
+            text = _("AT RISK: the start holds only if the permit decision arrives by {contingency}: about {chance} "
+                     "likely, assuming {assumption}. The worst case misses the start by {days}.")
+        else:
+            text = _("AT RISK: the start holds only: about {chance} likely, assuming {assumption}. The worst case "
+                     "misses the start by {days}.")
+        return text.format(contingency=_on(plan.contingency) if plan.contingency else "", chance=percent(plan.probability),
+                           assumption=plan.chance_assumption, days=late)
     if plan.overdue:
         # Past the worst case the timeline knows: no start is safe; one fits if the decision comes today.
-        earliest = f"A decision today would leave a start on {plan.earliest_start_at_risk} possible; no start is safe."
+        earliest = _("A decision today would leave a start on {day} possible; no start is safe.").format(
+            day=_on(plan.earliest_start_at_risk))
     else:
-        earliest = (f"Earliest start at risk: {plan.earliest_start_at_risk}; "
-                    f"earliest safe start: {plan.earliest_start_safe}.")
+        earliest = _("Earliest start at risk: {at_risk}; earliest safe start: {safe}.").format(
+            at_risk=_on(plan.earliest_start_at_risk), safe=_on(plan.earliest_start_safe))
     if plan.start < plan.today:
-        return f"NOT FEASIBLE: the start ({plan.start}) is already past (today is {plan.today}). {earliest}"
-    reason = (f"NOT FEASIBLE: even the best case misses the start by "
-              f"{_late(plan, plan.earliest_start_at_risk, plan.best_slack_days)}.")
+        return _("NOT FEASIBLE: the start ({start}) is already past (today is {today}). {earliest}").format(
+            start=_on(plan.start), today=_on(plan.today), earliest=earliest)
+    reason = _("NOT FEASIBLE: even the best case misses the start by {days}.").format(
+        days=_late(plan, plan.earliest_start_at_risk, plan.best_slack_days))
     if plan.invited > plan.latest_invitation_possible:
-        return (
-            f"{reason} {earliest} For a start on {plan.start} the invitation would have had to arrive by "
-            f"{plan.latest_invitation_safe} (safe) or {plan.latest_invitation_possible} (at the latest)."
-        )
+        return _("{reason} {earliest} For a start on {start} the invitation would have had to arrive by {safe} "
+                 "(safe) or {possible} (at the latest).").format(
+            reason=reason, earliest=earliest, start=_on(plan.start), safe=_on(plan.latest_invitation_safe),
+            possible=_on(plan.latest_invitation_possible))
     # The invitation came in time: what is left to do from today, as recorded, is what no longer fits.
     if plan.overdue:
         wait = plan.overdue[0]
-        return (f"{reason} {wait.title} is overdue by {_days((plan.today - wait.overdue_since).days)} (its worst case was "
-                f"{wait.overdue_since}), and even a {wait.step.outcome} today comes too late. {FOLLOW_UP} {earliest}")
+        return _("{reason} {wait} is overdue by {days} (its worst case was {worst}), and even a {outcome} today "
+                 "comes too late. {follow_up} {earliest}").format(
+            reason=reason, wait=wait.title, days=_days((plan.today - wait.overdue_since).days),
+            worst=_on(wait.overdue_since), outcome=wait.step.outcome, follow_up=follow_up(), earliest=earliest)
     # Only what could already be done: nothing that waits for a decision still to come.
     pending = {s.step.id for s in plan.steps if s.step.kind == "wait" and s.status != "done"}
     missed = [v for v in views(plan) if v.shape in (DAY, SPAN) and not v.expected and v.aim[1] == MISSED
               and not plan.template.ancestors[v.id] & pending]
-    left = "; ".join(f"{v.title} (last possible day {v.last_possible})" for v in missed)
-    cause = f" From today ({plan.today}), what is left to do no longer fits" + (f": {left}." if left else ".")
-    hint = (" If some of it is already done, record it (--done ID=DATE, ids in `planner templates`):"
-            " the plan then follows the real dates.") if missed else ""
-    return f"{reason}{cause}{hint} {earliest}"
+    left = "; ".join(_("{step} (last possible day {day})").format(step=v.title, day=_on(v.last_possible))
+                        for v in missed)
+    if left:
+        cause = _("From today ({today}), what is left to do no longer fits: {left}.").format(today=_on(plan.today), left=left)
+        hint = _("If some of it is already done, record it (--done ID=DATE, ids in `planner templates`): the plan "
+                 "then follows the real dates.")
+        return f"{reason} {cause} {hint} {earliest}"
+    cause = _("From today ({today}), what is left to do no longer fits.").format(today=_on(plan.today))
+    return f"{reason} {cause} {earliest}"
 
 
 def _step_line(shown: StepView) -> tuple[str, str]:
@@ -197,65 +206,77 @@ def _step_line(shown: StepView) -> tuple[str, str]:
         return shown.title, shown.done_when
     if shown.shape == DAY:
         if shown.expected:
-            late = " (not recorded yet: record the day it came)" if shown.day < shown.today else ""
-            return shown.title, f"expected {shown.day}{late}"
-        return shown.title, f"planned {shown.day}; {shown.deadline_text()}"
+            if shown.day < shown.today:
+                return shown.title, _("expected {day} (not recorded yet: record the day it came)").format(day=shown.day)
+            return shown.title, _("expected {day}").format(day=shown.day)
+        return shown.title, _("planned {day}; {deadline}").format(day=shown.day, deadline=shown.deadline_text())
     if shown.shape == DECISION:
         if shown.overdue_days is not None:
-            return shown.title, (f"no {shown.outcome} yet: overdue by {_days(shown.overdue_days)} "
-                                 f"(worst case {scheduled.overdue_since})")
-        state = " (waiting)" if scheduled.status == "waiting" else ""
-        return shown.title, (f"{shown.outcome} {scheduled.finish.best} to {scheduled.finish.worst}, best to worst "
-                             f"case{state}")
-    when = f"from {shown.first} at the earliest" if shown.uncertain else f"{shown.first} to {shown.last}"
+            return shown.title, _("no {outcome} yet: overdue by {days} (worst case {worst})").format(
+                outcome=shown.outcome, days=_days(shown.overdue_days), worst=scheduled.overdue_since)
+        if scheduled.status == "waiting":
+            text = _("{outcome} {best} to {worst}, best to worst case (waiting)")
+        else:
+            text = _("{outcome} {best} to {worst}, best to worst case")
+        return shown.title, text.format(outcome=shown.outcome, best=scheduled.finish.best, worst=scheduled.finish.worst)
+    if shown.uncertain:
+        when = _("from {day} at the earliest").format(day=shown.first)
+    else:
+        when = _("{first} to {last}").format(first=shown.first, last=shown.last)
     if shown.gate:
-        state = "open" if scheduled.status == "open" else f"closed until {shown.gate}"
-        return shown.title, f"{state}; {when}, {shown.deadline_text()}"
-    return shown.title, f"{when}; {shown.deadline_text()}"
+        if scheduled.status == "open":
+            return shown.title, _("open; {when}, {deadline}").format(when=when, deadline=shown.deadline_text())
+        return shown.title, _("closed until {condition}; {when}, {deadline}").format(
+            condition=shown.gate, when=when, deadline=shown.deadline_text())
+    return shown.title, _("{when}; {deadline}").format(when=when, deadline=shown.deadline_text())
 
 
 def check_text(plan: Plan, width: int = 80, name: str = "") -> str:
     """The text `planner check` prints, laid out for `width` columns; `name`, the intern's, in the title."""
     template = plan.template
-    lines = wrap(template.title + (f", for {name}" if name else ""), width)
+    title = _("{title}, for {name}").format(title=template.title, name=name) if name else template.title
+    lines = wrap(title, width)
     if plan.invited is None:
-        lines.append(f"Start {plan.start}, no invitation yet, as of {plan.today}")
+        lines.append(_("Start {start}, no invitation yet, as of {today}").format(start=plan.start, today=plan.today))
         lines.append("")
         rows = [
-            ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, plan.today)})"),
-            ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, plan.today)})"),
+            (_("Latest invitation, safe start"), f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, plan.today)})"),
+            (_("Latest invitation, possible start"), f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, plan.today)})"),
         ]
         application = plan.template.shorthand("applied")
         if application is not None:
             scheduled = plan.step(application.id)
-            rows.append(("Latest safe permit application", str(scheduled.due)))
-            rows.append(("Last possible permit application", str(scheduled.last_possible)))
+            rows.append((_("Latest safe permit application"), str(scheduled.due)))
+            rows.append((_("Last possible permit application"), str(scheduled.last_possible)))
         if plan.contingency:
-            rows.append(("Contingency point", f"{plan.contingency} (last day for the permit decision)"))
-        rows.append(("Start", str(plan.start)))
+            rows.append((_("Contingency point"), _("{day} (last day for the permit decision)").format(day=plan.contingency)))
+        rows.append((_("Start"), str(plan.start)))
         lines.extend(aligned(rows, width))
-        for text, _ in plan.notes:  # where the permit's wait comes from (IRCC's figure for the country, or not)
+        for text, _source in plan.notes:  # where the permit's wait comes from (IRCC's figure for the country, or not)
             lines.append("")
             lines.extend(wrap(text, width))
         lines.append("")
         if plan.latest_invitation_safe >= plan.today:
-            conclusion = f"A safe start on {plan.start} needs the invitation by {plan.latest_invitation_safe}."
+            conclusion = _("A safe start on {start} needs the invitation by {safe}.")
         elif plan.latest_invitation_possible >= plan.today:
-            conclusion = (f"A safe start on {plan.start} is no longer possible; with an invitation by "
-                          f"{plan.latest_invitation_possible} it is still possible, at risk.")
+            conclusion = _("A safe start on {start} is no longer possible; with an invitation by {possible} it is "
+                           "still possible, at risk.")
         else:
-            conclusion = (f"A start on {plan.start} is no longer possible: the invitation would have had to arrive "
-                          f"by {plan.latest_invitation_possible}.")
-        lines.extend(wrap(conclusion, width))
+            conclusion = _("A start on {start} is no longer possible: the invitation would have had to arrive by "
+                           "{possible}.")
+        lines.extend(wrap(conclusion.format(start=_on(plan.start), safe=_on(plan.latest_invitation_safe),
+                                            possible=_on(plan.latest_invitation_possible)), width))
         return "\n".join(lines) + "\n"
 
-    header = f"Invited {plan.invited}, start {plan.start}"
-    header += f", end {plan.end}" if plan.end else ""
-    lines.append(f"{header}, as of {plan.today}")
+    if plan.end:
+        header = _("Invited {invited}, start {start}, end {end}, as of {today}")
+    else:
+        header = _("Invited {invited}, start {start}, as of {today}")
+    lines.extend(wrap(header.format(invited=plan.invited, start=plan.start, end=plan.end, today=plan.today), width))
     lines.append("")
     notes = Footnotes(plan.template)
     lines.extend(wrap(verdict_sentence(plan), width))
-    for text, _ in plan.notes:
+    for text, _source in plan.notes:
         lines.append("")
         lines.extend(wrap(text, width))
     for text, source in plan.findings:
@@ -266,8 +287,12 @@ def check_text(plan: Plan, width: int = 80, name: str = "") -> str:
     rows = [_step_line(s) for s in shown]
     if plan.contingency:
         index = next(i for i, s in enumerate(shown) if s.gate)
-        rows.insert(index, ("Contingency point", f"{plan.contingency}: no permit by then, agree on a later start"))
-    rows.append(("End", str(plan.end) if plan.end else f"not given (at most {plan.latest_end})"))
+        rows.insert(index, (_("Contingency point"),
+                            _("{day}: no permit by then, agree on a later start").format(day=plan.contingency)))
+    if plan.end:
+        rows.append((_("End"), str(plan.end)))
+    else:
+        rows.append((_("End"), _("not given (at most {day})").format(day=plan.latest_end)))
     lines.extend(aligned(rows, width))
     said: dict[str, list[str]] = {}  # one line for the steps left out for one reason
     for step in plan.skipped:
@@ -277,14 +302,16 @@ def check_text(plan: Plan, width: int = 80, name: str = "") -> str:
     if said:
         lines.append("")
         for reason, titles in said.items():
-            lines.extend(wrap(f"Not needed: {'; '.join(titles)} ({reason}).", width))
+            lines.extend(wrap(_("Not needed: {steps} ({reason}).").format(steps="; ".join(titles), reason=reason), width))
     for alternative, other in plan.alternatives:
         lines.append("")
         lines.extend(wrap(alternative_sentence(alternative, other, notes.mark), width))
     assumptions = [s.step for s in plan.steps if s.step.assumption]
     if assumptions:
         lines.append("")
-        lines.extend(wrap(f"Assumptions ({len(assumptions)}): see `planner templates` for each, with its source.", width))
+        lines.extend(wrap(ngettext("Assumptions ({count}): see `planner templates` for each, with its source.",
+                                   "Assumptions ({count}): see `planner templates` for each, with its source.",
+                                   len(assumptions)).format(count=len(assumptions)), width))
     if notes.numbers:
         lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ ACTUALS = ("applied", "approved")
 _TOP_KEYS = {
     "schema", "title", "summary", "host", "max_months", "max_months_source", "sources",
     "universities", "universities_source", "university_aliases", "university_default", "steps", "checklist", "outreach",
-    "alternatives", "passport",
+    "alternatives", "passport", "fr",
 }
 # What a step's `when` may test: facts about the plan's inputs, named the same in every template.
 FACTS = {
@@ -36,11 +36,21 @@ _CONDITION = re.compile(r"^\s*(not\s+)?([a-z_]+)\s*(?:(<=|>=|<|>|==)\s*(\d+))?\s
 _STEP_KEYS = {
     "id", "kind", "title", "anchor", "after", "duration", "source", "assumption", "why",
     "checklist", "actual", "condition", "category", "remind", "deadline", "when", "skipped", "due_within",
-    "published_times", "requires", "short", "outcome", "expected",
+    "published_times", "requires", "short", "outcome", "expected", "fr",
 }
 # Processing times a wait's duration can come from, with --country: the data set's name.
 PUBLISHED_TIMES = ("ircc_work_permit",)
-_CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", "step"}
+_CHECKLIST_KEYS = {"group", "item", "source", "assumption", "optional", "rule", "step", "fr"}
+# The words of a table a template may give in French beside the English, in its `fr` table
+# (`fr.title = "..."` under `title = "..."`): a French run reads them, an English run the English.
+TRANSLATED = {
+    "top": {"title", "summary", "host"},
+    "step": {"title", "short", "why", "assumption", "checklist", "skipped", "outcome", "condition", "category"},
+    "checklist": {"item", "assumption"},
+    "source": {"title", "url"},
+    "alternative": {"title", "rule", "assumption"},
+    "passport": {"rule"},
+}
 # What a checklist item's `rule` checks against the plan; an item without one is confirmed by hand.
 RULES = {
     "invited": "the invitation has arrived",
@@ -136,6 +146,7 @@ class Template(NamedTuple):
     university_aliases: dict[str, tuple[str, ...]] = {}  # short name -> other names people write (UdeM)
     passport: dict | None = None  # {"rule", "source", "months_after": {university: (months, assumption)}}
     all_steps: tuple[Step, ...] = ()  # every step the file has, whatever the conditions (`steps` may omit some); set by load
+    untranslated: tuple[str, ...] = ()  # in a French run, the tables with no French text (shown in English)
 
     def with_durations(self, durations: dict[str, DurationRange]) -> "Template":
         """The template with some steps' durations replaced (a wait from published times): the graph is the same."""
@@ -212,7 +223,9 @@ class Template(NamedTuple):
 
     def university_name(self, key: str | None) -> str:
         if key is None:
-            return "the professor's affiliated university"
+            from planner.i18n import _
+
+            return _("the professor's affiliated university")
         return self.universities[key]
 
 
@@ -245,13 +258,27 @@ def resolve(name_or_path: str | None) -> Path:
 
 
 def load(name_or_path: str | None = None) -> Template:
+    from planner import i18n
+
     path = resolve(name_or_path)
     try:
         stat = path.stat()
     except OSError as error:
         raise TemplateError(f"{path}: cannot read ({error.strerror})") from None
     # Cached by modification time and size: a roster reads its template once, an edited file is reread.
-    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path))
+    template = _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path), i18n.language)
+    if template.untranslated and template.path not in _TOLD:
+        _TOLD.add(template.path)
+        import sys
+
+        sys.stderr.write(i18n.ngettext(
+            "{template}: {count} entry has no French text and is shown in English.",
+            "{template}: {count} entries have no French text and are shown in English.",
+            len(template.untranslated)).format(template=template.path, count=len(template.untranslated)) + "\n")
+    return template
+
+
+_TOLD: set = set()  # the templates whose missing French was said, once a run
 
 
 def holds(condition: str, facts: dict) -> bool:
@@ -328,13 +355,13 @@ class Templates:
 
 
 @lru_cache(maxsize=32)
-def _load_cached(resolved: str, mtime_ns: int, size: int, shown: str) -> Template:
+def _load_cached(resolved: str, mtime_ns: int, size: int, shown: str, language: str = "en") -> Template:
     cache = _cache_path(resolved, mtime_ns, size)
     data = _read_cache(cache)
     if data is None:
         data = _parse(resolved, shown)
         _write_cache(cache, data)
-    return _build(data, Path(shown))
+    return _build(data, Path(shown), language)
 
 
 def _parse(resolved: str, shown: str) -> dict:
@@ -459,19 +486,64 @@ def _check_types(raw: dict, kind: str, where: str) -> None:
             raise TemplateError(f"{where}: '{key}' must be {expected} (found {shown})")
 
 
-def _build(data: dict, path: Path) -> Template:
+def _in_language(raw: dict, kind: str, where: str, language: str, untranslated: list) -> dict:
+    """The table's words in `language`: its `fr` table over the English in French, checked in every language.
+
+    A French run of a table with words but no French text keeps the English, noted in `untranslated`.
+    """
+    french = raw.get("fr")
+    allowed = TRANSLATED[kind]
+    if french is None:
+        if language == "fr" and any(key in raw for key in allowed - {"url"}):
+            untranslated.append(where)
+        return raw
+    if not isinstance(french, dict):
+        raise TemplateError(f"{where}: 'fr' must be a table of the French text ({', '.join(sorted(allowed))})")
+    _no_unknown_keys(french, allowed, f"{where}: fr")
+    french = {key: value for key, value in french.items() if key in raw}  # the others: _untranslatable()
+    if kind in _TYPES:
+        _check_types(french, kind, f"{where}: fr")
+    english = {key: value for key, value in raw.items() if key != "fr"}
+    if "checklist" in french:
+        english_items, french_items = raw["checklist"], french["checklist"]
+        if not isinstance(french_items, list) or len(french_items) != len(english_items):
+            raise TemplateError(f"{where}: fr.checklist must have the English checklist's {len(english_items)} items, in its order")
+        # A French item is its text; the English item's condition still holds for it.
+        french = dict(french, checklist=[
+            dict(en, item=fr if isinstance(fr, str) else fr.get("item")) if isinstance(en, dict) else fr
+            for en, fr in zip(english_items, french_items)])
+    return {**english, **french} if language == "fr" else english
+
+
+def _untranslatable(data: dict, where: str) -> None:
+    """French text for a field the table has no English for: said once every other check has passed."""
+    tables = [(where, data)] + [(f"{where}: step '{raw.get('id')}'", raw) for raw in data.get("steps", [])]
+    tables += [(f"{where}: checklist item {i}", raw) for i, raw in enumerate(data.get("checklist", []), 1)]
+    tables += [(f"{where}: alternative {i}", raw) for i, raw in enumerate(data.get("alternatives", []), 1)]
+    tables += [(f"{where}: [passport]", data["passport"])] if isinstance(data.get("passport"), dict) else []
+    for table_where, raw in tables:
+        french = raw.get("fr") if isinstance(raw, dict) else None
+        for key in french or ():
+            if key not in raw:
+                raise TemplateError(f"{table_where}: fr.{key} translates '{key}', which the table does not have")
+
+
+def _build(data: dict, path: Path, language: str = "en") -> Template:
     where = str(path)
+    untranslated: list[str] = []
     _no_unknown_keys(data, _TOP_KEYS, where)
     _check_types(data, "top", where)
     for key in ("title", "steps"):
         if key not in data:
             raise TemplateError(f"{where}: missing field '{key}'")
+    original, data = data, _in_language(data, "top", where, language, untranslated)
     sources = {}
     for key, value in data.get("sources", {}).items():
         if not isinstance(value, dict) or "title" not in value or "url" not in value:
             raise TemplateError(f"{where}: source '{key}' needs a 'title' and a 'url' (the public page, as a reader looks it up)")
-        _no_unknown_keys(value, {"title", "url"}, f"{where}: source '{key}'")
+        _no_unknown_keys(value, {"title", "url", "fr"}, f"{where}: source '{key}'")
         _check_types(value, "source", f"{where}: source '{key}'")
+        value = _in_language(value, "source", f"{where}: source '{key}'", language, [])  # an address stays
         sources[key] = Source(key, value["title"], value["url"])
     max_months = data.get("max_months", 12)  # its type and range are checked with the others'
     universities = data.get("universities", {})
@@ -483,7 +555,7 @@ def _build(data: dict, path: Path) -> Template:
     raw_steps = data["steps"]  # a list of tables, checked with the others
     if not raw_steps:
         raise TemplateError(f"{where}: 'steps' must be a list of [[steps]] tables")
-    steps = [_build_step(raw, index, where, sources) for index, raw in enumerate(raw_steps, 1)]
+    steps = [_build_step(raw, index, where, sources, language, untranslated) for index, raw in enumerate(raw_steps, 1)]
     ordered = _in_dependency_order(steps, where)
 
     for anchor in ("invited", "start"):
@@ -499,6 +571,7 @@ def _build(data: dict, path: Path) -> Template:
         item_where = f"{where}: checklist item {index}"
         _no_unknown_keys(raw, _CHECKLIST_KEYS, item_where)
         _check_types(raw, "checklist", item_where)
+        raw = _in_language(raw, "checklist", item_where, language, untranslated)
         for key in ("group", "item"):
             if key not in raw:
                 raise TemplateError(f"{item_where}: missing field '{key}'")
@@ -521,6 +594,7 @@ def _build(data: dict, path: Path) -> Template:
         if key not in sources:
             raise TemplateError(f"{where}: universities_source names unknown source '{key}'")
 
+    _untranslatable(original, where)
     return Template(
         name=path.stem,
         path=path,
@@ -539,19 +613,21 @@ def _build(data: dict, path: Path) -> Template:
         successors=_successors(ordered),
         ancestors=_ancestors(ordered),
         implied=_ancestors(ordered, past_gates=False),
-        alternatives=_alternatives(data.get("alternatives", []), sources, where),
-        passport=_passport(data.get("passport"), sources, universities, where),
+        alternatives=_alternatives(data.get("alternatives", []), sources, where, language, untranslated),
+        passport=_passport(data.get("passport"), sources, universities, where, language, untranslated),
         all_steps=tuple(ordered),
+        untranslated=tuple(untranslated),
     )
 
 
-def _alternatives(raw: list, sources: dict, where: str) -> tuple[Alternative, ...]:
+def _alternatives(raw: list, sources: dict, where: str, language: str = "en", untranslated=None) -> tuple[Alternative, ...]:
     found = []
     for index, item in enumerate(raw, 1):
         item_where = f"{where}: alternative {index}"
         if not isinstance(item, dict):
             raise TemplateError(f"{item_where}: must be a table")
-        _no_unknown_keys(item, {"id", "title", "when", "sets", "rule", "source", "assumption"}, item_where)
+        _no_unknown_keys(item, {"id", "title", "when", "sets", "rule", "source", "assumption", "fr"}, item_where)
+        item = _in_language(item, "alternative", item_where, language, [] if untranslated is None else untranslated)
         for key in ("id", "title", "when", "sets", "rule"):
             if not isinstance(item.get(key), str) or not item[key].strip():
                 raise TemplateError(f"{item_where}: '{key}' must be a non-empty string")
@@ -566,14 +642,15 @@ def _alternatives(raw: list, sources: dict, where: str) -> tuple[Alternative, ..
     return tuple(found)
 
 
-def _passport(raw, sources: dict, universities: dict, where: str) -> dict | None:
+def _passport(raw, sources: dict, universities: dict, where: str, language: str = "en", untranslated=None) -> dict | None:
     """The passport rule: the permit ends with the passport; a university may ask for months beyond the stay."""
     if raw is None:
         return None
     item_where = f"{where}: [passport]"
     if not isinstance(raw, dict):
         raise TemplateError(f"{item_where}: must be a table")
-    _no_unknown_keys(raw, {"rule", "source", "universities"}, item_where)
+    _no_unknown_keys(raw, {"rule", "source", "universities", "fr"}, item_where)
+    raw = _in_language(raw, "passport", item_where, language, [] if untranslated is None else untranslated)
     if not isinstance(raw.get("rule"), str) or not raw["rule"].strip():
         raise TemplateError(f"{item_where}: 'rule' must be a non-empty string")
     _known_source(raw, sources, item_where)
@@ -584,7 +661,8 @@ def _passport(raw, sources: dict, universities: dict, where: str) -> dict | None
         if not isinstance(value, dict) or not isinstance(value.get("months"), int) or isinstance(value.get("months"), bool) \
                 or not 0 <= value["months"] <= 24 or not isinstance(value.get("assumption"), str):
             raise TemplateError(f"{item_where}: universities.{key} needs months (0 to 24) and an assumption")
-        months_after[key] = (value["months"], value["assumption"])
+        french = value.get("fr", {}).get("assumption") if isinstance(value.get("fr"), dict) else None
+        months_after[key] = (value["months"], french if language == "fr" and french else value["assumption"])
     return {"rule": raw["rule"], "source": raw.get("source"), "months_after": months_after}
 
 
@@ -618,7 +696,7 @@ def _ancestors(steps: list[Step], past_gates: bool = True) -> dict[str, frozense
     return found
 
 
-def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
+def _build_step(raw: dict, index: int, where: str, sources: dict, language: str = "en", untranslated=None) -> Step:
     step_id = raw.get("id")
     if step_id is None:  # one given is checked with the other fields: a step id
         raise TemplateError(f"{where}: step {index} has no 'id'")
@@ -628,6 +706,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict) -> Step:
     for key in ("kind", "title"):
         if key not in raw:
             raise TemplateError(f"{step_where}: missing field '{key}'")
+    raw = _in_language(raw, "step", step_where, language, [] if untranslated is None else untranslated)
     kind = raw["kind"]
     if kind not in KINDS:
         raise TemplateError(f"{step_where}: unknown kind '{kind}' (use one of {', '.join(KINDS)})")

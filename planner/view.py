@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from planner.engine import Plan, ScheduledStep
+from planner.i18n import _
 
 ANCHOR = "anchor"  # a date given as input: the invitation, the start, the end
 DONE = "done"  # recorded as done on a day, or taken as done by a later recorded step
@@ -138,24 +139,34 @@ class StepView(NamedTuple):
 
     @property
     def deadline_word(self) -> str:
+        """What the deadline is (a code scripts compare, in the JSON): "begin by" or "due"."""
         return "begin by" if self.deadline_on_begin else "due"
 
     def deadline_text(self) -> str:
         """The deadline in words: 'due 2027-01-27', or why the safe day is out of reach and what is left."""
         day, kind = self.aim
-        word = self.deadline_word
+        begin = self.deadline_on_begin
         if kind == SAFE:
             if self.last_possible != self.due and self.shape == DAY:
-                return f"{word} {self.due} (safe), {self.last_possible} at the latest"
-            return f"{word} {day}"
+                text = (_("begin by {due} (safe), {last} at the latest") if begin else
+                        _("due {due} (safe), {last} at the latest"))
+                return text.format(due=self.due, last=self.last_possible)
+            return (_("begin by {day}") if begin else _("due {day}")).format(day=day)
         if kind == LAST:
             if self.due == day:  # one day for both: the worst case of a wait before it comes after it
-                return f"{word} {day} at the latest (not reached in the worst case)"
-            return f"{word} {day} at the latest (safe day {self.due} {self._missed_how(self.due)})"
-        return f"last possible day {day} {self._missed_how(day)}"
-
-    def _missed_how(self, day: date) -> str:
-        return "passed" if day < self.today else "out of reach"
+                text = (_("begin by {day} at the latest (not reached in the worst case)") if begin else
+                        _("due {day} at the latest (not reached in the worst case)"))
+                return text.format(day=day)
+            if self.due < self.today:
+                text = (_("begin by {day} at the latest (safe day {due} passed)") if begin else
+                        _("due {day} at the latest (safe day {due} passed)"))
+            else:
+                text = (_("begin by {day} at the latest (safe day {due} out of reach)") if begin else
+                        _("due {day} at the latest (safe day {due} out of reach)"))
+            return text.format(day=day, due=self.due)
+        if day < self.today:
+            return _("last possible day {day} passed").format(day=day)
+        return _("last possible day {day} out of reach").format(day=day)
 
 
     # A wait.
@@ -192,17 +203,18 @@ class StepView(NamedTuple):
     def done_summary(self) -> str:
         """What a recorded step says it was, in one line."""
         if self.decision:
-            return f"{self.title}: {self.outcome} received"
-        return f"{self.title} (came)" if self.expected else f"{self.title} (done)"
+            return _("{step}: {outcome} received").format(step=self.title, outcome=self.outcome)
+        return (_("{step} (came)") if self.expected else _("{step} (done)")).format(step=self.title)
 
     @property
     def done_when(self) -> str:
         """The day it was done, in words: '2026-12-10 (done)', 'decision 2027-03-15 (done)', 'done by …'."""
         if self.implied:
-            return f"{'came' if self.expected else 'done'} by {self.day} (a later step is recorded)"
+            return (_("came by {day} (a later step is recorded)") if self.expected else
+                    _("done by {day} (a later step is recorded)")).format(day=self.day)
         if self.decision:
-            return f"{self.outcome} {self.day} (done)"
-        return f"{self.day} (came)" if self.expected else f"{self.day} (done)"
+            return _("{outcome} {day} (done)").format(outcome=self.outcome, day=self.day)
+        return (_("{day} (came)") if self.expected else _("{day} (done)")).format(day=self.day)
 
     @property
     def due_text(self) -> str:
@@ -212,20 +224,23 @@ class StepView(NamedTuple):
         if self.shape == DONE:
             return ""  # done: no deadline left to meet
         if self.decision:
-            return f"{self.outcome} by {self.scheduled.due}"
+            return _("{outcome} by {day}").format(outcome=self.outcome, day=self.scheduled.due)
         if self.expected:
             return ""  # it comes to the intern: no deadline of theirs
         day, kind = self.aim
-        prefix = "begin by " if self.deadline_on_begin else ""
         if kind == SAFE and self.shape == DAY and self.last_possible != self.due:
-            return f"{prefix}{self.due} (safe), {self.last_possible} (last possible)"
-        if kind == SAFE:
-            return f"{prefix}{day}"
-        if kind == LAST:
-            if self.due == day:
-                return f"{prefix}{day} (last possible; not reached in the worst case)"
-            return f"{prefix}{day} (last possible; safe day {self._missed_how(self.due)})"
-        return f"{prefix}{day} (last possible day {self._missed_how(day)})"
+            text = _("{due} (safe), {last} (last possible)").format(due=self.due, last=self.last_possible)
+        elif kind == SAFE:
+            text = str(day)
+        elif kind == LAST and self.due == day:
+            text = _("{day} (last possible; not reached in the worst case)").format(day=day)
+        elif kind == LAST:
+            text = (_("{day} (last possible; safe day passed)") if self.due < self.today else
+                    _("{day} (last possible; safe day out of reach)")).format(day=day)
+        else:
+            text = (_("{day} (last possible day passed)") if day < self.today else
+                    _("{day} (last possible day out of reach)")).format(day=day)
+        return _("begin by {deadline}").format(deadline=text) if self.deadline_on_begin else text
 
 
 def view(scheduled: ScheduledStep, today: date, after_overdue: bool = False, opens_gate: bool = False) -> StepView:
@@ -259,5 +274,7 @@ def views(plan: Plan) -> list[StepView]:
 
 def internship_title(plan: Plan) -> str:
     """The internship itself, by its host, and the university it is registered through when one is named."""
-    host = f"Internship at {plan.template.host}"
-    return f"{host}, registered through {plan.university_name}" if plan.university else host
+    if plan.university:
+        return _("Internship at {host}, registered through {university}").format(
+            host=plan.template.host, university=plan.university_name)
+    return _("Internship at {host}").format(host=plan.template.host)

@@ -60,6 +60,7 @@ def private_home():
 
     _point_user_folders_at(PRIVATE_HOME)
     template._load_cached.cache_clear()
+    template._TOLD.clear()
     yield PRIVATE_HOME
     shutil.rmtree(PRIVATE_HOME, ignore_errors=True)
 

@@ -63,7 +63,8 @@ def test_missing_and_unknown_templates_are_named(tmp_path):
         load(str(binary))
     broken = tmp_path / "broken.toml"
     broken.write_text(DEFAULT_TEXT.replace("max_months = 12", "max_months = 12\n[[[steps", 1), encoding="utf-8")
-    with pytest.raises(TemplateError, match=r"broken.toml: not valid TOML \(.+ \(at line 9, column 3\)\)$"):
+    line = DEFAULT_TEXT.splitlines().index("max_months = 12") + 2  # the line after it
+    with pytest.raises(TemplateError, match=rf"broken.toml: not valid TOML \(.+ \(at line {line}, column 3\)\)$"):
         load(str(broken))
 
 

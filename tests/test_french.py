@@ -1,0 +1,179 @@
+"""planner in French: `check` for every verdict against golden files read line by line, the default
+timeline's French text kept beside its English, and no English sentence in a French check."""
+
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import i18n
+from planner import template as template_module
+from planner.errors import TemplateError
+from planner.template import BUILTIN_DIR
+
+GOLDEN = Path(__file__).parent / "golden" / "fr"
+TEXT = (BUILTIN_DIR / "mila.toml").read_text(encoding="utf-8")
+NBSP = "\u00a0"
+
+CASES = {
+    "feasible": ["--invited", "2026-12-01", "--start", "2028-09-01", "--today", "2026-11-23"],
+    "at_risk": ["--invited", "2026-12-01", "--start", "2027-09-01", "--today", "2026-11-23"],
+    "not_feasible": ["--invited", "2026-12-01", "--start", "2027-04-01", "--today", "2026-11-23"],
+    # The decision's worst case (2027-09-05) passed with no decision: at risk, no chance, no safe start.
+    "overdue": ["--invited", "2026-12-01", "--start", "2027-12-01", "--applied", "2027-01-05", "--today", "2027-09-20"],
+    "no_invitation": ["--start", "2027-09-01", "--today", "2026-11-23"],
+    "short_stay": ["--invited", "2026-12-01", "--start", "2027-09-01", "--end", "2027-11-30", "--today", "2026-11-23",
+                   "--university", "laval"],
+}
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    yield
+    i18n.use("en")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden_french_check(run, case, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("--lang", "fr", "check", *CASES[case]).stdout
+    golden = GOLDEN / f"check_{case}.txt"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+    assert max(len(line) for line in out.splitlines() if "://" not in line) <= 80  # an address is not cut
+
+
+def test_the_environment_chooses_french_and_english_stays_byte_for_byte(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    english = run("check", *CASES["at_risk"]).stdout
+    monkeypatch.setenv("LANG", "fr_CA.UTF-8")
+    french = run("check", *CASES["at_risk"]).stdout
+    assert french == (GOLDEN / "check_at_risk.txt").read_text(encoding="utf-8")
+    assert run("--lang", "en", "check", *CASES["at_risk"]).stdout == english
+    assert english.startswith("Research internship at Mila, Montréal (Canadian work permit)\n")
+    assert "AT RISK: the start holds only if the permit decision arrives by 2027-07-28" in english
+
+
+def test_french_sentences_say_dates_as_people_write_them(run):
+    out = run("--lang", "fr", "check", *CASES["not_feasible"]).stdout
+    # In a sentence: "le 1er avril 2027" (the first of the month as 1er); in the table: ISO dates.
+    assert f"Pour un début le 1er{NBSP}avril 2027, l’invitation aurait dû arriver" in re.sub("[ \n]+", " ", out)
+    assert "2026-12-01" in out and "1 avril" not in out
+    assert f"NON RÉALISABLE{NBSP}: même dans le meilleur cas, le début est manqué de 117 jours." in re.sub("[ \n]+", " ", out)
+
+
+def test_one_day_and_no_day_take_the_french_singular():
+    i18n.use("fr")
+    assert [i18n.days(n) for n in (0, 1, 2, -1)] == ["0 jour", "1 jour", "2 jours", "-1 jour"]
+    i18n.use("en")
+    assert [i18n.days(n) for n in (0, 1, 2, -1)] == ["0 days", "1 day", "2 days", "-1 day"]
+
+
+# Words that make an English sentence; a French check holds none outside the sources' titles and addresses.
+ENGLISH = re.compile(r"\b(the|is|by|of|and|to|at|with|not|days?|worst|best|safe|due|until|from|planned|expected|"
+                     r"done|start|end|permit|wait|chance|likely)\b", re.I)
+
+
+def english_left(out: str) -> list[str]:
+    loaded = template_module.load()
+    proper = [source.title for source in loaded.sources.values()] + list(loaded.universities.values())
+    proper += ["planner templates", "--done ID=DATE", "--country", "biometric_letter=DATE"]
+    found = []
+    for line in out.split("\n\n"):
+        text = re.sub(r"https?://\S+", "", " ".join(line.split()))
+        for name in proper:
+            text = text.replace(name, "")
+        text = re.sub(r"\b(country|Mila|IRCC|MyMila)\b", "", text)  # a CSV column's name, names of places
+        found += [match.group(0) for match in ENGLISH.finditer(text)]
+    return found
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(invited=st.dates(date(2026, 6, 1), date(2027, 6, 1)),
+       months=st.integers(3, 30), today_after=st.integers(-60, 400), medical=st.booleans(),
+       short=st.booleans(), applied_after=st.one_of(st.none(), st.integers(20, 60)))
+def test_a_french_check_holds_no_english_sentence(run, monkeypatch, invited, months, today_after, medical, short,
+                                                  applied_after):
+    from dateutil.relativedelta import relativedelta
+
+    monkeypatch.setenv("LANG", "fr_CA.UTF-8")
+    start = invited + relativedelta(months=months)
+    today = invited + timedelta(days=today_after)
+    args = ["check", "--invited", invited, "--start", start, "--today", today]
+    args += ["--end", start + timedelta(days=60)] if short else []
+    args += ["--medical"] if medical else []
+    if applied_after is not None and invited + timedelta(days=applied_after) <= today:
+        args += ["--applied", invited + timedelta(days=applied_after)]
+    result = run(*args)
+    assert result.exit_code in (0, 3, 4), result.output
+    assert english_left(result.stdout) == [], result.stdout
+
+
+def test_the_default_timeline_has_french_for_every_text_beside_its_english():
+    i18n.use("fr")
+    template_module._load_cached.cache_clear()
+    french = template_module.load()
+    assert french.untranslated == ()
+    assert french.title == "Stage de recherche à Mila, Montréal (permis de travail canadien)"
+    steps = {s.id: s for s in french.all_steps}
+    assert steps["medical_exam"].title == "Examen médical aux fins de l’immigration"
+    assert steps["permit_processing"].outcome == "décision" and steps["medical_exam"].outcome == "résultat"
+    # A checklist item's condition holds for its French text too.
+    assert steps["registration"].checklist[0] == (
+        "Demander à la professeure ou au professeur quelle université affiliée accueille le stage", "not university")
+    i18n.use("en")
+    english = template_module.load()
+    assert {s.id: s.title for s in english.all_steps}["medical_exam"] == "Immigration medical exam"
+    assert len(english.checklist) == len(french.checklist)
+
+
+def write(tmp_path, text: str) -> str:
+    path = tmp_path / "timeline.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_template_without_french_is_shown_in_english_and_said_once(tmp_path, capsys):
+    english_only = re.sub(r"^fr\.[a-z]+ = (\"[^\n]*\"|\[[^\]]*\])\n", "", TEXT, flags=re.M)
+    assert "fr." not in english_only
+    path = write(tmp_path, english_only)
+    i18n.use("fr")
+    loaded = template_module.load(path)
+    assert {s.id: s.title for s in loaded.all_steps}["medical_exam"] == "Immigration medical exam"
+    template_module.load(path)
+    said = capsys.readouterr().err
+    assert said.count("n’ont pas de texte français; elles s’affichent en anglais.") == 1
+    assert said.startswith(f"{path}{NBSP}: {len(loaded.untranslated)} entrées")
+    i18n.use("en")
+    template_module.load(path)
+    assert capsys.readouterr().err == ""  # in English nothing is missing
+
+
+@pytest.mark.parametrize("change, message", [
+    ('fr.title = "Examen médical aux fins de l’immigration"',
+     None),
+    ('fr.titre = "Examen médical"', "step 'medical_exam': fr: unknown field 'titre'"),
+    ('fr.duration = "1 mois"', "step 'medical_exam': fr: unknown field 'duration'"),
+    ('fr.title = 3', "step 'medical_exam': fr: 'title' must be a non-empty string (found 3)"),
+    ('fr.checklist = ["Un", "Deux"]', "step 'medical_exam': fr.checklist must have the English checklist's 1 items"),
+    ('fr.skipped = "sans objet"', "step 'medical_exam': fr.skipped translates 'skipped', which the table does not have"),
+])
+def test_french_text_is_checked_in_every_language(tmp_path, change, message):
+    checklist = ('fr.checklist = [\n    "Prendre rendez-vous avec un médecin désigné (sur la liste d’IRCC) dans les 30 '
+                 'jours suivant les instructions d’IRCC",\n]\n')
+    assert checklist in TEXT
+    text = TEXT.replace(checklist, "", 1).replace('fr.title = "Examen médical aux fins de l’immigration"', change, 1)
+    path = write(tmp_path, text)
+    for language in ("en", "fr"):
+        i18n.use(language)
+        if message is None:
+            template_module.load(path)
+            continue
+        with pytest.raises(TemplateError, match=re.escape(message)):
+            template_module.load(path)

@@ -28,6 +28,23 @@ def _forget_help_options(command) -> None:
         _forget_help_options(sub)
 
 
+def _speak_help(command) -> None:
+    """Every command's and option's help in the run's language, from the catalog: click keeps the words
+    it was given (English) and shows them as they are, so they are swapped for the run's, and back."""
+    import inspect
+
+    from planner import i18n
+
+    english = command.__dict__.setdefault("_english_help", command.help)
+    command.help = english if i18n.language == "en" or not english else i18n._(inspect.cleandoc(english))
+    for param in command.params:
+        english = param.__dict__.setdefault("_english_help", getattr(param, "help", None))
+        if english:
+            param.help = english if i18n.language == "en" else i18n._(inspect.cleandoc(english))
+    for sub in getattr(command, "commands", {}).values():
+        _speak_help(sub)
+
+
 class PlannerGroup(click.Group):
     """Turns the engine's errors into one-line messages, in one place for every command; speaks the run's
     language (--lang, else the environment's) from the first word, click's own included."""
@@ -39,6 +56,7 @@ class PlannerGroup(click.Group):
         i18n.use(i18n.requested(sys.argv[1:] if args is None else list(args)))
         if i18n.language != before:
             _forget_help_options(self)  # click keeps each command's --help, and its words, once made
+            _speak_help(self)
         return super().main(args, *rest, **options)
 
     def invoke(self, ctx):

@@ -477,7 +477,7 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     if corners[0] == corners[1]:
         windows = [corners[0]] * len(outcomes)
     else:
-        windows = [corners[0]] + [window(chosen) for chosen, _ in outcomes[1:-1]] + [corners[1]]
+        windows = [corners[0]] + [window(chosen) for chosen, _rest in outcomes[1:-1]] + [corners[1]]
     # The last fitting day, searched over every window the outcomes give, at both ends of the grid.
     low, high = min(w[1] for w in windows), max(w[2] for w in windows)
     ends = [last_fitting(outcomes[i][0], low, high) for i in (0, -1)]
@@ -499,7 +499,7 @@ def _mean(chances: list) -> float:
     summed as whole numbers over a common denominator, divided once (int / int rounds correctly; a
     float sum would not, and a chance of exactly 12.5 % must not print as 12 %)."""
     if all(isinstance(chance, tuple) for chance in chances):
-        common = math.lcm(*(days for _, days in chances))
+        common = math.lcm(*(days for _first, days in chances))
         return sum(fitting * (common // days) for fitting, days in chances) / (common * len(chances))
     return sum(_ratio(chance) for chance in chances) / len(chances)
 

@@ -94,6 +94,15 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
              "November", "December")
 
 
+# Abbreviated as the OQLF abbreviates them (janv., févr., juill.); English as C's strftime("%b").
+SHORT_MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juill.", "août", "sept.", "oct.", "nov.", "déc.")
+SHORT_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_month(month: int) -> str:
+    return (SHORT_MONTHS_FR if language == "fr" else SHORT_MONTHS_EN)[month - 1]
+
+
 def month_name(month: int) -> str:
     return (MONTHS_FR if language == "fr" else MONTHS_EN)[month - 1]
 

@@ -17,6 +17,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
+from planner.i18n import _
 from planner.report import follow_up, verdict_sentence
 from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, internship_title, views
 
@@ -160,7 +161,7 @@ def entries(plan: Plan, note: str) -> list[Entry]:
     that has passed gives way to the last possible day, and no reminder is set before today.
     """
     note = plain_text(note).strip()
-    footer = [f"Note: {note}"] if note else []
+    footer = [_("Note: {note}").format(note=note)] if note else []
     items: list[Entry] = []
 
     def add(key, summary, first, last, scheduled, extra=(), deadline=False, category=None, not_before=None):
@@ -169,7 +170,7 @@ def entries(plan: Plan, note: str) -> list[Entry]:
             lines += _about(scheduled, plan)
         if footer:
             lines += [""] + footer
-        kind = "Deadline" if deadline else "Plan"
+        kind = _("Deadline") if deadline else _("Plan")
         categories = (category or scheduled.step.category, kind)  # an event of no step names its category
         not_before = max(plan.today, not_before or plan.today) if deadline else None
         source = plan.template.source(scheduled.step.source) if scheduled is not None else None
@@ -182,46 +183,54 @@ def entries(plan: Plan, note: str) -> list[Entry]:
             add(step.id, title, shown.day, shown.day, scheduled, deadline=shown.anchor == "start")
             if shown.anchor == "start" and plan.end:
                 add("internship", internship_title(plan), plan.start, plan.end, None,
-                    [f"From {plan.start} to {plan.end} (its last day)."], category="Internship")
+                    [_("From {start} to {end} (its last day).").format(start=plan.start, end=plan.end)],
+                    category=_("Internship"))
         elif shown.shape == DONE:
             if not shown.implied:  # a step only taken as done has no day of its own
                 add(step.id, shown.done_summary, shown.day, shown.day, scheduled)
         elif shown.shape == DECISION:
             outcome = shown.outcome
             if shown.overdue_days is not None:
-                add(f"{step.id}:overdue", f"Follow up: {title} is overdue", plan.today, plan.today, scheduled,
-                    [f"The worst case, {scheduled.overdue_since}, has passed with no {outcome}: this is beyond the range "
-                     "the timeline knows.", follow_up(), f"The start holds only if the {outcome} arrives by {plan.contingency}."],
+                add(f"{step.id}:overdue", _("Follow up: {step} is overdue").format(step=title), plan.today, plan.today,
+                    scheduled,
+                    [_("The worst case, {worst}, has passed with no {outcome}: this is beyond the range the timeline "
+                       "knows.").format(worst=scheduled.overdue_since, outcome=outcome), follow_up(),
+                     _("The start holds only if the {outcome} arrives by {day}.").format(outcome=outcome,
+                                                                                        day=plan.contingency)],
                     deadline=True)
             else:
-                add(step.id, f"{title}: {outcome} expected (best to worst case)",
+                add(step.id, _("{step}: {outcome} expected (best to worst case)").format(step=title, outcome=outcome),
                     scheduled.finish.best, scheduled.finish.worst, scheduled,
-                    [f"The {outcome} is expected between {scheduled.finish.best} and {scheduled.finish.worst}."])
+                    [_("The {outcome} is expected between {best} and {worst}.").format(
+                        outcome=outcome, best=scheduled.finish.best, worst=scheduled.finish.worst)])
             if plan.contingency and shown.opens_gate:
-                add("contingency", "Contingency point: no permit yet? Agree on a later start",
+                add("contingency", _("Contingency point: no permit yet? Agree on a later start"),
                     plan.contingency, plan.contingency, None,
-                    ["Without a permit decision by today, the steps after it no longer fit before the start.",
-                     "Agree with the supervisor on a later start (internships can start at any time of the year)."],
+                    [_("Without a permit decision by today, the steps after it no longer fit before the start."),
+                     _("Agree with the supervisor on a later start (internships can start at any time of the year).")],
                     deadline=True, category=step.category)
         elif shown.expected:
             # It comes to the intern: an event on the day it is expected, and no deadline of theirs.
-            late = ([f"Expected on {shown.day}; when it has come, record the day it came: the steps after it count from it."]
-                    if shown.day < plan.today else [])
-            add(step.id, f"{title} (expected)", shown.day, shown.day, scheduled, late)
+            late = ([_("Expected on {day}; when it has come, record the day it came: the steps after it count from "
+                       "it.").format(day=shown.day)] if shown.day < plan.today else [])
+            add(step.id, _("{step} (expected)").format(step=title), shown.day, shown.day, scheduled, late)
         else:
             if shown.shape == DAY:
-                add(step.id, f"{title} (planned)", shown.day, shown.day, scheduled)
+                add(step.id, _("{step} (planned)").format(step=title), shown.day, shown.day, scheduled)
             elif shown.deadline_on_begin and not shown.gate:
                 # Travel: just before the start, beginning on the day to set off by; the earliest day is a note.
                 begin, first = max(shown.due, shown.first), shown.first
-                extra = [f"Set off by {shown.due} to have the days to settle before the start"
-                         + (f"; it could begin from {first} at the earliest." if first < begin else ".")]
+                extra = [(_("Set off by {due} to have the days to settle before the start; it could begin from {first} at "
+                            "the earliest.") if first < begin else
+                          _("Set off by {due} to have the days to settle before the start.")).format(due=shown.due,
+                                                                                                     first=first)]
                 add(step.id, title, begin, begin + (shown.last - shown.first), scheduled, extra)
             elif shown.gate and scheduled.status == "closed":
-                extra = [f"Waits until {shown.gate}: do not begin before that.",
-                         f"Shown at the earliest day it could open ({shown.first}); it opens between "
-                         f"{scheduled.start.best} and {scheduled.start.worst}."]
-                add(step.id, f"{title} (waits until {shown.gate})", shown.first, shown.first, scheduled, extra)
+                extra = [_("Waits until {condition}: do not begin before that.").format(condition=shown.gate),
+                         _("Shown at the earliest day it could open ({first}); it opens between {best} and {worst}.").format(
+                             first=shown.first, best=scheduled.start.best, worst=scheduled.start.worst)]
+                add(step.id, _("{step} (waits until {condition})").format(step=title, condition=shown.gate), shown.first,
+                    shown.first, scheduled, extra)
             else:
                 add(step.id, title, shown.first, shown.last, scheduled)
             _deadlines(shown, add)
@@ -236,38 +245,40 @@ def _deadlines(shown, add) -> None:
     begin = shown.first  # the day it can begin (a single day's step begins and ends on it)
     if kind == SAFE:
         if shown.shape == DAY:
-            add(f"{shown.id}:due", f"Latest safe day: {title}", day, day, scheduled,
-                ["Done by today, even the longest wait after it still fits before the start."], deadline=True, not_before=begin)
+            add(f"{shown.id}:due", _("Latest safe day: {step}").format(step=title), day, day, scheduled,
+                [_("Done by today, even the longest wait after it still fits before the start.")], deadline=True,
+                not_before=begin)
         else:
-            word = "Begin by" if shown.deadline_on_begin else "Due"
-            add(f"{shown.id}:due", f"{word}: {title}", day, day, scheduled, deadline=True, not_before=begin)
+            summary = _("Begin by: {step}") if shown.deadline_on_begin else _("Due: {step}")
+            add(f"{shown.id}:due", summary.format(step=title), day, day, scheduled, deadline=True, not_before=begin)
         if shown.shape == DAY and shown.last_possible != day:
-            add(f"{shown.id}:last", f"Last possible day: {title}", shown.last_possible, shown.last_possible, scheduled,
-                ["After today, only the shortest wait after it would still fit before the start."], deadline=True,
+            add(f"{shown.id}:last", _("Last possible day: {step}").format(step=title), shown.last_possible,
+                shown.last_possible, scheduled,
+                [_("After today, only the shortest wait after it would still fit before the start.")], deadline=True,
                 not_before=begin)
         return
     if kind == LAST and shown.due == day:
-        why = "In the worst case the wait before it ends too late for this day: it is reached in the best case only."
+        why = _("In the worst case the wait before it ends too late for this day: it is reached in the best case only.")
     elif kind == LAST:
-        why = (f"The safe day, {shown.due}, is out of reach; after this day only the shortest wait would still fit "
-               "before the start.")
+        why = _("The safe day, {due}, is out of reach; after this day only the shortest wait would still fit before the "
+                "start.").format(due=shown.due)
     else:
-        why = "Even this day is out of reach: see the plan's verdict."
-    summary = f"Last possible day: {title}" if kind == LAST else f"Last possible day (missed): {title}"
+        why = _("Even this day is out of reach: see the plan's verdict.")
+    summary = (_("Last possible day: {step}") if kind == LAST else _("Last possible day (missed): {step}")).format(step=title)
     # The same event as the safe day's (same UID): when that day passes, the event moves, not doubles.
     add(f"{shown.id}:due", summary, day, day, scheduled, [why], deadline=True, not_before=begin)
 
 
 def _about(scheduled: ScheduledStep, plan: Plan) -> list[str]:
     step = scheduled.step
-    lines = ["To do:"] + [f"- {item}" for item in scheduled.checklist] if scheduled.checklist else []
+    lines = [_("To do:")] + [f"- {item}" for item in scheduled.checklist] if scheduled.checklist else []
     if step.why:
-        lines += [f"Why: {step.why}"]
+        lines += [_("Why: {why}").format(why=step.why)]
     if step.source:
         source = plan.template.sources[step.source]
-        lines += [f"Source: {source.title}, {source.url}"]
+        lines += [_("Source: {title}, {address}").format(title=source.title, address=source.url)]
     if step.assumption:
-        lines += [f"Assumption (confirm with the official source): {step.assumption}"]
+        lines += [_("Assumption (confirm with the official source): {assumption}").format(assumption=step.assumption)]
     return lines
 
 
@@ -310,7 +321,7 @@ def previous_versions(data: bytes | None) -> dict[str, tuple[str, int, object]]:
     found: dict[str, tuple[int, object]] = {}
     current: dict[str, str] = {}
     for line in content_lines(data):
-        name, _, value = line.partition(b":")
+        name, _sep, value = line.partition(b":")
         name = name.split(b";")[0].upper()
         if name == FINGERPRINTS.encode():
             fingerprints = dict(pair.split("=", 1) for pair in value.decode("ascii", "replace").split() if "=" in pair)
@@ -408,14 +419,16 @@ def calendar_bytes(
                     f"{scheduled.step.id}:todo:{index}",
                     item,
                     due,
-                    f"For: {scheduled.title}\nSource: {plan.template.cite(scheduled.step.source)}",
-                    (scheduled.step.category, "Checklist"),
+                    _("For: {step}").format(step=scheduled.title) + "\n"
+                    + _("Source: {source}").format(source=plan.template.cite(scheduled.step.source)),
+                    (scheduled.step.category, _("Checklist")),
                     scheduled.status == "done",
                 ))
     return build_calendar(
         entries(plan, note=note),
-        title=f"Internship plan: {name}" if name else "Internship plan",
-        description=" ".join([f"{plan.template.title}. Planned as of {plan.today}. {summary}".strip(),
+        title=_("Internship plan: {name}").format(name=name) if name else _("Internship plan"),
+        description=" ".join([_("{timeline}. Planned as of {today}. {verdict}").format(
+                                  timeline=plan.template.title, today=plan.today, verdict=summary).strip(),
                               *(text + (f" ({plan.template.cite(source)})" if source else "") for text, source in plan.findings)]),
         identity=identity(name, plan.template.name, occurrence, case_id),
         reminders=reminders,
@@ -448,7 +461,7 @@ def calendar_identity(data: bytes | None) -> tuple[str | None, str]:
     for line in content_lines(data):
         if line.startswith(b"BEGIN:VEVENT") or line.startswith(b"BEGIN:VTODO"):
             break
-        key, _, value = line.partition(b":")
+        key, _sep, value = line.partition(b":")
         if key == IDENTITY.encode():
             found = value.decode("ascii", "replace")
         elif key == b"X-WR-CALNAME":
@@ -538,7 +551,7 @@ def calendar_object(
             if entry.not_before is not None:
                 # No reminder before today, or before the step can begin: it would ask for the impossible.
                 offsets = tuple(o for o in offsets if entry.first - timedelta(days=-(-o // ONE_DAY)) >= entry.not_before)
-            reminder = Text(f"Reminder: {summary}")
+            reminder = Text(_("Reminder: {summary}").format(summary=summary))
             for offset in offsets:
                 alarm = Alarm()
                 alarm["ACTION"] = display
@@ -557,7 +570,7 @@ def calendar_object(
         todo.add("status", "COMPLETED" if done else "NEEDS-ACTION")
         components.append((todo, (key, summary, due, task_description, categories, done)))
 
-    components += _cancelled(previous, known, {str(c["UID"]) for c, _ in components}, remembered)
+    components += _cancelled(previous, known, {str(c["UID"]) for c, _rest in components}, remembered)
     fingerprints = []
     for component, content in components:
         # A hash of what the component says (not of its bytes, which would mean serialising twice).
@@ -577,6 +590,6 @@ def calendar_object(
                            (last.dt - ONE_DAY if component.get("DTEND") else last.dt) if last else "",
                            component.name])
     calendar.add(FINGERPRINTS.lower(), " ".join(fingerprints))
-    for component, _ in components:
+    for component, _rest in components:
         calendar.add_component(component)
     return calendar

@@ -29,9 +29,9 @@ def aligned(rows: list[tuple[str, str]], width: int, indent: str = "  ") -> list
     """Label and value pairs in two columns, each wrapping within its own column."""
     from itertools import zip_longest
 
-    widest = max((len(label) for label, _ in rows), default=0)
+    widest = max((len(label) for label, _rest in rows), default=0)
     # The values get what they need up to 40 columns (they wrap beyond); the labels get the rest.
-    values_need = min(40, max((len(value) for _, value in rows), default=0))
+    values_need = min(40, max((len(value) for _first, value in rows), default=0))
     label_width = min(widest, max(16, width - len(indent) - 2 - values_need))
     value_width = width - len(indent) - label_width - 2
     lines = []
@@ -53,7 +53,9 @@ class Footnotes:
     def mark(self, key: str | None) -> str:
         """'[1]' for a source (numbered on first use), 'assumption' for none."""
         if key is None:
-            return "assumption"
+            from planner.i18n import _
+
+            return _("assumption")
         return f"[{self.numbers.setdefault(key, len(self.numbers) + 1)}]"
 
     def listed(self) -> list[tuple[str, str, str]]:

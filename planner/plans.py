@@ -204,7 +204,8 @@ def _checked_passport(plan: engine.Plan, expires: date | None) -> engine.Plan:
     blocker += (f" {plan.template.passport['rule']} Renew it first: the plan then follows the new passport's expiry "
                 "date.")
     # The blocker says what the finding on the passport's end would: it is said once.
-    findings = tuple(f for f in plan.findings if not f[0].startswith("Passport: it expires on"))
+    expiring = passport_findings(plan, expires)[:1]  # its first finding is the passport's end (before the stay's)
+    findings = tuple(f for f in plan.findings if f not in expiring)
     return plan._replace(verdict=engine.NOT_FEASIBLE, blocker=blocker, probability=None, odds=(), findings=findings,
                          earliest_start_at_risk=None, earliest_start_safe=None)
 
@@ -369,7 +370,7 @@ def passport_findings(plan: engine.Plan, expires: date | None) -> tuple[tuple[st
         findings.append((
             f"Passport: it expires on {expires}, before {ending} ({last}). {rule['rule']} The internship can then "
             f"last until {expires} at most: renew the passport before applying.", rule["source"]))
-    months, _ = rule["months_after"].get(plan.university, (0, ""))
+    months, _rest = rule["months_after"].get(plan.university, (0, ""))
     if months:
         needed = last + relativedelta(months=months)
         if expires < needed:

@@ -92,7 +92,7 @@ def plan_facts(plan: Plan) -> dict:
                          "because": plan.skip_reasons.get(step.id, step.skipped or step.when)} for step in plan.skipped]
     facts["blocker"] = plan.blocker
     facts["findings"] = [{"text": text, "source": template.source_facts(source)} for text, source in plan.findings]
-    facts["notes"] = [text for text, _ in plan.notes]
+    facts["notes"] = [text for text, _rest in plan.notes]
     facts["alternatives"] = [
         {"id": alternative.id, "title": alternative.title, "rule": alternative.rule,
          "source": template.source_facts(alternative.source), "assumption": alternative.assumption,

@@ -192,7 +192,9 @@ class Template(NamedTuple):
     def cite(self, key: str | None) -> str:
         """How a rule's source is named to users: the page's title and address, or 'assumption'."""
         if key is None:
-            return "assumption"
+            from planner.i18n import _
+
+            return _("assumption")
         return str(self.sources[key])
 
     def source(self, key: str | None) -> Source | None:
@@ -215,7 +217,7 @@ class Template(NamedTuple):
 
         wanted = folded(text)
         for key, name in self.universities.items():
-            plain, _, short = name.partition(" (")  # "École de technologie supérieure (ÉTS)"
+            plain, _sep, short = name.partition(" (")  # "École de technologie supérieure (ÉTS)"
             spellings = {key, name, plain, short.rstrip(")"), *self.university_aliases.get(key, ())}
             if wanted in {folded(s) for s in spellings if s}:
                 return key

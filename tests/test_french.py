@@ -177,3 +177,89 @@ def test_french_text_is_checked_in_every_language(tmp_path, change, message):
             continue
         with pytest.raises(TemplateError, match=re.escape(message)):
             template_module.load(path)
+
+
+def test_the_english_detector_finds_english():
+    # The test above would pass on anything if the detector found nothing: on English it finds plenty.
+    assert len(english_left(check_text_in("en"))) > 20
+
+
+def check_text_in(language: str) -> str:
+    from planner.cli import cli
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(cli, ["--lang", language, "check", *CASES["at_risk"]]).stdout
+
+
+def help_texts():
+    import inspect
+
+    from planner.cli import cli
+
+    def walk(command):
+        yield command.__dict__.get("_english_help", command.help)
+        for param in command.params:
+            english = param.__dict__.get("_english_help", getattr(param, "help", None))
+            if english:
+                yield english
+        for sub in getattr(command, "commands", {}).values():
+            yield from walk(sub)
+
+    return sorted({inspect.cleandoc(text) for text in walk(cli) if text})
+
+
+def test_every_commands_help_has_its_french():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))
+    import msgfmt
+
+    catalog = Path(__file__).parent.parent / "planner" / "locale" / "fr" / "LC_MESSAGES" / "planner.po"
+    french = {e["msgid"]: e["msgstr"] for e in msgfmt.entries(catalog.read_text(encoding="utf-8"))}
+    texts = help_texts()
+    assert len(texts) > 80
+    assert [text.splitlines()[0] for text in texts if text not in french] == []
+    for text in texts:  # examples and options are the same in both languages
+        examples = [line for line in text.splitlines() if line.startswith("    planner ")]
+        translated = french[text][0] if isinstance(french[text], list) else french[text]
+        assert examples == [line for line in translated.splitlines() if line.startswith("    planner ")]
+        assert set(re.findall(r"--[a-z-]+", text)) == set(re.findall(r"--[a-z-]+", translated)), text
+
+
+@pytest.mark.parametrize("command", ["check", "plan", "checklist", "batch", "agenda", "init", "done", "times", "publish"])
+def test_help_is_french_from_the_first_line_to_the_last(run, command):
+    french = run("--lang", "fr", command, "--help").stdout
+    assert french.startswith(f"Utilisation{NBSP}: planner {command} ")
+    assert "Afficher ce message et quitter." in french
+    assert english_help_words(french) == []
+    assert run(command, "--help").stdout.startswith(f"Usage: planner {command} ")  # and back to English
+
+
+def english_help_words(text: str) -> list[str]:
+    text = re.sub(r"^\s*planner .*$", "", text, flags=re.M)  # examples
+    text = re.sub(r"\[[^\]]*\]|--[a-z-]+|\b[A-Z_]{2,}\b|https?://\S+|`[^`]*`|\S+\.(ics|csv|toml|html|jsonl?)\b", "", text)
+    return [m.group(0) for m in re.finditer(r"\b(the|is|of|and|with|without|when|from)\b", text)]
+
+
+def test_a_french_calendar_parses_everywhere_and_speaks_french(run, tmp_path):
+    from icalcheck import libical_errors, parse_everywhere
+
+    path = tmp_path / "plan.ics"
+    result = run("--lang", "fr", "plan", *CASES["at_risk"], "--name", "Ada Lovelace", "-o", path)
+    assert result.exit_code in (0, 3), result.output
+    data = path.read_bytes()
+    summaries = [summary for _, _, summary in parse_everywhere(data)]
+    assert "Échéance : Fournir les données biométriques (empreintes digitales et photo)" in summaries
+    assert "Traitement de la demande de permis de travail : attente de décision (du meilleur au pire cas)" in summaries
+    assert libical_errors(data) == []
+    text = data.decode("utf-8").replace("\r\n ", "")
+    assert "DESCRIPTION:Rappel : Échéance" in text.replace("\u00a0", " ")
+    assert "X-WR-CALNAME:Plan de stage : Ada Lovelace" in text.replace("\u00a0", " ")
+
+
+def test_a_french_checklist_page_says_it_is_french(run):
+    page = run("--lang", "fr", "checklist", *CASES["at_risk"], "--format", "html").stdout
+    assert '<html lang="fr">' in page and '<html lang="en">' not in page
+    assert "<h2>Admissibilité</h2>" in page and ">juill.<" in page
+    english = run("checklist", *CASES["at_risk"], "--format", "html").stdout
+    assert '<html lang="en">' in english and ">Jul<" in english

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import Iterator, NamedTuple
 
-from planner import roster, template
+from planner import i18n, roster, template
+from planner.i18n import _
 from planner.report import follow_up
 from planner.view import DAY, DECISION, LAST, MISSED, SPAN, views
 
@@ -39,7 +40,7 @@ class Agenda(NamedTuple):
 
 
 def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
+    return i18n.days(count)
 
 
 def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
@@ -49,51 +50,56 @@ def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:
     horizon = today + timedelta(days=within)
 
     def due(day: date) -> str:
-        return "due today" if day == today else f"due in {_days((day - today).days)}"
+        return _("due today") if day == today else _("due in {days}").format(days=_days((day - today).days))
 
     never_said = False
     for shown in views(plan):
         step = shown.scheduled.step
         if shown.shape == DAY and shown.expected:
             if shown.day < today:  # it should have come: has it?
-                yield Item(shown.day, intern, f"{shown.title}: expected", "Has it come? Record the day it came",
-                           f"expected {_days((today - shown.day).days)} ago", False, f"{identity}:{step.id}:expected")
+                yield Item(shown.day, intern, _("{step}: expected").format(step=shown.title),
+                           _("Has it come? Record the day it came"),
+                           _("expected {days} ago").format(days=_days((today - shown.day).days)), False,
+                           f"{identity}:{step.id}:expected")
         elif shown.shape in (DAY, SPAN):
             day, kind = shown.aim
             action = shown.scheduled.checklist[0] if shown.scheduled.checklist else (
-                f"Begin: {shown.title}" if shown.deadline_on_begin else shown.title)
-            label = shown.title if kind != LAST else f"{shown.title} (last possible day)"
+                _("Begin: {step}").format(step=shown.title) if shown.deadline_on_begin else shown.title)
+            label = shown.title if kind != LAST else _("{step} (last possible day)").format(step=shown.title)
             if kind == MISSED and plan.invited is not None and day < plan.invited:
                 # Its last possible day came before the invitation: it was never possible, and what matters now is
                 # the start (said once, for the first such step: the ones after it follow from it).
                 if not never_said:
                     never_said = True
-                    yield Item(today, intern, shown.title, f"Agree on a start later than {plan.start} with the supervisor",
-                               f"never possible: its last possible day, {day}, came before the invitation "
-                               f"({plan.invited})", False, f"{identity}:{step.id}:due")
+                    yield Item(today, intern, shown.title,
+                               _("Agree on a start later than {start} with the supervisor").format(start=plan.start),
+                               _("never possible: its last possible day, {day}, came before the invitation "
+                                 "({invited})").format(day=day, invited=plan.invited), False, f"{identity}:{step.id}:due")
             elif day < today:
-                yield Item(day, intern, label, action, f"overdue by {_days((today - day).days)}", True,
-                           f"{identity}:{step.id}:due")
+                yield Item(day, intern, label, action, _("overdue by {days}").format(days=_days((today - day).days)),
+                           True, f"{identity}:{step.id}:due")
             elif kind == MISSED and day <= horizon:
                 # Not passed, but it can no longer be met: the start has to move.
-                yield Item(day, intern, label, "Agree on a later start with the supervisor",
-                           "out of reach: the start no longer fits", False, f"{identity}:{step.id}:due")
+                yield Item(day, intern, label, _("Agree on a later start with the supervisor"),
+                           _("out of reach: the start no longer fits"), False, f"{identity}:{step.id}:due")
             elif day <= horizon:
                 yield Item(day, intern, label, action, due(day), False, f"{identity}:{step.id}:due")
             if shown.gate and shown.status == "closed" and today <= shown.first <= horizon:
-                yield Item(shown.first, intern, shown.title, f"Once {shown.gate}: {action}",
-                           "gate opens (earliest decision)", False, f"{identity}:{step.id}:opens")
+                yield Item(shown.first, intern, shown.title,
+                           _("Once {condition}: {action}").format(condition=shown.gate, action=action),
+                           _("gate opens (earliest decision)"), False, f"{identity}:{step.id}:opens")
         elif shown.shape == DECISION:
             if shown.overdue_days is not None:
                 since = shown.scheduled.overdue_since
-                yield Item(since, intern, f"{shown.title}: {shown.outcome}", follow_up(),
-                           f"overdue by {_days(shown.overdue_days)}", True, f"{identity}:{step.id}:overdue")
+                yield Item(since, intern, _("{step}: {outcome}").format(step=shown.title, outcome=shown.outcome),
+                           follow_up(), _("overdue by {days}").format(days=_days(shown.overdue_days)), True,
+                           f"{identity}:{step.id}:overdue")
             contingency = plan.contingency
             if contingency is not None and shown.opens_gate and contingency <= horizon:
                 late = contingency < today
-                yield Item(contingency, intern, "Contingency point", "No permit decision yet? Agree on a later start",
-                           f"overdue by {_days((today - contingency).days)}" if late else due(contingency), late,
-                           f"{identity}:contingency")
+                yield Item(contingency, intern, _("Contingency point"), _("No permit decision yet? Agree on a later start"),
+                           _("overdue by {days}").format(days=_days((today - contingency).days)) if late else
+                           due(contingency), late, f"{identity}:contingency")
 
 
 def build(path: str, *, today: date, within: int = 14, warn=lambda message: None) -> Agenda:
@@ -124,11 +130,12 @@ def document(agenda: Agenda):
     # Nothing on an agenda is done yet: every row's box is empty.
     rows = [{"date": str(item.day), "intern": item.intern, "step": item.step, "to do": item.action,
              "status": item.status} for item in agenda.items]
-    facts = [("As of", str(agenda.today)), ("Within", f"{_days(agenda.within)} (to {agenda.today + timedelta(days=agenda.within)})"),
-             ("Interns", str(agenda.interns)), ("Overdue", str(agenda.overdue)), ("Due or opening", str(len(agenda.items) - agenda.overdue))]
-    notes = ["Overdue first, then by date. Each intern's own checklist has every step; this agenda has only what needs "
-             "action now."]
-    return Document("Agenda", facts, COLUMNS, [("", rows)], checkboxes=True, notes=notes)
+    within = _("{days} (to {day})").format(days=_days(agenda.within), day=agenda.today + timedelta(days=agenda.within))
+    facts = [(_("As of"), str(agenda.today)), (_("Within"), within), (_("Interns"), str(agenda.interns)),
+             (_("Overdue"), str(agenda.overdue)), (_("Due or opening"), str(len(agenda.items) - agenda.overdue))]
+    notes = [_("Overdue first, then by date. Each intern's own checklist has every step; this agenda has only what "
+               "needs action now.")]
+    return Document(_("Agenda"), facts, COLUMNS, [("", rows)], checkboxes=True, notes=notes)
 
 
 IDENTITY = ("agenda",)  # the advisor's agenda calendar: one identity, whatever the roster
@@ -139,12 +146,14 @@ def calendar(agenda: Agenda, previous: bytes | None = None) -> bytes:
     from planner import ics
 
     entries = [
-        ics.Entry(item.key, f"{item.intern}: {item.step}", item.day, item.day,
-                  f"{item.action}\nStatus on {agenda.today}: {item.status}.", ("Agenda", "Deadline"), True,
-                  agenda.today)
+        ics.Entry(item.key, _("{intern}: {step}").format(intern=item.intern, step=item.step), item.day, item.day,
+                  item.action + "\n" + _("Status on {day}: {status}.").format(day=agenda.today, status=item.status),
+                  (_("Agenda"), _("Deadline")), True, agenda.today)
         for item in agenda.items
     ]
-    return ics.build_calendar(entries, title="Interns' agenda", description=f"As of {agenda.today}, within {agenda.within} days.",
+    return ics.build_calendar(entries, title=_("Interns' agenda"),
+                              description=_("As of {day}, within {days}.").format(day=agenda.today,
+                                                                                  days=_days(agenda.within)),
                               identity=IDENTITY, previous=previous)
 
 

@@ -377,8 +377,8 @@ def changes(old: dict | None, new: dict, plan) -> list[dict]:
     if not old:
         return []
     from planner import times
+    from planner.i18n import _, percent
 
-    percent = lambda chance: f"{round(chance * 100)}%"
     titles = {s.step.id: s.title for s in plan.steps}
     found = []
 
@@ -389,25 +389,30 @@ def changes(old: dict | None, new: dict, plan) -> list[dict]:
     for key in FACTS:
         a, b = before_facts.get(key), after_facts.get(key)
         if a != b:
-            said(key, a, b, f"{key.replace('_', ' ')}: {a if a is not None else 'not given'} → "
-                            f"{b if b is not None else 'not given'}, in the case")
+            said(key, a, b, _("{field}: {old} → {new}, in the case").format(
+                field=key.replace("_", " "), old=a if a is not None else _("not given"),
+                new=b if b is not None else _("not given")))
     before_done, after_done = old.get("done", {}), new["done"]
     for step, day in after_done.items():
         if before_done.get(step) != day:
-            said(f"done.{step}", before_done.get(step), day, f"{titles.get(step, step)}: recorded as done on {day}")
+            said(f"done.{step}", before_done.get(step), day,
+                 _("{step}: recorded as done on {day}").format(step=titles.get(step, step), day=day))
     for step in before_done:
         if step not in after_done:
-            said(f"done.{step}", before_done[step], None, f"{titles.get(step, step)}: no longer recorded as done")
+            said(f"done.{step}", before_done[step], None,
+                 _("{step}: no longer recorded as done").format(step=titles.get(step, step)))
     a, b = old.get("figure") or {}, new["figure"] or {}
     if (a.get("days"), a.get("published")) != (b.get("days"), b.get("published")) and (a or b):
-        weeks = lambda f: times.weeks(f["days"]) if f.get("days") else "none"
+        weeks = lambda f: times.weeks(f["days"]) if f.get("days") else _("none")
         country = times.label(b.get("country") or a.get("country"))
         if a and b:
-            text = f"IRCC's figure for {country}: {weeks(a)} → {weeks(b)} (published {b.get('published')})"
+            text = _("IRCC's figure for {country}: {old} → {new} (published {day})").format(
+                country=country, old=weeks(a), new=weeks(b), day=b.get("published"))
         elif b:
-            text = f"IRCC's figure for {country}: {weeks(b)} (published {b.get('published')})"
+            text = _("IRCC's figure for {country}: {new} (published {day})").format(
+                country=country, new=weeks(b), day=b.get("published"))
         else:
-            text = "IRCC's figure: no longer used (no country)"
+            text = _("IRCC's figure: no longer used (no country)")
         said("figure", a or None, b or None, text)
     last_day = old.get("as_of")
     done_ids = {s.step.id for s in plan.steps if s.status == "done"}
@@ -419,27 +424,32 @@ def changes(old: dict | None, new: dict, plan) -> list[dict]:
         if before is None or step in waiting and before != day:
             continue  # counted from a letter still to come: it moves with the application's plan
         if before != day:
-            said(f"due.{step}", before, day, f"{titles.get(step, step)}: due at the latest {before} → {day}")
+            said(f"due.{step}", before, day, _("{step}: due at the latest {old} → {new}").format(
+                step=titles.get(step, step), old=before, new=day))
         elif last_day is not None and last_day <= day < new["as_of"]:
-            said(f"due.{step}", day, day, f"{titles.get(step, step)}: its last possible day, {day}, passed without "
-                                          "being recorded as done")
+            said(f"due.{step}", day, day, _("{step}: its last possible day, {day}, passed without being recorded as "
+                                            "done").format(step=titles.get(step, step), day=day))
     if old.get("verdict") != new["verdict"]:
-        said("verdict", old.get("verdict"), new["verdict"], f"verdict: {old.get('verdict')} → {new['verdict']}")
+        words = {"feasible": _("feasible"), "at risk": _("at risk"), "not feasible": _("not feasible")}
+        said("verdict", old.get("verdict"), new["verdict"], _("verdict: {old} → {new}").format(
+            old=words.get(old.get("verdict"), old.get("verdict")), new=words.get(new["verdict"], new["verdict"])))
     a, b = old.get("chance"), new["chance"]
     if a != b and (a is None or b is None or round(a * 100) != round(b * 100)):
-        show = lambda c: percent(c) if c is not None else "none"
-        said("chance", a, b, f"chance in time: {show(a)} → {show(b)}")
+        show = lambda c: percent(c) if c is not None else _("none")
+        said("chance", a, b, _("chance in time: {old} → {new}").format(old=show(a), new=show(b)))
     a, b = old.get("decision"), new["decision"]
     if a != b:
-        window = lambda w: f"{w[0]} to {w[1]}" if w else "decided"
-        why = ""
+        window = lambda w: _("{first} to {last}").format(first=w[0], last=w[1]) if w else _("decided")
         application = next((s for s in plan.steps if s.step.id == "permit_application"), None)
         if b and application is not None and application.status != "done":
-            why = " (the application is not made yet: each day without it moves the decision)"
-        said("decision", a, b, f"permit decision: {window(a)} → {window(b)}{why}")
+            text = _("permit decision: {old} → {new} (the application is not made yet: each day without it moves the "
+                     "decision)")
+        else:
+            text = _("permit decision: {old} → {new}")
+        said("decision", a, b, text.format(old=window(a), new=window(b)))
     a, b = old.get("contingency"), new["contingency"]
     if a != b:
-        said("contingency", a, b, f"contingency point: {a or 'none'} → {b or 'none'}")
+        said("contingency", a, b, _("contingency point: {old} → {new}").format(old=a or _("none"), new=b or _("none")))
     return found
 
 

@@ -10,6 +10,7 @@ import click
 
 from planner import __version__
 from planner.errors import PlannerError
+from planner.i18n import _, ngettext
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
 
@@ -88,7 +89,7 @@ DATE = DateParam()
 def _path(ctx, param, value):
     """A file's or a folder's name as typed: one that no file can have is refused here, in one line."""
     if value is not None and "\x00" in value:
-        raise click.BadParameter("a name cannot hold a NUL byte")
+        raise click.BadParameter(_("a name cannot hold a NUL byte"))
     return value
 
 
@@ -100,7 +101,10 @@ def _done(ctx, param, values):
     for value in values:
         step, sign, day = value.partition("=")
         if not sign or not step.strip():
-            raise click.BadParameter(f"'{value}' is not STEP=DATE, e.g. registration=2026-12-10 (see planner templates)")
+            from planner.i18n import quoted
+
+            raise click.BadParameter(_("{value} is not STEP=DATE, e.g. registration=2026-12-10 (see planner "
+                                       "templates)").format(value=quoted(value)))
         step = step.strip()
         recorded.append((step, parse_date(day, f"--done {step}")))
     return tuple(recorded)
@@ -220,8 +224,8 @@ class Planned:
         if self.overrides:
             from planner.layout import visible
 
-            click.echo(visible(f"{self.case.path}: this run only (the case file is unchanged): "
-                               f"{'; '.join(self.overrides)}"), err=True)
+            click.echo(visible(_("{path}: this run only (the case file is unchanged): {overrides}").format(
+                path=self.case.path, overrides="; ".join(self.overrides))), err=True)
 
 
 def build_plan(invited, start, end, months, done, applied, approved, university, template_name, today,
@@ -244,24 +248,27 @@ def build_plan(invited, start, end, months, done, applied, approved, university,
             flag = "--" + option.replace("_name", "").replace("_", "-")
             if given[option] is not None:
                 if given[option] != kept:
-                    overrides.append(f"{flag} {_shown(given[option])} instead of the case's {_shown(kept)}")
+                    overrides.append(_("{option} {value} instead of the case's {kept}").format(
+                        option=flag, value=_shown(given[option]), kept=_shown(kept)))
                 continue
             if field in ("end", "months") and (given["end"] is not None or given["months"] is not None):
-                overrides.append(f"{'--end' if given['end'] is not None else '--months'} instead of the case's {field}")
+                overrides.append(_("{option} instead of the case's {field}").format(
+                    option="--end" if given["end"] is not None else "--months", field=field))
                 continue
             values[option] = kept
             names[field] = case.where(field)
     if values["start"] is None:
-        raise click.UsageError("Missing option '--start' (or a case file with a start: planner init).")
+        raise click.UsageError(_("Missing option '--start' (or a case file with a start: planner init)."))
     if require_invited and values["invited"] is None:
-        raise click.UsageError("Missing option '--invited'.")
+        raise click.UsageError(_("Missing option '--invited'."))
     recorded = [plans.flag_record(flag, flag[2:], day) for flag, day in (("--applied", applied), ("--approved", approved)) if day]
     recorded += [plans.flag_record("--done", step, day) for step, day in done]
     if case is not None:
         given_steps = {record.key for record in recorded}
         for step, day in case.done.items():
             if step in given_steps or {"applied": "permit_application", "approved": "permit_processing"}.get(step) in given_steps:
-                overrides.append(f"{step} as given on the command line instead of the case's {day}")
+                overrides.append(_("{step} as given on the command line instead of the case's {day}").format(
+                    step=step, day=day))
                 continue
             where = case.where(step, "done")
             recorded.append(plans.Record(step, day, where, f"{where} = {day}"))
@@ -274,7 +281,7 @@ def build_plan(invited, start, end, months, done, applied, approved, university,
 
 
 def _shown(value) -> str:
-    return "yes" if value is True else "no" if value is False else str(value)
+    return _("yes") if value is True else _("no") if value is False else str(value)
 
 
 def _case_here() -> bool:
@@ -345,8 +352,8 @@ def check(as_json, **inputs):
         planned.say_overrides()
         text = report.check_text(plan, terminal_width())
         if since and since["changes"]:
-            head, _, rest = text.partition("\n\n")
-            lines = [f"Since last time ({since['as_of']}):"]
+            head, _sep, rest = text.partition("\n\n")
+            lines = [_("Since last time ({day}):").format(day=since["as_of"])]
             for change in since["changes"]:
                 lines += wrap(change["text"][:1].upper() + change["text"][1:] + ".", terminal_width(), "    ", "  - ")
             text = head + "\n\n" + "\n".join(lines) + "\n\n" + rest
@@ -383,7 +390,7 @@ def _people_text(ctx, param, value):
 
 def _file_name(ctx, param, value):
     if value is not None and not value.strip():
-        raise click.BadParameter("an empty file name; give a file name, or - for stdout")
+        raise click.BadParameter(_("an empty file name; give a file name, or - for stdout"))
     return _path(ctx, param, value)
 
 
@@ -427,9 +434,9 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
     from planner import plans
 
     if as_json and output == "-":
-        raise click.UsageError("--json prints the facts on stdout, where -o - would write the calendar: give -o FILE")
+        raise click.UsageError(_("--json prints the facts on stdout, where -o - would write the calendar: give -o FILE"))
     if dry_run and not publish_url:
-        raise click.UsageError("--dry-run goes with --publish URL")
+        raise click.UsageError(_("--dry-run goes with --publish URL"))
     planned = build_plan(**inputs, require_invited=True)
     made, case = planned.plan, planned.case
     planned.say_overrides()
@@ -465,9 +472,11 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
     to_stderr = output == "-"
     click.echo(_plan_summary(made, name), nl=False, err=to_stderr)
     if output and output != "-":
-        click.echo(f"Wrote {output}: {data.count(b'BEGIN:VEVENT')} events.", err=to_stderr)
+        count = data.count(b"BEGIN:VEVENT")
+        click.echo(ngettext("Wrote {file}: {count} event.", "Wrote {file}: {count} events.", count).format(
+            file=output, count=count), err=to_stderr)
     elif not output:
-        click.echo("Add -o plan.ics to write the calendar.", err=True)
+        click.echo(_("Add -o plan.ics to write the calendar."), err=True)
 
 
 @cli.command()
@@ -502,7 +511,7 @@ def publish(url, name, note, remind, no_reminders, todos, dry_run, **inputs):
     if url is None:
         url = ((planned.case.published or {}).get("url") if planned.case is not None else None)
         if not url:
-            raise click.UsageError("Missing URL: the calendar's address (a case file remembers it once given).")
+            raise click.UsageError(_("Missing URL: the calendar's address (a case file remembers it once given)."))
     planned.say_overrides()
     options = _calendar_options(planned, name, note, remind, no_reminders, todos, [])
     _publish_plan(planned, options, url, dry_run, False)
@@ -516,14 +525,16 @@ def _publish_files(url: str, paths: list[str]) -> None:
     with publish.Collection(url) as collection:
         for path in paths:
             data = files.read_existing(path) or b""
-            plan_id, _ = ics.calendar_identity(data)
+            plan_id, _rest = ics.calendar_identity(data)
             try:
                 result = collection.publish(data, plan_id)
             except publish.PublishError as error:
-                raise publish.PublishError(f"{error} ({count} of {len(paths)} calendars published before)") from None
+                raise publish.PublishError(_("{error} ({count} of {total} calendars published before)").format(
+                    error=error, count=count, total=len(paths))) from None
             total = publish.Result(*(a + b for a, b in zip(total, result)))
             count += 1
-    _echo_wrapped(f"Published {count} calendars to {collection.shown}: {total.said()}.", err=True)
+    _echo_wrapped(_("Published {count} calendars to {calendar}: {changes}.").format(
+        count=count, calendar=collection.shown, changes=total.said()), err=True)
 
 
 def _calendar_options(planned, name, note, remind, no_reminders, todos, record) -> dict:
@@ -556,18 +567,20 @@ def _publish_plan(planned, options: dict, url: str, dry_run: bool, quiet: bool) 
         data = plans.calendar_bytes(made, **(options | {"record": record, "previous": collection.previous(plan_id)}))
         if dry_run:
             changes, unchanged = collection.changes(data, plan_id)
-            _echo_wrapped(f"{collection.shown}: would create {sum(c.action == 'create' for c, _ in changes)}, update "
-                          f"{sum(c.action == 'update' for c, _ in changes)}, remove "
-                          f"{sum(c.action == 'remove' for c, _ in changes)}; {unchanged} unchanged (nothing was "
-                          "written).", err=quiet)
+            _echo_wrapped(_("{calendar}: would create {create}, update {update}, remove {remove}; {unchanged} "
+                            "unchanged (nothing was written).").format(
+                calendar=collection.shown, create=sum(c.action == "create" for c, _rest in changes),
+                update=sum(c.action == "update" for c, _rest in changes),
+                remove=sum(c.action == "remove" for c, _rest in changes), unchanged=unchanged), err=quiet)
             from planner.layout import terminal_width, visible, wrap
 
-            for change, _ in changes:
+            for change, _rest in changes:
                 line = f"  {change.action:<7} {str(change.first or ''):<10}  {visible(ics.one_line(change.summary))}"
                 click.echo("\n".join(wrap(line, terminal_width(), " " * 22)), err=quiet)
             return
         result = collection.publish(data, plan_id)
-    _echo_wrapped(f"Published to {collection.shown}: {result.said()}.", err=quiet)
+    _echo_wrapped(_("Published to {calendar}: {changes}.").format(calendar=collection.shown, changes=result.said()),
+                  err=quiet)
     if case is not None and not planned.overrides:
         from planner import case as module
 
@@ -650,9 +663,9 @@ def checklist(name, fmt, table_format, output, force, as_json, **inputs):
 
 def _folder(ctx, param, value):
     if value == "-":
-        raise click.BadParameter("'-' means standard output, and a roster is many files: give a folder")
+        raise click.BadParameter(_("'-' means standard output, and a roster is many files: give a folder"))
     if not value.strip():
-        raise click.BadParameter("an empty folder name: give a folder")
+        raise click.BadParameter(_("an empty folder name: give a folder"))
     return _path(ctx, param, value)
 
 
@@ -662,7 +675,7 @@ def _the_case(case_path):
     """The case a command changes: the one named, or internship.toml here; none is an error."""
     found = _read_case(case_path)
     if found is None:
-        raise UserError(f"no case file here ({CASE_FILE}); planner init makes one, or give --case FILE", 2)
+        raise UserError(_("no case file here ({file}); planner init makes one, or give --case FILE").format(file=CASE_FILE), 2)
     return found
 
 
@@ -686,7 +699,7 @@ def _said(planned) -> str:
     from planner.layout import terminal_width, wrap
 
     lines = wrap(report.verdict_sentence(planned.plan), terminal_width())
-    for text, _ in planned.plan.findings:
+    for text, _rest in planned.plan.findings:
         lines += wrap(text, terminal_width())
     return "\n".join(lines)
 
@@ -731,23 +744,23 @@ def init(case_path, name, invited, start, end, months, university, country, medi
     old_id = None
     if os.path.exists(case_path):
         if not force:
-            raise UserError(f"{case_path}: exists; planner set and planner done change it (or --force to start "
-                            f"it again, its id kept)", 1)
+            raise UserError(_("{path}: exists; planner set and planner done change it (or --force to start it again, "
+                              "its id kept)").format(path=case_path), 1)
         try:
             old_id = module.read(case_path).id
         except PlannerError:
             old_id = None
     if start is None:
         if not sys.stdin.isatty():
-            raise click.UsageError("Missing option '--start' (the first day of the internship).")
-        name = name if name is not None else click.prompt("Intern's name", default="", show_default=False) or None
-        invited = invited or _asked_date("Day of the invitation (empty: not invited yet)")
-        start = _asked_date("First day of the internship", required=True)
+            raise click.UsageError(_("Missing option '--start' (the first day of the internship)."))
+        name = name if name is not None else click.prompt(_("Intern's name"), default="", show_default=False) or None
+        invited = invited or _asked_date(_("Day of the invitation (empty: not invited yet)"))
+        start = _asked_date(_("First day of the internship"), required=True)
         if end is None and months is None:
-            months = click.prompt("Length in months", type=int, default=12)
-        university = university or click.prompt("University (udem, mcgill, poly, hec, laval, sherbrooke, ets; "
-                                                "empty: not known yet)", default="", show_default=False) or None
-        country = country or click.prompt("Country (IN, India...; empty: the timeline's range)", default="",
+            months = click.prompt(_("Length in months"), type=int, default=12)
+        university = university or click.prompt(_("University (udem, mcgill, poly, hec, laval, sherbrooke, ets; "
+                                                  "empty: not known yet)"), default="", show_default=False) or None
+        country = country or click.prompt(_("Country (IN, India...; empty: the timeline's range)"), default="",
                                           show_default=False) or None
     facts = {"name": name, "invited": invited, "start": start, "end": end, "months": months,
              "medical": medical, "biometrics_given": biometrics_given, "passport_expires": passport_expires,
@@ -766,7 +779,7 @@ def init(case_path, name, invited, start, end, months, university, country, medi
     case = module.parse(case_path, text)
     # The plan said here is the first one the next check compares with.
     module.write(case_path, module.remembered_text(case, last=module.key_facts(planned.plan, case.facts)))
-    _echo_wrapped(f"Wrote {case_path}: planner check, plan and checklist read it from now on.")
+    _echo_wrapped(_("Wrote {path}: planner check, plan and checklist read it from now on.").format(path=case_path))
     click.echo(_said(planned))
 
 
@@ -787,7 +800,7 @@ def _asked_date(question: str, required: bool = False):
         try:
             return parse_date(answer, "date")
         except PlannerError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(_("Error: {message}").format(message=error), err=True)
 
 
 def _complete_step(ctx, param, incomplete):
@@ -827,7 +840,7 @@ def done(step, day, case_path, today):
     changed, planned = _checked(case, module.changed(case, done={key: day}), today)
     module.write(case.path, changed.text)
     title = next((s.title for s in planned.plan.steps if s.step.id == key), key)
-    _echo_wrapped(f"Recorded in {case.path}: {title}, done on {day}.")
+    _echo_wrapped(_("Recorded in {path}: {step}, done on {day}.").format(path=case.path, step=title, day=day))
     click.echo(_said(planned))
 
 
@@ -851,12 +864,16 @@ def undo(step, case_path, today):
         shorthand = _timeline_of(case).shorthand(key)
         key = shorthand.id if shorthand is not None else key
     if key not in case.done:
-        recorded = ", ".join(case.done) or "none"
-        raise UserError(f"{case.path}: '{step}' is not recorded as done (recorded: {recorded})", 2)
+        recorded = ", ".join(case.done) or _("none")
+        from planner.i18n import quoted
+
+        raise UserError(_("{path}: {step} is not recorded as done (recorded: {recorded})").format(
+            path=case.path, step=quoted(step), recorded=recorded), 2)
     day = case.done[key]
     changed, planned = _checked(case, module.changed(case, undo=[key]), today)
     module.write(case.path, changed.text)
-    _echo_wrapped(f"Removed from {case.path}: {key} (it was recorded as done on {day}).")
+    _echo_wrapped(_("Removed from {path}: {step} (it was recorded as done on {day}).").format(path=case.path, step=key,
+                                                                                          day=day))
     click.echo(_said(planned))
 
 
@@ -899,8 +916,11 @@ def set_fact(field, value, case_path, today):
         from planner.plans import closest
 
         match = closest(key, module.FACTS)
-        hint = f" (did you mean {match}?)" if match else ""
-        raise UserError(f"'{field}' is not a field of a case{hint}; fields: {', '.join(module.FACTS)}", 2)
+        from planner.i18n import quoted
+
+        message = (_("{field} is not a field of a case (did you mean {match}?); fields: {fields}") if match else
+                   _("{field} is not a field of a case; fields: {fields}"))
+        raise UserError(message.format(field=quoted(field), match=match, fields=", ".join(module.FACTS)), 2)
     unset = [] if value is not None else [key]
     facts = {}
     if value is not None:
@@ -917,9 +937,10 @@ def set_fact(field, value, case_path, today):
     module.write(case.path, changed.text)
     from planner.layout import visible
 
-    said = f"{key} = {changed.facts[key]}" if key in changed.facts else f"{key} removed"
-    _echo_wrapped(visible(f"Changed in {case.path}: {said}" + (f" ({', '.join(unset)} removed)" if value is not None and
-                                                             any(u in case.facts for u in unset) else "") + "."))
+    said = f"{key} = {changed.facts[key]}" if key in changed.facts else _("{field} removed").format(field=key)
+    if value is not None and any(u in case.facts for u in unset):
+        said = _("{change} ({fields} removed)").format(change=said, fields=", ".join(unset))
+    _echo_wrapped(visible(_("Changed in {path}: {change}.").format(path=case.path, change=said)))
     click.echo(_said(planned))
 
 
@@ -933,13 +954,17 @@ def _fact_value(key: str, value: str):
         try:
             return int(value)
         except ValueError:
-            raise UserError(f"months: '{value}' is not a whole number of months", 2) from None
+            from planner.i18n import quoted
+
+            raise UserError(_("months: {value} is not a whole number of months").format(value=quoted(value)), 2) from None
     if key == "medical":
         from planner.plans import NO, YES
 
         word = value.strip().lower()
         if word not in YES + NO or not word:
-            raise UserError(f"medical: '{value}' is not yes or no", 2)
+            from planner.i18n import quoted
+
+            raise UserError(_("medical: {value} is not yes or no").format(value=quoted(value)), 2)
         return word in YES
     from planner.layout import visible
 
@@ -995,13 +1020,15 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
     show_progress = not quiet and sys.stderr.isatty()
     total = roster_module.count_rows(roster) if show_progress else None
     shown = visible(roster)
-    warn = lambda message: click.echo(f"{shown}: {visible(message)}", err=True)  # noqa: E731
+    warn = lambda message: click.echo(_("{file}: {message}").format(file=shown, message=visible(message)),  # noqa: E731
+                                      err=True)
     with roster_module.Batch(roster, out_dir, today=today, checklist_format=checklist_format, reminders=remind,
                              jobs=jobs, force=force, warn=warn) as run:
         if run.previous_state in ("running", "failed"):
-            warn(f"the previous run into {out_dir}/ did not finish; its files were removed and are planned anew")
+            warn(_("the previous run into {folder}/ did not finish; its files were removed and are planned anew").format(
+                folder=out_dir))
         try:
-            with click.progressbar(run.results(), length=total, file=sys.stderr, label="Planning",
+            with click.progressbar(run.results(), length=total, file=sys.stderr, label=_("Planning"),
                                    hidden=not show_progress) as bar:
                 for outcome in bar:
                     outcomes.append(outcome)
@@ -1010,13 +1037,15 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
                         # On the bar's own line first: clear it, so the message starts a line of its own;
                         # the bar draws itself again on the next row.
                         clear = "\r\x1b[K" if show_progress else ""
-                        click.echo(f"{clear}{shown}: line {outcome.line}: {visible(outcome.error)}", err=True)
+                        click.echo(clear + _("{file}: line {line}: {message}").format(
+                            file=shown, line=outcome.line, message=visible(outcome.error)), err=True)
         except KeyboardInterrupt:
             interrupted = True
         rows = run.finish(outcomes, interrupted)
     if interrupted:
-        click.echo(f"\nInterrupted: {len(rows)} interns planned into {out_dir}/ before the stop; "
-                   "summary.csv lists them, and the next run plans the roster anew.", err=True)
+        click.echo("\n" + _("Interrupted: {count} interns planned into {folder}/ before the stop; summary.csv lists "
+                             "them, and the next run plans the roster anew.").format(count=len(rows), folder=out_dir),
+                   err=True)
         sys.exit(130)
     columns = roster_module.SUMMARY_COLUMNS
     listed = rows + [roster_module.failed_row(o) for o in outcomes if o.error]  # every row, as summary.csv has them
@@ -1031,13 +1060,20 @@ def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, rem
         columns = ["name", "verdict", "slack_days", "chance", "next_deadline", "next_step", "contingency"]
         if run.last_run is not None:  # what moved since the folder's last run comes first
             click.echo(roster_module.changed_text(rows, run.last_run, terminal_width()))
-        terminal = [row | {"next_step": row["next_step_short"]} for row in roster_module.shown(rows)]
+        from planner.i18n import percent
+
+        terminal = [shown | {"next_step": row["next_step_short"], "verdict": roster_module.verdict_word(row["verdict"]),
+                             "chance": "" if row["chance"] is None else percent(row["chance"])}
+                    for row, shown in zip(rows, roster_module.shown(rows))]
         text = render.render(render.table(columns, terminal), fmt, table_format)
         notes = roster_module.terminal_notes(rows, terminal_width())
         click.echo(text + "".join(line + "\n" for line in notes), nl=False)
     elif listed:
+        if fmt != "csv":  # a spreadsheet's cells keep the verdict codes summary.csv has
+            listed = [row | {"verdict": roster_module.verdict_word(row["verdict"])} for row in listed]
         click.echo(render.render(render.table(columns, roster_module.shown(listed)), fmt, table_format), nl=False)
-    click.echo(f"Planned {len(rows)} of {len(rows) + failures} interns into {out_dir}/ (files in summary.csv).", err=True)
+    click.echo(_("Planned {count} of {total} interns into {folder}/ (files in summary.csv).").format(
+        count=len(rows), total=len(rows) + failures, folder=out_dir), err=True)
     if publish_url and rows:
         import os
 
@@ -1056,8 +1092,8 @@ def _check_extension(output: str | None, fmt: str) -> None:
         return
     said = _EXTENSION_FORMATS.get(output.rsplit(".", 1)[-1].lower()) if "." in output else None
     if said is not None and said != fmt:
-        raise click.UsageError(f"-o {output}: the name says {said}, --format says {fmt}: give --format {said}, or a "
-                               f"name for {fmt}")
+        raise click.UsageError(_("-o {file}: the name says {said}, --format says {format}: give --format {said}, or a "
+                                 "name for {format}").format(file=output, said=said, format=fmt))
 
 
 @cli.command()
@@ -1189,7 +1225,7 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
         template_name = template_name or case.facts.get("template")
         medical = medical or bool(case.facts.get("medical"))
     if start is None and contacts is None:
-        raise click.UsageError("give --start, --contacts or both")
+        raise click.UsageError(_("give --start, --contacts or both"))
     today = check_today(today or date.today())
     if start is not None:
         check_near(start, today, "--start")
@@ -1209,12 +1245,14 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
         texts.append(render.text(document, width=terminal_width()))
         calendars.append((module.follow_up_entries(items, today, rules), remind or (timedelta(days=1),)))
         for line, problem in problems:
-            click.echo(visible(f"{contacts}: line {line}: {problem}"), err=True)
+            click.echo(visible(_("{file}: line {line}: {message}").format(file=contacts, line=line, message=problem)),
+                       err=True)
     if output:
-        entries = [entry for items, _ in calendars for entry in items]
+        entries = [entry for items, _rest in calendars for entry in items]
         offsets = {entry.key: reminders for items, reminders in calendars for entry in items}
         data = ics.build_calendar(
-            entries, title="Before the invitation", description=f"{loaded.title}. As of {today}.",
+            entries, title=_("Before the invitation"), description=_("{timeline}. As of {today}.").format(
+                timeline=loaded.title, today=today),
             identity=("outreach", loaded.name), reminders=() if no_reminders else None, reminders_by_key=offsets,
             previous=files.read_existing(output) if output != "-" else None,
         )
@@ -1282,7 +1320,7 @@ def show(country, today, as_json):
             figures = [f for f in module.history(code) if f.published <= today]
             if figures:
                 figure = figures[-1]
-                rows.append({"country": module.label(code), "figure": module.weeks(figure.days) if figure.days else "none",
+                rows.append({"country": module.label(code), "figure": module.weeks(figure.days) if figure.days else _("none"),
                              "published": str(figure.published)})
         if as_json:
             _echo_json({"updated": str(latest) if latest else None, "countries": rows})
@@ -1306,32 +1344,35 @@ def show(country, today, as_json):
                     (prediction.jump.kind if prediction.jump else "steady")})
         return
     if not figures:
-        raise UserError(f"IRCC has published no figure for {module.label(code)}", 1)
+        raise UserError(_("IRCC has published no figure for {country}").format(country=module.label(code)), 1)
     figure = figures[-1]
-    lines = [f"{module.label(code)}: work permit, applied for from outside Canada"]
+    lines = [_("{country}: work permit, applied for from outside Canada").format(country=module.label(code))]
     if figure.days:
-        lines += wrap(f"IRCC's figure: {module.weeks(figure.days)}, published {figure.published} "
-                      f"(the time in which 80 % of recent applications were decided).", width)
+        lines += wrap(_("IRCC's figure: {weeks}, published {day} (the time in which 80 % of recent applications were "
+                        "decided).").format(weeks=module.weeks(figure.days), day=figure.published), width)
     elif not isinstance(prediction, module.Fallback):  # a fallback says it below
-        lines += wrap(f"IRCC's latest update ({figure.published}) says \"{module.NONE}\".", width)
+        lines += wrap(_("IRCC's latest update ({day}) says {none}.").format(day=figure.published,
+                                                                           none=f'"{module.NONE}"'), width)
     if recent:
-        lines += wrap(f"Past three years: {module.weeks(min(f.days for f in recent))} to "
-                      f"{module.weeks(max(f.days for f in recent))}.", width)
+        lines += wrap(_("Past three years: {low} to {high}.").format(low=module.weeks(min(f.days for f in recent)),
+                                                                    high=module.weeks(max(f.days for f in recent))),
+                      width)
         lines += _sparkline(recent, jumps, width)
         if jumps:
-            rises = sum(1 for _, kind in jumps if kind == "rise")
-            lines += wrap(f"^ a rise (twice the level of the 8 weeks before, or more): {rises}; v a drop (half of it, "
-                          f"or less): {len(jumps) - rises}.", width)
+            rises = sum(1 for _first, kind in jumps if kind == "rise")
+            lines += wrap(_("^ a rise (twice the level of the 8 weeks before, or more): {rises}; v a drop (half of it, "
+                            "or less): {drops}.").format(rises=rises, drops=len(jumps) - rises), width)
     if isinstance(prediction, module.Fallback):
-        lines += wrap(f"A plan uses the timeline's own range: {prediction.reason}.", width)
+        lines += wrap(_("A plan uses the timeline's own range: {reason}.").format(reason=prediction.reason), width)
     else:
-        from planner.plans import wait_text
+        from planner.plans import wait_reading
 
-        reading = wait_text(prediction, name).split("). ", 1)[-1]  # what follows the figure, said above
-        lines += wrap(f"How a plan reads it: {reading}", width)
-        lines += wrap(f"Half the past applications took up to {prediction.days_for(0.5)} days.", width)
+        lines += wrap(_("How a plan reads it: {reading}").format(reading=wait_reading(prediction, name)), width)
+        lines += wrap(_("Half the past applications took up to {days} days.").format(days=prediction.days_for(0.5)),
+                      width)
     if latest and (today - latest).days > module.STALE_DAYS:
-        lines += wrap(f"These figures are {(today - latest).days} days old: run `planner times update`.", width)
+        lines += wrap(_("These figures are {days} days old: run `planner times update`.").format(
+            days=(today - latest).days), width)
     click.echo("\n".join(lines))
 
 
@@ -1388,9 +1429,10 @@ def update(source, timeout):
     found, new = module.update(source, timeout=timeout)
     counted = sum(1 for days in found["work"].values() if days is not None)
     if new:
-        click.echo(f"Added IRCC's figures of {found['ircc_last_updated']} ({counted} countries) to {module.user_file()}.")
+        click.echo(_("Added IRCC's figures of {day} ({count} countries) to {file}.").format(
+            day=found["ircc_last_updated"], count=counted, file=module.user_file()))
     else:
-        click.echo(f"IRCC's figures of {found['ircc_last_updated']} are already there; nothing changed.")
+        click.echo(_("IRCC's figures of {day} are already there; nothing changed.").format(day=found["ircc_last_updated"]))
 
 
 @cli.command()
@@ -1459,38 +1501,48 @@ def _template_text(template, width: int) -> str:
 
     notes = Footnotes(template)
     lines = [*wrap(f"{template.name}: {template.title}", width), *wrap(template.summary, width, "  ", "  "),
-             f"  file: {template.path}", ""]
+             "  " + _("file: {path}").format(path=template.path), ""]
     recordable = set(template.recordable)
+    kinds = {"milestone": _("milestone"), "task": _("task"), "wait": _("wait"), "gate": _("gate")}
     for step in template.all_steps:
-        duration = "" if step.kind == "milestone" else f", {step.duration}"
-        lines += wrap(f"{step.id}: {step.title} ({step.kind}{duration})", width, "    ", "  ")
-        if step.when:
-            lines += wrap(f"applies when: {step.when}" + (f" (else: {step.skipped})" if step.skipped else ""),
+        kind = kinds[step.kind] if step.kind == "milestone" else f"{kinds[step.kind]}, {step.duration.words()}"
+        lines += wrap(f"{step.id}: {step.title} ({kind})", width, "    ", "  ")
+        if step.when and step.skipped:
+            lines += wrap(_("applies when: {condition} (else: {reason})").format(condition=step.when, reason=step.skipped),
                           width, " " * 8, " " * 6)
+        elif step.when:
+            lines += wrap(_("applies when: {condition}").format(condition=step.when), width, " " * 8, " " * 6)
         if step.id in recordable:
-            shorthand = f" (or --{step.actual} DATE)" if step.actual else ""
-            lines += wrap(f"record as done: --done {step.id}=DATE{shorthand}", width, " " * 8, " " * 6)
+            record = _("record as done: --done {step}=DATE (or --{shorthand} DATE)") if step.actual else _(
+                "record as done: --done {step}=DATE")
+            lines += wrap(record.format(step=step.id, shorthand=step.actual), width, " " * 8, " " * 6)
         if step.condition:
-            lines += wrap(f"waits until {step.condition}", width, " " * 8, " " * 6)
+            lines += wrap(_("waits until {condition}").format(condition=step.condition), width, " " * 8, " " * 6)
         if step.why:
             cited = f" {notes.mark(step.source)}" if step.source else ""
-            lines += wrap(f"rule: {step.why}{cited}", width, " " * 8, " " * 6)
+            lines += wrap(_("rule: {rule}").format(rule=step.why) + cited, width, " " * 8, " " * 6)
         if step.assumption:
-            lines += wrap(f"ASSUMPTION (confirm with the official source): {step.assumption}", width, " " * 8, " " * 6)
+            lines += wrap(_("ASSUMPTION (confirm with the official source): {assumption}").format(
+                assumption=step.assumption), width, " " * 8, " " * 6)
     names = ", ".join(f"{key} ({name})" for key, name in template.universities.items())
     if names:
         cited = " ".join(notes.mark(k) for k in template.universities_source)
-        lines += wrap(f"universities: {names}" + (f" {cited}" if cited else ""), width, "    ", "  ")
+        lines += wrap(_("universities: {names}").format(names=names) + (f" {cited}" if cited else ""), width, "    ",
+                      "  ")
     for alternative in template.alternatives:
-        cited = notes.mark(alternative.source) if alternative.source else "(assumption)"
-        lines += wrap(f"alternative {alternative.id}: {alternative.title}, when {alternative.when}: "
-                      f"{alternative.rule} {cited}", width, "    ", "  ")
+        cited = notes.mark(alternative.source) if alternative.source else _("(assumption)")
+        lines += wrap(_("alternative {id}: {title}, when {condition}: {rule} {cited}").format(
+            id=alternative.id, title=alternative.title, condition=alternative.when, rule=alternative.rule, cited=cited),
+            width, "    ", "  ")
     if template.passport:
         cited = notes.mark(template.passport["source"]) if template.passport["source"] else ""
-        lines += wrap(f"passport: {template.passport['rule']} {cited}".rstrip(), width, "    ", "  ")
+        lines += wrap((_("passport: {rule}").format(rule=template.passport["rule"]) + f" {cited}").rstrip(), width,
+                      "    ", "  ")
         for key, (months, assumption) in template.passport["months_after"].items():
-            lines += wrap(f"ASSUMPTION (confirm with the official source): {assumption}", width, " " * 8, " " * 6)
-    lines += wrap("In a roster, a column named after a step's id holds the day that step was done.", width, "  ", "  ")
+            lines += wrap(_("ASSUMPTION (confirm with the official source): {assumption}").format(assumption=assumption),
+                          width, " " * 8, " " * 6)
+    lines += wrap(_("In a roster, a column named after a step's id holds the day that step was done."), width, "  ",
+                  "  ")
     lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"
 

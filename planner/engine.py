@@ -4,8 +4,8 @@ Pure Python on plain values: no click, no clock (`today` is a parameter), no I/O
 """
 
 
-from datetime import date
 import math
+from datetime import date
 from itertools import product
 from typing import NamedTuple
 
@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from planner.dates import ONE_DAY, ZERO, Duration
 from planner.errors import InputError
+from planner.i18n import _
 from planner.template import Step, Template
 
 FEASIBLE = "feasible"
@@ -241,10 +242,10 @@ def make_plan(
 
 def _check_inputs(template, invited, start, end) -> None:
     if invited is not None and start < invited:
-        raise InputError(f"the start ({start}) is before the invitation ({invited})")
+        raise InputError(_("the start ({start}) is before the invitation ({invited})").format(start=start, invited=invited))
     if end is not None:
         if end <= start:
-            raise InputError(f"the end ({end}) is not after the start ({start})")
+            raise InputError(_("the end ({end}) is not after the start ({start})").format(end=end, start=start))
         longest = latest_end(template, start)
         if end > longest:
             months, days = stay_length(start, end)

@@ -9,6 +9,7 @@ import tempfile
 from typing import Callable, Iterator
 
 from planner.errors import FileReadError, InputError, OutputError
+from planner.i18n import _
 
 
 def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[[bytes], bool] | None = None,
@@ -19,25 +20,25 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[
     `durable=False` skips the flush to disk for a caller that syncs once after many files (a roster).
     """
     if not path:
-        raise OutputError("no file name given (an empty -o); give a file name, or - for stdout")
+        raise OutputError(_("no file name given (an empty -o); give a file name, or - for stdout"))
     try:
         existing = os.stat(path)
     except FileNotFoundError:
         existing = None
     except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror})") from None
+        raise OutputError(_("{path}: cannot write ({reason})").format(path=path, reason=error.strerror)) from None
     if existing is not None and stat.S_ISDIR(existing.st_mode):
-        raise OutputError(f"{path}: is a directory")
+        raise OutputError(_("{path}: is a directory").format(path=path))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         # A pipe would hang the check below, and a device would be replaced by a plain file.
-        raise OutputError(f"{path}: is not a regular file; planner writes only regular files")
+        raise OutputError(_("{path}: is not a regular file; planner writes only regular files").format(path=path))
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
-        raise OutputError(f"{path}: directory {directory} does not exist")
+        raise OutputError(_("{path}: directory {directory} does not exist").format(path=path, directory=directory))
     if existing is not None and not force:
         old = read_existing(path)
         if ours is None or old is None or not ours(old):
-            raise OutputError(f"{path}: exists and was not written by planner; use --force to replace it")
+            raise OutputError(_("{path}: exists and was not written by planner; use --force to replace it").format(path=path))
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
@@ -51,7 +52,7 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[
     except OSError as error:
         if temporary is not None:
             _remove_quietly(temporary)
-        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise OutputError(_("{path}: cannot write ({reason})").format(path=path, reason=error.strerror or error)) from None
     except BaseException:
         if temporary is not None:
             _remove_quietly(temporary)

@@ -11,7 +11,8 @@ from typing import NamedTuple
 from planner import engine
 from planner.dates import check_near, check_today, parse_date
 from planner.errors import InputError, OutputError
-from planner.i18n import _
+from planner import i18n
+from planner.i18n import _, days, in_sentence, ngettext, quoted
 from dateutil.relativedelta import relativedelta
 
 from planner.template import ACTUALS, Source, Template, Templates, holds
@@ -72,18 +73,18 @@ def from_row(fields: dict[str, str], step_columns: frozenset[str] = frozenset(),
     """
     for column in ("invited", "start"):
         if not fields.get(column):
-            raise InputError(f"missing {column}")
+            raise InputError(_("missing {column}").format(column=column))
     dates = {c: parse_date(fields[c], c) if fields.get(c) else None
              for c in ("invited", "start", "end", "biometrics_given", "passport_expires")}
     medical = fields.get("medical", "").strip().lower()
     if medical not in YES + NO:
-        raise InputError(f"medical: '{fields['medical']}' is not yes or no")
+        raise InputError(_("medical: {value} is not yes or no").format(value=quoted(fields["medical"])))
     months = None
     if fields.get("months"):
         try:
             months = int(fields["months"])
         except ValueError:
-            raise InputError(f"months: '{fields['months']}' is not a whole number") from None
+            raise InputError(_("months: {value} is not a whole number").format(value=quoted(fields["months"]))) from None
     recorded = []
     for column in ACTUALS + tuple(sorted(step_columns)):
         if fields.get(column):
@@ -106,7 +107,7 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     """
     names = inputs.names
     if inputs.end is not None and inputs.months is not None:
-        raise InputError(f"give either {names['end']} or {names['months']}, not both")
+        raise InputError(_("give either {end} or {months}, not both").format(end=names["end"], months=names["months"]))
     loaded = (templates or Templates()).load(inputs.template)
     today = check_today(inputs.today or date.today(), names["today"])
     for field in ("invited", "start", "end"):
@@ -115,20 +116,24 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     end = inputs.end
     if inputs.months is not None:
         if inputs.months <= 0:
-            raise InputError(f"{names['months']}: {inputs.months} is not a positive number of months")
+            raise InputError(_("{option}: {months} is not a positive number of months").format(
+                option=names["months"], months=inputs.months))
         if inputs.months > loaded.max_months:
-            raise InputError(f"{names['months']}: {inputs.months} months is more than the {loaded.max_months} months "
-                             f"the timeline allows ({loaded.cite(loaded.max_months_source)})")
+            raise InputError(_("{option}: {months} months is more than the {most} months the timeline allows "
+                               "({source})").format(option=names["months"], months=inputs.months, most=loaded.max_months,
+                                                   source=loaded.cite(loaded.max_months_source)))
         end = engine.end_after(inputs.start, inputs.months)
     university = loaded.university_key(inputs.university) if inputs.university else None
     if inputs.university and university is None:
-        known = ", ".join(loaded.universities) or "none in this template"
-        raise InputError(f"{names['university']}: unknown university '{inputs.university}'; choose one of: {known}")
+        known = ", ".join(loaded.universities) or _("none in this template")
+        raise InputError(_("{option}: unknown university {name}; choose one of: {known}").format(
+            option=names["university"], name=quoted(inputs.university), known=known))
     for field in ("biometrics_given", "passport_expires"):
         if getattr(inputs, field) is not None:
             check_near(getattr(inputs, field), today, names[field])
     if inputs.biometrics_given is not None and inputs.biometrics_given > today:
-        raise InputError(f"{names['biometrics_given']} {inputs.biometrics_given} is after today ({today}): give the day they were given")
+        raise InputError(_("{option} {day} is after today ({today}): give the day they were given").format(
+            option=names["biometrics_given"], day=inputs.biometrics_given, today=today))
     facts = plan_facts(inputs, end, today)
     wait = permit_times(loaded, inputs.country, today, names["country"], figures)
     notes, durations, chances = wait.notes, wait.durations, wait.chances
@@ -155,7 +160,8 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
     if all(s.id in recorded for s in loaded.all_steps if s.published_times):
         notes = ()  # the wait is decided: how long it may take is no longer news
     implied = {s.step.id: s.done_by for s in plan.steps if s.done_by is not None}
-    reasons = {step.id: step.skipped or f"its condition ({step.when}) does not hold" for step in plan.skipped}
+    reasons = {step.id: step.skipped or _("its condition ({condition}) does not hold").format(condition=step.when)
+               for step in plan.skipped}
     alternatives = []
     for alternative in loaded.alternatives:
         if holds(alternative.when, facts):
@@ -168,8 +174,9 @@ def make(inputs: Inputs, templates: Templates | None = None, estimates: bool = T
                 loaded, invited=inputs.invited, start=inputs.start, end=end, today=today, university=university,
                 recorded=kept, estimates=estimates, facts=other, durations=durations, chances=chances,
                 implied=implied_here)
-            said = {step.id: reasons.get(step.id, f"not needed on this route ({alternative.title[0].lower()}"
-                                                  f"{alternative.title[1:]})") for step in found.skipped}
+            route = alternative.title[0].lower() + alternative.title[1:]
+            said = {step.id: reasons.get(step.id, _("not needed on this route ({route})").format(route=route))
+                    for step in found.skipped}
             alternatives.append((alternative, _checked_passport(found._replace(skip_reasons=said),
                                                                 inputs.passport_expires)))
     plan = plan._replace(findings=passport_findings(plan, inputs.passport_expires) + gate_findings(plan),
@@ -193,16 +200,20 @@ def _checked_passport(plan: engine.Plan, expires: date | None) -> engine.Plan:
         return plan
     applied = application_day(plan)
     if expires < plan.today:
-        blocker = f"it expired on {expires}."
+        blocker = _("it expired on {day}.").format(day=in_sentence(expires))
     elif applied is not None and expires < applied:
-        made = "made" if plan.step(plan.template.shorthand("applied").id).status == "done" else "planned"
-        blocker = f"it expires on {expires}, before the permit application ({made} {applied})."
+        if plan.step(plan.template.shorthand("applied").id).status == "done":
+            blocker = _("it expires on {day}, before the permit application (made {applied}).")
+        else:
+            blocker = _("it expires on {day}, before the permit application (planned {applied}).")
+        blocker = blocker.format(day=in_sentence(expires), applied=in_sentence(applied))
     elif expires < plan.start:
-        blocker = f"it expires on {expires}, before the start ({plan.start})."
+        blocker = _("it expires on {day}, before the start ({start}).").format(day=in_sentence(expires),
+                                                                             start=in_sentence(plan.start))
     else:
         return plan
-    blocker += (f" {plan.template.passport['rule']} Renew it first: the plan then follows the new passport's expiry "
-                "date.")
+    blocker += " " + _("{rule} Renew it first: the plan then follows the new passport's expiry date.").format(
+        rule=plan.template.passport["rule"])
     # The blocker says what the finding on the passport's end would: it is said once.
     expiring = passport_findings(plan, expires)[:1]  # its first finding is the passport's end (before the stay's)
     findings = tuple(f for f in plan.findings if f not in expiring)
@@ -221,12 +232,15 @@ def gate_findings(plan: engine.Plan) -> tuple[tuple[str, str | None], ...]:
             waited = plan.step(dependency.step)
             if waited.step.kind != "wait" or (waited.actual is not None and waited.actual <= scheduled.actual):
                 continue
-            state = (f"confirmed on {waited.actual}" if waited.actual is not None else
-                     f"the {waited.step.outcome} is still to come")
+            if waited.actual is not None:
+                state = _("confirmed on {day}").format(day=in_sentence(waited.actual))
+            else:
+                state = _("the {outcome} is still to come").format(outcome=waited.step.outcome)
             findings.append((
-                f"{scheduled.title}: done on {scheduled.actual}, before {step.condition} ({state}). The timeline "
-                f"advises against it: {step.why} If the {waited.step.outcome} comes late or not at all, what was "
-                f"booked may be lost; the plan still waits for it.", step.source))
+                _("{step}: done on {day}, before {condition} ({state}). The timeline advises against it: {why} If the "
+                  "{outcome} comes late or not at all, what was booked may be lost; the plan still waits for it.").format(
+                    step=scheduled.title, day=in_sentence(scheduled.actual), condition=step.condition, state=state,
+                    why=step.why, outcome=waited.step.outcome), step.source))
     return tuple(findings)
 
 
@@ -250,7 +264,8 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     steps = [s for s in template.all_steps if s.published_times]
     if not steps:
         if country:
-            raise InputError(f"{flag}: the timeline '{template.name}' has no wait that published times can replace")
+            raise InputError(_("{option}: the timeline {name} has no wait that published times can replace").format(
+                option=flag, name=quoted(template.name)))
         return PermitWait()
     step = steps[0]
     if step.source:
@@ -270,20 +285,22 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     prediction = times.predict(code, today, figures)
     updated = times.latest_update(today, figures)
     if updated is None:
-        fresh = "IRCC's figures: none published by this day"
+        fresh = _("IRCC's figures: none published by this day")
+    elif (today - updated).days > times.STALE_DAYS:
+        fresh = _("IRCC's figures updated {day}, {days} before this plan's day: old, run `planner times update` for "
+                  "IRCC's latest").format(day=updated, days=days((today - updated).days))
     else:
-        age = (today - updated).days
-        fresh = f"IRCC's figures updated {updated}"
-        if age > times.STALE_DAYS:
-            fresh += f", {age} days before this plan's day: old, run `planner times update` for IRCC's latest"
+        fresh = _("IRCC's figures updated {day}").format(day=updated)
     if isinstance(prediction, times.Fallback):
-        return PermitWait(code, notes=((f"IRCC's published time cannot be used for {label}: {prediction.reason}; "
-                                        f"the plan uses the timeline's range instead ({advice}). {fresh}.", None),))
-    text = wait_text(prediction, name) + f" {advice}. {fresh}."
+        return PermitWait(code, notes=((_("IRCC's published time cannot be used for {country}: {reason}; the plan uses "
+                                          "the timeline's range instead ({advice}). {fresh}.").format(
+            country=label, reason=prediction.reason, advice=advice, fresh=fresh), None),))
+    text = wait_text(prediction, name) + " " + _("{advice}. {fresh}.").format(advice=advice, fresh=fresh)
     figure = prediction.figure
-    why = (f"IRCC's published time for {name}: {times.weeks(figure.days)} (published {figure.published}), the time in "
-           f"which 80 % of recent applications were decided; the plan's window is {prediction.best_days} to "
-           f"{prediction.worst_days} days.")
+    why = _("IRCC's published time for {country}: {weeks} (published {day}), the time in which 80 % of recent "
+            "applications were decided; the plan's window is {best} to {worst} days.").format(
+        country=name, weeks=times.weeks(figure.days), day=figure.published, best=prediction.best_days,
+        worst=prediction.worst_days)
     source = Source("ircc_processing_times", times.SOURCE_TITLE, times.SOURCE_URL)
     durations = {step.id: DurationRange(Duration(prediction.best_days, "days"), Duration(prediction.worst_days, "days"))}
     return PermitWait(code, durations, {step.id: prediction.chance_by}, ((text, source.key),),
@@ -295,56 +312,91 @@ def wait_text(prediction, name: str) -> str:
     from planner import times
 
     code, figure, jump = prediction.country, prediction.figure, prediction.jump
-    opening = f"Permit wait from IRCC's published time for {times.label(code)}: "
     if prediction.none_since is not None:
-        opening += (f"IRCC's latest update says \"{times.NONE}\" (since {prediction.none_since}); the plan reads its "
-                    f"last figure, ")
-    opening += (f"{times.weeks(figure.days)}, published {figure.published} (the time in which 80 % of recent "
-                f"applications were decided).")
-    window = f"{prediction.best_days} to {prediction.worst_days} days"
+        opening = _("Permit wait from IRCC's published time for {country}: IRCC's latest update says {none} (since "
+                    "{since}); the plan reads its last figure, {weeks}, published {day} (the time in which 80 % of "
+                    "recent applications were decided).")
+    else:
+        opening = _("Permit wait from IRCC's published time for {country}: {weeks}, published {day} (the time in which "
+                    "80 % of recent applications were decided).")
+    opening = opening.format(country=times.label(code), none=f'"{times.NONE}"', since=prediction.none_since,
+                             weeks=times.weeks(figure.days), day=figure.published)
+    return opening + " " + wait_reading(prediction, name)
+
+
+def wait_reading(prediction, name: str) -> str:
+    """How the plan reads the figure (what `wait_text` says after the figure itself): its history, the window."""
+    from planner import times
+
+    figure, jump = prediction.figure, prediction.jump
+    window = _("{best} to {worst} days").format(best=prediction.best_days, worst=prediction.worst_days)
+    outcomes = f"{prediction.outcomes:,}".replace(",", "\u00a0" if i18n.language == "fr" else ",")
     if jump is None:
         low, high = prediction.size
-        text = (f"{opening} Read as IRCC's history reads a figure of {_size_words(low, high)}: applications made when "
-                f"their country's figure was of that size (every country, the past three years; "
-                f"{prediction.outcomes:,} known outcomes) were decided in {window} (the 5th to the 95th percentile: "
-                "the window), and a chance counts those outcomes.")
+        text = _(
+            "Read as IRCC's history reads a figure of {size}: applications made when their country's figure was of "
+            "that size (every country, the past three years; {outcomes} known outcomes) were decided in {window} (the "
+            "5th to the 95th percentile: the window), and a chance counts those outcomes.").format(
+            size=_size_words(low, high), outcomes=outcomes, window=window)
     else:
-        moved = "rose" if jump.kind == "rise" else "fell"
-        text = (f"{opening} That is a {'rise' if jump.kind == 'rise' else 'drop'}: IRCC's figure for {name} {moved} from "
-                f"{times.weeks(jump.level)} (its level over the 8 weeks before) to {times.weeks(figure.days)}, "
-                f"{'on' if jump.since == figure.published else 'since'} {jump.since}. " + jump_history(jump))
         if jump.kind == "rise":
-            size = "4 times the level or more" if jump.reading == "big rise" else "2 to 4 times the level"
-            text += (f" The plan reads the wait from what applications took after past rises of that size ({size}; "
-                     f"{prediction.outcomes:,} known outcomes, next to the figure of their day): {window}; the window "
-                     "stops at the risen figure, or at the longest wait in IRCC's history if that is longer.")
+            said = _("That is a rise: IRCC's figure for {country} rose from {level} (its level over the 8 weeks before) "
+                     "to {weeks}, on {since}.") if jump.since == figure.published else _(
+                     "That is a rise: IRCC's figure for {country} rose from {level} (its level over the 8 weeks before) "
+                     "to {weeks}, since {since}.")
         else:
-            text += (" The plan weighs two readings alike: the figure read as IRCC's history reads figures of its size, "
-                     f"and what applications took after past drops, next to the level before ({prediction.outcomes:,} "
-                     f"known outcomes): {window}.")
+            said = _("That is a drop: IRCC's figure for {country} fell from {level} (its level over the 8 weeks before) "
+                     "to {weeks}, on {since}.") if jump.since == figure.published else _(
+                     "That is a drop: IRCC's figure for {country} fell from {level} (its level over the 8 weeks before) "
+                     "to {weeks}, since {since}.")
+        text = said.format(country=name, level=times.weeks(jump.level), weeks=times.weeks(figure.days),
+                                           since=jump.since) + " " + jump_history(jump)
+        if jump.kind == "rise":
+            size = _("4 times the level or more") if jump.reading == "big rise" else _("2 to 4 times the level")
+            text += " " + _("The plan reads the wait from what applications took after past rises of that size ({size}; "
+                            "{outcomes} known outcomes, next to the figure of their day): {window}; the window stops at "
+                            "the risen figure, or at the longest wait in IRCC's history if that is longer.").format(
+                size=size, outcomes=outcomes, window=window)
+        else:
+            text += " " + _("The plan weighs two readings alike: the figure read as IRCC's history reads figures of its "
+                            "size, and what applications took after past drops, next to the level before ({outcomes} "
+                            "known outcomes): {window}.").format(outcomes=outcomes, window=window)
     if prediction.longest is not None and prediction.worst_days > prediction.longest:
-        text += (f" Its worst case is longer than any application from {name} took in IRCC's history as known "
-                 f"({prediction.longest} days): it comes from every country's outcomes.")
+        text += " " + _("Its worst case is longer than any application from {country} took in IRCC's history as known "
+                        "({days} days): it comes from every country's outcomes.").format(country=name,
+                                                                                         days=prediction.longest)
     return text
 
 
 def jump_history(jump) -> str:
     """How past jumps of a kind went: how many, how many fell back at least halfway, within how long."""
-    kind, back = ("rise", "fell back") if jump.kind == "rise" else ("drop", "came back up")
-    text = (f"Such a {kind} (to {'twice the level or more' if jump.kind == 'rise' else 'half the level or less'}) "
-            f"happened {jump.count:,} times in IRCC's history before this plan's day, every country; ")
-    if not jump.fell_back:
-        return text + f"none {back} at least halfway within half a year."
-    return text + (f"{jump.fell_back:,} {back} at least halfway within half a year, after "
-                   f"{jump.weeks_back} week{'s' if jump.weeks_back != 1 else ''} at the median.")
+    count = f"{jump.count:,}".replace(",", "\u00a0" if i18n.language == "fr" else ",")
+    back = f"{jump.fell_back:,}".replace(",", "\u00a0" if i18n.language == "fr" else ",")
+    if jump.kind == "rise":
+        text = _("Such a rise (to twice the level or more) happened {count} times in IRCC's history before this plan's "
+                 "day, every country;").format(count=count)
+        if not jump.fell_back:
+            return text + " " + _("none fell back at least halfway within half a year.")
+        rest = ngettext("{back} fell back at least halfway within half a year, after {weeks} week at the median.",
+                        "{back} fell back at least halfway within half a year, after {weeks} weeks at the median.",
+                        jump.weeks_back)
+    else:
+        text = _("Such a drop (to half the level or less) happened {count} times in IRCC's history before this plan's "
+                 "day, every country;").format(count=count)
+        if not jump.fell_back:
+            return text + " " + _("none came back up at least halfway within half a year.")
+        rest = ngettext("{back} came back up at least halfway within half a year, after {weeks} week at the median.",
+                        "{back} came back up at least halfway within half a year, after {weeks} weeks at the median.",
+                        jump.weeks_back)
+    return text + " " + rest.format(back=back, weeks=jump.weeks_back)
 
 
 def _size_words(low: int | None, high: int | None) -> str:
     if low is None:
-        return f"under {high // 7} weeks"
+        return _("under {count} weeks").format(count=high // 7)
     if high is None:
-        return f"{low // 7} weeks or more"
-    return f"{low // 7} to {high // 7} weeks"
+        return _("{count} weeks or more").format(count=low // 7)
+    return _("{low} to {high} weeks").format(low=low // 7, high=high // 7)
 
 
 def plan_facts(inputs: Inputs, end: date | None, today: date) -> dict:
@@ -366,18 +418,22 @@ def passport_findings(plan: engine.Plan, expires: date | None) -> tuple[tuple[st
     last = plan.end or plan.latest_end
     findings = []
     if expires < last:
-        ending = "the internship's last day" if plan.end else "the longest internship allowed"
-        findings.append((
-            f"Passport: it expires on {expires}, before {ending} ({last}). {rule['rule']} The internship can then "
-            f"last until {expires} at most: renew the passport before applying.", rule["source"]))
+        if plan.end:
+            text = _("Passport: it expires on {day}, before the internship's last day ({last}). {rule} The internship "
+                     "can then last until {day} at most: renew the passport before applying.")
+        else:
+            text = _("Passport: it expires on {day}, before the longest internship allowed ({last}). {rule} The "
+                     "internship can then last until {day} at most: renew the passport before applying.")
+        findings.append((text.format(day=in_sentence(expires), last=in_sentence(last), rule=rule["rule"]), rule["source"]))
     months, _rest = rule["months_after"].get(plan.university, (0, ""))
     if months:
         needed = last + relativedelta(months=months)
         if expires < needed:
             findings.append((
-                f"Passport: {plan.university_name} asks for a passport valid at least {months} months after the stay, "
-                f"to {needed}; yours expires on {expires} (an assumption, from the university: confirm it with its "
-                "international office).", None))
+                _("Passport: {university} asks for a passport valid at least {months} months after the stay, to {needed}; "
+                  "yours expires on {day} (an assumption, from the university: confirm it with its international "
+                  "office).").format(university=plan.university_name, months=months, needed=in_sentence(needed),
+                                     day=in_sentence(expires)), None))
     return tuple(findings)
 
 
@@ -393,16 +449,17 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
         step_id = _step_of(template, record, names)
         check_near(record.day, today, record.field)
         if record.day > today:
-            raise InputError(f"{record.label} is after today ({today}): give the date it happened")
+            raise InputError(_("{record} is after today ({today}): give the date it happened").format(
+                record=record.label, today=today))
         if invited is None:
-            raise InputError(f"{record.label} needs the invitation's date too ({names['invited']})")
+            raise InputError(_("{record} needs the invitation's date too ({option})").format(
+                record=record.label, option=names["invited"]))
         if record.day < invited:
-            raise InputError(f"{record.label} is before the invitation ({invited})")
+            raise InputError(_("{record} is before the invitation ({invited})").format(record=record.label, invited=invited))
         other = by_step.get(step_id)
         if other is not None and other.day != record.day:
-            raise InputError(
-                f"{other.label} and {record.label} record the same step ({template.step(step_id).title}) on different days"
-            )
+            raise InputError(_("{one} and {other} record the same step ({step}) on different days").format(
+                one=other.label, other=record.label, step=template.step(step_id).title))
         by_step[step_id] = record
     for step in template.steps:  # in dependency order, so the first contradiction named is the earliest
         later = by_step.get(step.id)
@@ -411,10 +468,9 @@ def recorded_steps(template: Template, records: tuple[Record, ...], invited: dat
         for earlier_id in template.implied[step.id]:  # a booking may come before the permit it waits for
             earlier = by_step.get(earlier_id)
             if earlier is not None and later.day < earlier.day:
-                raise InputError(
-                    f"{later.label} is before {earlier.label}: "
-                    f"{_plain_title(template, step.id)} comes after {_plain_title(template, earlier_id)}"
-                )
+                raise InputError(_("{later} is before {earlier}: {step} comes after {other}").format(
+                    later=later.label, earlier=earlier.label, step=_plain_title(template, step.id),
+                    other=_plain_title(template, earlier_id)))
     return {step_id: record.day for step_id, record in by_step.items()}
 
 
@@ -422,22 +478,27 @@ def _step_of(template: Template, record: Record, names: dict[str, str]) -> str:
     if record.key in ACTUALS:
         step = template.shorthand(record.key)
         if step is None:
-            raise InputError(f"{record.field}: the timeline '{template.name}' has no step that {record.key} records")
+            raise InputError(_("{option}: the timeline {name} has no step that {key} records").format(
+                option=record.field, name=quoted(template.name), key=record.key))
         return step.id
     anchored = next((s for s in template.steps if s.id == record.key and s.anchor), None)
     if anchored is not None:
-        raise InputError(f"{record.field}: '{record.key}' is a date of its own, not a step to record: give it with {names[anchored.anchor]}")
+        raise InputError(_("{option}: {step} is a date of its own, not a step to record: give it with {flag}").format(
+            option=record.field, step=quoted(record.key), flag=names[anchored.anchor]))
     left_out = next((s for s in template.all_steps if s.id == record.key and s.id not in template.recordable
                      and s.anchor is None), None)
     if left_out is not None:
-        reason = left_out.skipped or f"its condition ({left_out.when}) does not hold"
-        raise InputError(f"{record.field}: '{record.key}' is not part of this plan: {reason}")
+        reason = left_out.skipped or _("its condition ({condition}) does not hold").format(condition=left_out.when)
+        raise InputError(_("{option}: {step} is not part of this plan: {reason}").format(
+            option=record.field, step=quoted(record.key), reason=reason))
     if record.key not in template.recordable:
         match = closest(record.key, template.recordable)
-        hint = f" (did you mean {match}?)" if match else ""
-        raise InputError(
-            f"{record.field}: unknown step '{record.key}'{hint}; steps of '{template.name}': {', '.join(template.recordable)}"
-        )
+        if match:
+            message = _("{option}: unknown step {step} (did you mean {match}?); steps of {name}: {steps}")
+        else:
+            message = _("{option}: unknown step {step}; steps of {name}: {steps}")
+        raise InputError(message.format(option=record.field, step=quoted(record.key), match=match,
+                                        name=quoted(template.name), steps=", ".join(template.recordable)))
     return record.key
 
 
@@ -450,7 +511,7 @@ def closest(word: str, choices) -> str | None:
 
 
 def _plain_title(template: Template, step_id: str) -> str:
-    return template.step(step_id).title.replace("{university}", "the university")
+    return template.step(step_id).title.replace("{university}", _("the university"))
 
 
 # Files: the same bytes whichever front end asks.
@@ -481,9 +542,10 @@ def write_calendar(plan: engine.Plan, path: str, *, force: bool, durable: bool =
                                                 options.get("occurrence", 1), options.get("case_id")))
         if found is not None and found != mine:
             if not force:
-                this = f"Internship plan: {options['name']}" if options.get("name") else "Internship plan"
-                raise OutputError(f"{path}: holds the calendar of another plan ('{calendar_name}'), not of this one "
-                                  f"('{this}'); use --force to replace it, or write to another file")
+                this = _("Internship plan: {name}").format(name=options["name"]) if options.get("name") else _("Internship plan")
+                raise OutputError(_("{path}: holds the calendar of another plan ({other}), not of this one ({this}); use "
+                                    "--force to replace it, or write to another file").format(
+                    path=path, other=quoted(calendar_name), this=quoted(this)))
             previous = None
     data = calendar_bytes(plan, previous=previous, **options)
     files.write_atomic(path, data, force=force, ours=ics.written_by_planner, durable=durable)

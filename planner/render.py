@@ -34,6 +34,12 @@ def heading(column: str) -> str:
     headings = {
         "item": _("item"), "due": _("due"), "status": _("status"), "source": _("source"), "done": _("done"),
         "date": _("date"), "intern": _("intern"), "step": _("step"), "to do": _("to do"),
+        # a roster's summary, IRCC's figures
+        "name": _("name"), "country": _("country"), "verdict": _("verdict"), "slack_days": _("slack days"),
+        "chance": _("chance"), "earliest_start": _("earliest start"), "alternative": _("alternative"),
+        "next_deadline": _("next deadline"), "next_step": _("next step"), "contingency": _("contingency"),
+        "calendar": _("calendar"), "checklist": _("checklist"), "findings": _("findings"), "error": _("error"),
+        "changed": _("changed"), "figure": _("figure"), "published": _("published"),
     }
     return headings.get(column, column.replace("_", " "))
 

@@ -14,6 +14,7 @@ from typing import Iterator, NamedTuple
 
 from planner import files, ics, plans, template
 from planner.errors import InputError, PlannerError
+from planner.i18n import _, percent, quoted
 from planner.view import ANCHOR, DONE, views
 
 REQUIRED = ("name", "invited", "start")
@@ -113,7 +114,7 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
         if problem:
             yield Outcome(line, None, problem, name=fields.get("name", ""))
         elif not fields.get("name"):
-            yield Outcome(line, None, "missing name")
+            yield Outcome(line, None, _("missing {column}").format(column="name"))
         else:
             yield Row(line, fields, *allocate(fields["name"]))
 
@@ -126,10 +127,11 @@ def _id_problem(value: str, ids: dict[str, int], line: int) -> str | None:
     if not value:
         return None
     if not _ID.fullmatch(value):
-        return (f"id: '{value}' is not an id (up to 64 letters, digits, dots, hyphens and underscores, "
-                "starting with a letter or a digit)")
+        return _("id: {value} is not an id (up to 64 letters, digits, dots, hyphens and underscores, starting with a "
+                 "letter or a digit)").format(value=quoted(value))
     if value.casefold() in ids:
-        return f"id: '{value}' is already the id of line {ids[value.casefold()]}; each intern needs their own"
+        return _("id: {value} is already the id of line {line}; each intern needs their own").format(
+            value=quoted(value), line=ids[value.casefold()])
     ids[value.casefold()] = line
     return None
 
@@ -159,7 +161,8 @@ def plan_of(row: Row, today: date, templates: template.Templates, step_columns: 
     own_steps = frozenset(c for c in fields if c in loaded.recordable)
     for column in sorted(step_columns - own_steps):
         if fields.get(column):
-            raise InputError(f"{column}: not a step of the timeline '{loaded.name}' (its steps: {', '.join(loaded.recordable)})")
+            raise InputError(_("{column}: not a step of the timeline {name} (its steps: {steps})").format(
+                column=column, name=quoted(loaded.name), steps=", ".join(loaded.recordable)))
     return plans.make(plans.from_row(fields, own_steps, today), templates, estimates=estimates)
 
 
@@ -170,7 +173,8 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
     checklist_name = f"{row.stem}.{_EXTENSIONS[checklist_format]}"
     for name in (calendar_name, checklist_name):
         if roster is not None and _file_id(os.path.join(out_dir, name)) == roster:
-            raise InputError(f"its file {name} would replace the roster itself; move the roster out of the folder")
+            raise InputError(_("its file {name} would replace the roster itself; move the roster out of the folder").format(
+                name=name))
     plan = plan_of(row, today, templates, step_columns)
     name = fields["name"]
     published: list = []
@@ -194,7 +198,10 @@ def _plan_row(row: Row, out_dir: str, today: date, checklist_format: str, remind
         "contingency": str(plan.contingency) if plan.contingency else None,
         "calendar": calendar_name,
         "checklist": checklist_name,
-        "findings": " ".join(text for text, _ in plan.findings) or None,
+        "findings": " ".join(text for text, _source in plan.findings) or None,
+        # The first sentence of each finding on the passport, for the terminal's notes (summary.csv has them whole).
+        "passport_notes": [text.split(". ")[0].split(": ", 1)[-1].rstrip(".") for text, _source in plan.findings
+                           if (text, _source) in plans.passport_findings(plan, plan.passport_expires)],
         "earliest_start": _earliest(plan),
         "alternative": "; ".join(_route(alternative, other) for alternative, other in plan.alternatives) or None,
         "error": None,
@@ -216,18 +223,26 @@ def _earliest(plan) -> str | None:
     if plan.verdict == "feasible" or plan.blocker:
         return None
     if plan.earliest_start_safe is not None:
-        return f"{plan.earliest_start_safe} (safe)"
+        return _("{day} (safe)").format(day=plan.earliest_start_safe)
     if plan.earliest_start_at_risk not in (None, plan.start):
-        return f"{plan.earliest_start_at_risk} (at risk)"
+        return _("{day} (at risk)").format(day=plan.earliest_start_at_risk)
     return None  # at risk as it stands, and no start is safe (a wait past its worst case)
 
 
 def _route(alternative, other) -> str:
     """Another way through in a few words: 'without a work permit: feasible', 'at risk (45%)'."""
-    name = alternative.title.split(":")[0]
+    name = alternative.title.split(":")[0].rstrip("\u00a0 ")  # the route's name, before what it is
     name = name[0].lower() + name[1:]
-    chance = f" ({round(other.probability * 100)}%)" if other.probability is not None else ""
-    return f"{name}: {other.verdict}{chance}"
+    verdict = verdict_word(other.verdict)
+    if other.probability is not None:
+        return _("{route}: {verdict} ({chance})").format(route=name, verdict=verdict, chance=percent(other.probability))
+    return _("{route}: {verdict}").format(route=name, verdict=verdict)
+
+
+def verdict_word(verdict: str | None) -> str:
+    """A verdict in the run's language (the summary's verdict column keeps the code scripts compare)."""
+    words = {"feasible": _("feasible"), "at risk": _("at risk"), "not feasible": _("not feasible")}
+    return words.get(verdict, verdict or "")
 
 
 def terminal_notes(rows: list[dict], width: int) -> list[str]:
@@ -239,15 +254,13 @@ def terminal_notes(rows: list[dict], width: int) -> list[str]:
     for row, who in zip(rows, _who(rows)):
         parts = []
         if row.get("earliest_start"):
-            parts.append(f"earliest start {row['earliest_start']}")
+            parts.append(_("earliest start {day}").format(day=row["earliest_start"]))
         if row.get("alternative"):
             parts.append(row["alternative"])
-        if row.get("findings"):
-            parts += [sentence.split(". ")[0].rstrip(".") for sentence in row["findings"].split("Passport: ")[1:]]
+        parts += [_("passport: {finding}").format(finding=said) for said in row.get("passport_notes") or ()]
         if parts:
-            lines += wrap(f"{who}: " + "; ".join(p if p.startswith(("earliest", "without")) else
-                                                         f"passport: {p}" for p in parts) + ".", width, "    ")
-    return ["", "Notes:"] + lines if lines else []
+            lines += wrap(_("{intern}: {notes}.").format(intern=who, notes="; ".join(parts)), width, "    ")
+    return ["", _("Notes:")] + lines if lines else []
 
 
 def _who(rows: list[dict]) -> list[str]:
@@ -259,8 +272,9 @@ def _who(rows: list[dict]) -> list[str]:
 
 def failed_row(outcome: "Outcome") -> dict:
     """A row that could not be planned, as the summary lists it: its name and its error, nothing else."""
-    return dict.fromkeys(SUMMARY_COLUMNS) | {"name": outcome.name or f"(line {outcome.line})",
-                                             "error": f"line {outcome.line}: {outcome.error}"}
+    return dict.fromkeys(SUMMARY_COLUMNS) | {"name": outcome.name or _("(line {line})").format(line=outcome.line),
+                                             "error": _("line {line}: {message}").format(line=outcome.line,
+                                                                                       message=outcome.error)}
 
 
 _EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "csv": "csv", "json": "json"}
@@ -280,8 +294,8 @@ def next_deadline(plan) -> tuple[date, str, str] | None:
             continue  # due a set time after what it follows, which has not happened yet: no day to keep yet
         # The days its calendar and checklist give: a task's last day, not the day after it.
         for day, label, short in ((shown.due, shown.deadline_title, shown.deadline_short),
-                                  (shown.last_possible, f"last possible: {shown.deadline_title}",
-                                   f"{shown.deadline_short} (last possible)")):
+                                  (shown.last_possible, _("last possible: {step}").format(step=shown.deadline_title),
+                                   _("{step} (last possible)").format(step=shown.deadline_short))):
             if day >= plan.today:
                 candidates.append((day, label, short))
     return min(candidates, default=None)
@@ -337,8 +351,12 @@ def start_reading(path: str, templates: template.Templates, warn=lambda message:
     for column in header:
         if column not in known:
             match = plans.closest(column, sorted(known))
-            warn(f"column '{column}' is not a roster column nor a step of its timelines, and is ignored"
-                 + (f" (did you mean '{match}'?)" if match else ""))
+            if match:
+                warn(_("column {column} is not a roster column nor a step of its timelines, and is ignored (did you "
+                       "mean {match}?)").format(column=quoted(column), match=quoted(match)))
+            else:
+                warn(_("column {column} is not a roster column nor a step of its timelines, and is ignored").format(
+                    column=quoted(column)))
     return rows, first, frozenset(c for c in header if c in known and c not in plans.ROSTER_FIELDS)
 
 
@@ -383,8 +401,8 @@ class Batch:
         self.rows, self.first, self.step_columns = start_reading(self.path, _RUN_TEMPLATES, self.warn)
         self.roster_id = _file_id(self.path)
         if self.roster_id is not None and self.roster_id == _file_id(os.path.join(self.out_dir, "summary.csv")):
-            raise PlannerError(f"{self.path}: the roster is the folder's summary.csv, which the run writes; "
-                               "choose another --out-dir")
+            raise PlannerError(_("{path}: the roster is the folder's summary.csv, which the run writes; choose another "
+                                 "--out-dir").format(path=self.path))
         self._take_folder()
         return self
 
@@ -410,10 +428,11 @@ class Batch:
         """Create the folder or take over one planner batch made; lock it; remove the previous run's files."""
         out_dir = self.out_dir
         if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-            raise PlannerError(f"{out_dir}: exists and is not a directory")
+            raise PlannerError(_("{folder}: exists and is not a directory").format(folder=out_dir))
         marker = os.path.join(out_dir, MARKER_FILE)
         if os.path.isdir(out_dir) and os.listdir(out_dir) and not os.path.exists(marker) and not self.force:
-            raise PlannerError(f"{out_dir}: is not empty and was not made by planner batch; use --force to write into it")
+            raise PlannerError(_("{folder}: is not empty and was not made by planner batch; use --force to write into "
+                                 "it").format(folder=out_dir))
         try:
             os.makedirs(out_dir, exist_ok=True)
             self.lock = _lock(out_dir)
@@ -432,7 +451,8 @@ class Batch:
             self.manifest = open(marker, "wb")
             self._say(MARKER_TEXT.encode("utf-8") + b"state: running\n")
         except OSError as error:
-            raise PlannerError(f"{out_dir}: cannot write there ({error.strerror})") from None
+            raise PlannerError(_("{folder}: cannot write there ({reason})").format(folder=out_dir,
+                                                                                  reason=error.strerror)) from None
 
     def _say(self, line: bytes) -> None:
         """A line in the folder's marker, on disk at once: whatever stops the run, the next one finds it."""
@@ -459,7 +479,7 @@ class Batch:
                     for item in chunk if isinstance(item, Row)]
             # Each file is listed before it is written: whatever a stop leaves, the next run finds.
             # The names are the bytes the file system holds, so a run under another locale finds them too.
-            self._say(b"".join(b"file: %s\n" % os.fsencode(name) for item, *_ in work for name in self.file_names(item)))
+            self._say(b"".join(b"file: %s\n" % os.fsencode(name) for item, *_rest in work for name in self.file_names(item)))
             if self.jobs > 1 and (self.pool is not None or len(work) >= MIN_POOL_ROWS):
                 if self.pool is None:
                     import multiprocessing
@@ -552,25 +572,30 @@ def changes(before: dict, now: dict) -> list[str]:
     """What moved in an intern's plan since the folder's last run, old and new: the verdict (with the new
     chance), else the chance when it moved by 5 points or more, the contingency point, the next deadline."""
     said = []
-    percent = lambda value: f"{round(value * 100)}%"  # noqa: E731
     old, new = before.get("chance"), now["chance"]
     if before.get("verdict") != now["verdict"]:
-        chance = f" ({percent(new)})" if new is not None else ""
-        said.append(f"verdict {before.get('verdict')} → {now['verdict']}{chance}")
+        if new is not None:
+            text = _("verdict {old} → {new} ({chance})")
+        else:
+            text = _("verdict {old} → {new}")
+        said.append(text.format(old=verdict_word(before.get("verdict")), new=verdict_word(now["verdict"]),
+                                chance=percent(new) if new is not None else ""))
     elif old is not None and new is not None and abs(new - old) >= 0.05 - 1e-9 and percent(old) != percent(new):
-        said.append(f"chance {percent(old)} → {percent(new)}")
+        said.append(_("chance {old} → {new}").format(old=percent(old), new=percent(new)))
     if before.get("contingency") != now["contingency"]:
-        said.append(f"contingency point {before.get('contingency') or 'none'} → {now['contingency'] or 'none'}")
+        said.append(_("contingency point {old} → {new}").format(old=before.get("contingency") or _("none"),
+                                                               new=now["contingency"] or _("none")))
     if before.get("next_deadline") != now["next_deadline"]:
         def deadline(day, step):
             if not day:
-                return "none"
+                return _("none")
             if step and step.endswith(")") and " (" in step:  # "Documents (last possible)": no parentheses twice
                 step = step[:-1].replace(" (", ", ", 1)
             return f"{day} ({step})" if step else str(day)
 
-        said.append(f"next deadline {deadline(before.get('next_deadline'), before.get('next_step_short'))} → "
-                    f"{deadline(now['next_deadline'], now['next_step_short'])}")
+        said.append(_("next deadline {old} → {new}").format(
+            old=deadline(before.get("next_deadline"), before.get("next_step_short")),
+            new=deadline(now["next_deadline"], now["next_step_short"])))
     return said
 
 
@@ -580,10 +605,10 @@ def changed_text(rows: list[dict], last_run: str, width: int) -> str:
 
     moved = [(row, who) for row, who in zip(rows, _who(rows)) if row.get("changed")]
     if not moved:
-        return f"Nothing moved since the last run ({last_run}).\n"
-    lines = [f"Changed since the last run ({last_run}):"]
+        return _("Nothing moved since the last run ({day}).").format(day=last_run) + "\n"
+    lines = [_("Changed since the last run ({day}):").format(day=last_run)]
     for row, who in moved:
-        lines += wrap(f"{who}: {row['changed']}.", width, "    ", "  - ")
+        lines += wrap(_("{intern}: {notes}.").format(intern=who, notes=row["changed"]), width, "    ", "  - ")
     return "\n".join(lines) + "\n"
 
 
@@ -654,7 +679,7 @@ def _read_marker(path: str) -> dict:
     try:
         with open(path, "rb") as marker:
             for line in marker:
-                key, _, value = line.rstrip(b"\n").partition(b": ")
+                key, _sep, value = line.rstrip(b"\n").partition(b": ")
                 if key == b"state":
                     found["state"] = value.decode("utf-8", "replace")
                 elif key == b"file" and value:
@@ -681,7 +706,8 @@ def _lock(out_dir: str):
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             handle.close()
-            raise PlannerError(f"{out_dir}: another planner batch ({holder}) is writing here; wait for it to finish") from None
+            raise PlannerError(_("{folder}: another planner batch ({holder}) is writing here; wait for it to "
+                                 "finish").format(folder=out_dir, holder=holder)) from None
         if _file_id(path) == _handle_id(handle):
             break
         handle.close()  # the file its holder removed on the way out: lock the one at the path now
@@ -735,7 +761,7 @@ def count_rows(path: str) -> int | None:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
         with open(path, "rb") as stream:
-            return max(0, sum(1 for _ in stream) - 1)
+            return max(0, sum(1 for _line in stream) - 1)
     except OSError:
         return 0
 

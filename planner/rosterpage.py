@@ -8,8 +8,10 @@ so a view can be bookmarked); without the script the page still reads, already s
 import html
 from datetime import date
 
-from planner import __version__
+from planner import __version__, i18n
+from planner.i18n import _, percent
 from planner.render import dates_whole
+from planner.roster import verdict_word
 
 VERDICTS = {"not feasible": "not-feasible", "at risk": "at-risk", "feasible": "feasible", None: "failed"}
 # A sign beside the word, so that the verdict reads on paper printed in black and white.
@@ -75,10 +77,13 @@ _SCRIPT = """
 })();
 """
 
-COLUMNS = [("name", "intern"), ("country", "country"), ("verdict", "verdict"), ("chance", "chance"),
-           ("slack_days", "slack (days)"), ("earliest_start", "earliest start"), ("alternative", "another route"),
-           ("next_deadline", "next deadline"), ("next_step", "next step"), ("contingency", "contingency point"),
-           ("findings", "findings"), ("checklist", "checklist"), ("calendar", "calendar")]
+def columns() -> list[tuple[str, str]]:
+    """(key, heading) of the page's columns, the headings in the run's language."""
+    return [("name", _("intern")), ("country", _("country")), ("verdict", _("verdict")), ("chance", _("chance")),
+            ("slack_days", _("slack (days)")), ("earliest_start", _("earliest start")),
+            ("alternative", _("another route")), ("next_deadline", _("next deadline")), ("next_step", _("next step")),
+            ("contingency", _("contingency point")), ("findings", _("findings")), ("checklist", _("checklist")),
+            ("calendar", _("calendar"))]
 
 
 def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date, roster: str,
@@ -87,25 +92,29 @@ def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date,
     (sorted by risk), then `failures` (line, name, error)."""
     e = html.escape
     counts = {verdict: sum(1 for row in rows if row["verdict"] == verdict) for verdict in ("not feasible", "at risk", "feasible")}
+    facts = e(_("As of {today}: {count} interns planned, {not_feasible} not feasible, {at_risk} at risk, {feasible} "
+                "feasible")).format(today=f'<span class="date">{today}</span>', count=len(rows),
+                                 not_feasible=counts["not feasible"], at_risk=counts["at risk"], feasible=counts["feasible"])
+    if failures:
+        facts = e(_("{facts}, {count} rows could not be planned")).format(facts=facts, count=len(failures))
     out = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{i18n.language}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Roster: {e(roster)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
-        f"<h1>Roster: {e(roster)}</h1>",
-        f'<p class="facts">As of <span class="date">{today}</span>: {len(rows)} interns planned, '
-        f"{counts['not feasible']} not feasible, {counts['at risk']} at risk, {counts['feasible']} feasible"
-        + (f", {len(failures)} rows could not be planned" if failures else "") + ".</p>",
-        '<nav>Show: <a href="#filter=all">all</a> <a href="#filter=not-feasible">not feasible</a> '
-        '<a href="#filter=at-risk">at risk</a> <a href="#filter=feasible">feasible</a>'
-        + (' <a href="#filter=failed">could not be planned</a>' if failures else "") + "</nav>",
+        f"<title>{e(_('Roster: {roster}').format(roster=roster))}</title>", f"<style>{_STYLE}</style>", "</head>",
+        "<body>", f"<h1>{e(_('Roster: {roster}').format(roster=roster))}</h1>",
+        f'<p class="facts">{facts}.</p>',
+        f'<nav>{e(_("Show:"))} <a href="#filter=all">{e(_("all"))}</a> <a href="#filter=not-feasible">'
+        f'{e(_("not feasible"))}</a> <a href="#filter=at-risk">{e(_("at risk"))}</a> <a href="#filter=feasible">'
+        f'{e(_("feasible"))}</a>'
+        + (f' <a href="#filter=failed">{e(_("could not be planned"))}</a>' if failures else "") + "</nav>",
         *_changed(rows, last_run),
         "<table>", "<thead><tr>" + "".join(
-            f'<th scope="col"><button type="button" data-key="{key}">{e(label)}</button></th>' for key, label in COLUMNS
+            f'<th scope="col"><button type="button" data-key="{key}">{e(label)}</button></th>' for key, label in columns()
         ) + "</tr></thead>", "<tbody>",
     ]
     for row in rows:
         verdict = VERDICTS[row["verdict"]]
-        chance = "" if row["chance"] is None else f"{round(row['chance'] * 100)}%"
+        chance = "" if row["chance"] is None else e(percent(row["chance"]))
         data = {"name": row["name"].casefold(), "country": row["country"] or "", "verdict": verdict,
                 "chance": "" if row["chance"] is None else row["chance"],
                 "slack_days": "" if row["slack_days"] is None else row["slack_days"],
@@ -117,7 +126,7 @@ def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date,
         # A plan that cannot start on time says when it could instead, not how many days it lacks.
         slack = "" if row["slack_days"] is None else str(row["slack_days"])
         cells = [
-            e(row["name"]), e(row["country"] or ""), f"{SIGNS[verdict]} {e(row['verdict'])}", chance, slack,
+            e(row["name"]), e(row["country"] or ""), f"{SIGNS[verdict]} {e(verdict_word(row['verdict']))}", chance, slack,
             dates_whole(e(row["earliest_start"] or "")), e(row["alternative"] or ""),
             _date(row["next_deadline"]), e(row["next_step"] or ""), _date(row["contingency"]),
             dates_whole(e(row["findings"] or "")),
@@ -127,8 +136,9 @@ def page(rows: list[dict], failures: list[tuple[int, str, str]], *, today: date,
         out.append(f'<tr class="{verdict}"{attributes}>' + _cells(cells) + "</tr>")
     for line, name, error in failures:
         data = f' data-name="{e(name.casefold())}" data-verdict="failed" data-chance="" data-slack_days="" data-line="{line}"'
-        cells = [e(name) or f"(line {line})", "", f"{SIGNS['failed']} could not be planned", "", "", "", "", "",
-                 dates_whole(e(f"line {line}: {error}")), "", "", "", ""]
+        cells = [e(name) or e(_("(line {line})").format(line=line)), "", f"{SIGNS['failed']} {e(_('could not be planned'))}",
+                 "", "", "", "", "", dates_whole(e(_("line {line}: {message}").format(line=line, message=error))), "",
+                 "", "", ""]
         out.append(f'<tr class="failed"{data}>' + _cells(cells) + "</tr>")
     out += ["</tbody>", "</table>", f"<footer><p>{e(MARKER)}</p></footer>", f"<script>{_SCRIPT}</script>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
@@ -141,10 +151,14 @@ def _changed(rows: list[dict], last_run: str | None) -> list[str]:
         return []
     e = html.escape
     if not moved:
-        return [f'<p class="changed">Nothing moved since the last run (<span class="date">{e(last_run)}</span>).</p>']
-    return ([f'<section class="changed"><h2>Changed since the last run (<span class="date">{e(last_run)}</span>)</h2>',
-             "<ul>"]
-            + [f"<li><strong>{e(row['name'])}</strong>: {dates_whole(e(row['changed']))}</li>" for row in moved]
+        nothing = e(_("Nothing moved since the last run ({day}).")).format(day=f'<span class="date">{e(last_run)}</span>')
+        return [f'<p class="changed">{nothing}</p>']
+    heading = e(_("Changed since the last run ({day}):")).rstrip(":\u00a0").format(
+        day=f'<span class="date">{e(last_run)}</span>')
+    return ([f'<section class="changed"><h2>{heading}</h2>', "<ul>"]
+            + ["<li>" + e(_("{intern}: {notes}.")).rstrip(".").format(
+                intern=f"<strong>{e(row['name'])}</strong>", notes=dates_whole(e(row["changed"]))) + "</li>"
+               for row in moved]
             + ["</ul>", "</section>"])
 
 

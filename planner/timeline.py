@@ -3,7 +3,9 @@
 import math
 from datetime import date, timedelta
 
+from planner import i18n
 from planner.engine import Plan
+from planner.i18n import _, ngettext
 from planner.layout import wrap
 from planner.view import ANCHOR, DAY, DECISION, DONE, views
 
@@ -39,13 +41,13 @@ def draw(plan: Plan, width: int = 104) -> str:
                 bars.append((shown.last + timedelta(days=1), shown.last_worst, UNCERTAIN))
             rows.append((shown.short_title, bars, shown.aim[0]))
     if plan.end:
-        rows.append(("Internship", [(plan.start, plan.end, SOLID)], None))
+        rows.append((_("Internship"), [(plan.start, plan.end, SOLID)], None))
     # As wide as the longest label, within a quarter of the width: the rest is the chart's.
-    label_width = min(LABEL_WIDTH, max(16, width // 4), max(len(label) for label, _, _ in rows))
+    label_width = min(LABEL_WIDTH, max(16, width // 4), max(len(label) for label, _bars, _due in rows))
     max_columns = width - label_width - 2
 
-    days = [d for _, bars, due in rows for first, last, _ in bars for d in (first, last)]
-    days += [due for _, _, due in rows if due] + [plan.today]
+    days = [d for _label, bars, due in rows for first, last, _glyph in bars for d in (first, last)]
+    days += [due for _label, _bars, due in rows if due] + [plan.today]
     origin = min(days).replace(day=1)
     finish = max(days)
     per_column = max(1, math.ceil(((finish - origin).days + 1) / max_columns))
@@ -59,7 +61,7 @@ def draw(plan: Plan, width: int = 104) -> str:
     months = list(_months(origin, finish))
     for month in months:
         at = column(month)
-        label = month.strftime("%b")
+        label = i18n.short_month(month.month)
         # A month's name where it begins, with a space before and after it, or none.
         if all(c == " " for c in header_months[max(0, at - 1):at + len(label) + 1]):
             header_months[at:at + len(label)] = label
@@ -87,7 +89,9 @@ def draw(plan: Plan, width: int = 104) -> str:
         text = label if len(label) <= label_width else label[: label_width - 1] + "…"
         lines.append(f"{text.ljust(label_width)}  {''.join(cells).rstrip()}")
     lines.append("")
-    legend = (f"{SOLID} planned   {UNCERTAIN} depends on the permit decision (best to worst case)   "
-              f"{MILESTONE} day   {DUE} due   {TODAY} today   (1 column = {per_column} day{'s' if per_column > 1 else ''})")
+    scale = ngettext("(1 column = {count} day)", "(1 column = {count} days)", per_column).format(count=per_column)
+    legend = _("{solid} planned   {uncertain} depends on the permit decision (best to worst case)   {milestone} day   "
+               "{due} due   {today} today   {scale}").format(solid=SOLID, uncertain=UNCERTAIN, milestone=MILESTONE,
+                                                           due=DUE, today=TODAY, scale=scale)
     lines += wrap(legend, width)
     return "\n".join(lines) + "\n"

@@ -39,6 +39,7 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from planner.errors import InputError, PlannerError
+from planner.i18n import _, ngettext, quoted
 from planner.names import folded
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -214,8 +215,8 @@ def country(text: str, what: str = "--country") -> str:
     if upper in IRCC_CODE:
         return IRCC_CODE[upper]
     if upper in ISO_CODE:
-        raise InputError(f"{what}: {upper} is ISO's code for the British Indian Ocean Territory, for which IRCC "
-                         f"publishes no time (the British Virgin Islands are VG)")
+        raise InputError(_("{option}: {code} is ISO's code for the British Indian Ocean Territory, for which IRCC "
+                           "publishes no time (the British Virgin Islands are VG)").format(option=what, code=upper))
     if upper in names:
         return upper
     wanted = folded(typed)
@@ -224,15 +225,19 @@ def country(text: str, what: str = "--country") -> str:
     if codes and len(codes) == 1:
         return codes[0]
     if codes:
-        choices = " or ".join(label(code) for code in codes)
-        raise InputError(f"{what}: '{text}' may be {choices}: give one of these codes")
+        choices = _(" or ").join(label(code) for code in codes)
+        raise InputError(_("{option}: {text} may be {choices}: give one of these codes").format(
+            option=what, text=quoted(text), choices=choices))
     import difflib
 
     close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
-    hint = ""
     if close and len(by_name[close[0]]) == 1:
-        hint = f" (did you mean {label(by_name[close[0]][0])}?)"
-    raise InputError(f"{what}: unknown country '{text}'{hint}; give a code such as IN or a name such as India or Inde")
+        message = _("{option}: unknown country {text} (did you mean {match}?); give a code such as IN or a name such as "
+                    "India or Inde")
+    else:
+        message = _("{option}: unknown country {text}; give a code such as IN or a name such as India or Inde")
+    raise InputError(message.format(option=what, text=quoted(text),
+                                    match=label(by_name[close[0]][0]) if close else None))
 
 
 # The figures: shipped with the package, and those `planner times update` added.
@@ -541,13 +546,14 @@ def predict(code: str, today: date, figures: dict[str, list[Figure]] | None = No
     """
     own = [f for f in (history(code) if figures is None else figures.get(code, [])) if f.published <= today]
     if not own:
-        return Fallback(code, "IRCC has published no figure for it", None)
+        return Fallback(code, _("IRCC has published no figure for it"), None)
     latest, none_since = own[-1], None
     if latest.days is None:
         # "No processing time available" between figures: the last figure, if recent, is read instead.
         last = next((f for f in reversed(own) if f.days is not None), None)
         if last is None or (latest.published - last.published).days > LEVEL_DAYS:
-            return Fallback(code, f"IRCC's latest figure, of {latest.published}, says \"{NONE}\"", latest)
+            return Fallback(code, _("IRCC's latest figure, of {day}, says {none}").format(day=latest.published,
+                                                                                         none=f'"{NONE}"'), latest)
         none_since = next(f.published for f in own if f.published > last.published)
         latest = last
     day = max(f.published for f in own)  # the model as of IRCC's last update: a plan moves with new figures only
@@ -561,8 +567,9 @@ def predict(code: str, today: date, figures: dict[str, list[Figure]] | None = No
     if kind is not None and model.counts.get(table, 0) < MIN_OUTCOMES:
         kind = table = None  # too few jumps of its kind yet: the figure is read as it stands
     if kind != "rise" and model.counts.get(size, 0) < MIN_OUTCOMES:
-        return Fallback(code, f"too few known outcomes for figures of this size in the past three years "
-                              f"({model.counts.get(size, 0)}, fewer than {MIN_OUTCOMES})", latest)
+        return Fallback(code, _("too few known outcomes for figures of this size in the past three years ({count}, "
+                                "fewer than {least})").format(count=model.counts.get(size, 0), least=MIN_OUTCOMES),
+                        latest)
     jump = None
     if kind is not None:
         # Since when: the updates before, each next to its own level, that were of the same kind.
@@ -669,7 +676,7 @@ def _write_tables(key: str, day: date, found: Tables) -> None:
 
 def weeks(days: float) -> str:
     count = round(days / 7)
-    return f"{count} week{'s' if count != 1 else ''}"
+    return ngettext("{count} week", "{count} weeks", count).format(count=count)
 
 
 # Updates from IRCC's live file (or a copy of it).

@@ -1367,7 +1367,8 @@ def show(country, today, as_json):
     else:
         from planner.plans import wait_reading
 
-        lines += wrap(_("How a plan reads it: {reading}").format(reading=wait_reading(prediction, name)), width)
+        lines += wrap(_("How a plan reads it: {reading}").format(
+            reading=wait_reading(prediction, module.display_name(code))), width)
         lines += wrap(_("Half the past applications took up to {days} days.").format(days=prediction.days_for(0.5)),
                       width)
     if latest and (today - latest).days > module.STALE_DAYS:

@@ -281,7 +281,7 @@ def permit_times(template: Template, country: str | None, today: date, flag: str
     from planner.dates import Duration, DurationRange
 
     code = times.country(country, flag)
-    name, label = times.country_names().get(code, code), times.label(code)
+    name, label = times.display_name(code), times.label(code)
     prediction = times.predict(code, today, figures)
     updated = times.latest_update(today, figures)
     if updated is None:

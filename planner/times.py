@@ -45,6 +45,7 @@ from planner.names import folded
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = DATA / "ircc-work-permit-times.txt"
 NAMES = DATA / "ircc-country-names.txt"
+FRENCH_NAMES = DATA / "country-names-fr.txt"
 ALIASES = DATA / "country-aliases.txt"  # made by tools/country_aliases.py
 LIVE_URL = "https://www.canada.ca/content/dam/ircc/documents/json/data-ptime-en.json"
 SECTION = "work"  # IRCC's section: work permits, applied for from outside Canada
@@ -168,6 +169,25 @@ def country_names() -> Mapping[str, str]:
     return MappingProxyType(names)
 
 
+@functools.lru_cache(maxsize=1)
+def _french_names() -> Mapping[str, str]:
+    names = {}
+    for line in FRENCH_NAMES.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, _sep, name = line.partition("\t")
+            names[code] = name
+    return MappingProxyType(names)
+
+
+def display_name(code: str) -> str:
+    """A country's name in the run's language: IRCC's in English, ISO's French name in French ("Inde")."""
+    from planner import i18n
+
+    if i18n.language == "fr":
+        return _french_names().get(code) or country_names().get(code, code)
+    return country_names().get(code, code)
+
+
 def iso_code(code: str) -> str:
     """The code people know for IRCC's code (VG for IRCC's IO)."""
     return ISO_CODE.get(code, code)
@@ -175,7 +195,7 @@ def iso_code(code: str) -> str:
 
 def label(code: str) -> str:
     """ "China (People's Republic of) (CN)": IRCC's name and the code people know."""
-    return f"{country_names().get(code, code)} ({iso_code(code)})"
+    return f"{display_name(code)} ({iso_code(code)})"
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Write planner/data/country-aliases.txt: the names people type for each of IRCC's countries.
+"""Write planner/data/country-aliases.txt: the names people type for each of IRCC's countries, and
+planner/data/country-names-fr.txt: the name a French text gives each of them.
 
     python tools/country_aliases.py     # needs Debian's iso-codes (apt-get install iso-codes)
 
@@ -17,6 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 IRCC = ROOT / "planner" / "data" / "ircc-country-names.txt"
 OUT = ROOT / "planner" / "data" / "country-aliases.txt"
+FRENCH_OUT = ROOT / "planner" / "data" / "country-names-fr.txt"
+# Where ISO's French name reads as a list entry ("Corée, République de"), the name a sentence uses.
+FRENCH_NAMES = {"KR": "Corée du Sud", "KP": "Corée du Nord", "TW": "Taïwan", "IR": "Iran", "SY": "Syrie", "LA": "Laos",
+                "MD": "Moldavie", "BO": "Bolivie", "VE": "Venezuela", "TZ": "Tanzanie", "RU": "Russie",
+                "VN": "Viêt Nam", "CZ": "Tchéquie", "MK": "Macédoine du Nord", "VA": "Vatican", "FM": "Micronésie",
+                "CD": "République démocratique du Congo", "CG": "Congo", "PS": "Bande de Gaza", "WB": "Cisjordanie",
+                "XK": "Kosovo", "US": "États-Unis", "GB": "Royaume-Uni", "TR": "Turquie", "CV": "Cap-Vert",
+                "SB": "Îles Salomon", "VI": "Îles Vierges américaines"}
 ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 LOCALES = Path("/usr/share/locale")
 
@@ -91,10 +100,18 @@ def main() -> int:
     lines = ["# The names people type for each of IRCC's countries: IRCC's code, then each name, tab-separated.",
              "# Made by tools/country_aliases.py from ISO 3166-1 (Debian's iso-codes, English and French)",
              "# and everyday names; a name given for two codes is ambiguous and said so."]
+    displayed = ["# The name a French text gives each of IRCC's countries: IRCC's code, then the name, tab-separated.",
+                 "# Made by tools/country_aliases.py from ISO 3166-1's French names (Debian's iso-codes)."]
     for line in IRCC.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
         code = line.split("\t")[0]
+        ircc_name = line.split("\t")[1]
+        entry = iso.get(ISO_CODE.get(code, code))
+        shown = FRENCH_NAMES.get(ISO_CODE.get(code, code))
+        if shown is None and entry:
+            shown = french.gettext(entry.get("common_name", entry["name"]))
+        displayed.append(f"{code}\t{(shown or ircc_name).replace(chr(39), chr(0x2019))}")  # the French apostrophe
         iso_code = ISO_CODE.get(code, code)
         names = []
         entry = iso.get(iso_code)
@@ -109,6 +126,7 @@ def main() -> int:
         unique = list(dict.fromkeys(n for n in names if n))
         lines.append("\t".join([code, *unique]))
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    FRENCH_OUT.write_text("\n".join(displayed) + "\n", encoding="utf-8")
     print(f"{OUT.relative_to(ROOT)}: {len(lines) - 3} countries")
     return 0
 

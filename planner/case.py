@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from planner.errors import InputError
+from planner.i18n import _, quoted
 
 DEFAULT = "internship.toml"
 SCHEMA = 1
@@ -59,14 +60,16 @@ class Case(NamedTuple):
         """'internship.toml: line 7: start': how a value of the case is named in a message."""
         line = self.lines.get((table, key))
         name = f"{table}.{key}" if table else key
-        return f"{self.path}: line {line}: {name}" if line else f"{self.path}: {name}"
+        if line:
+            return _("{path}: line {line}: {field}").format(path=self.path, line=line, field=name)
+        return _("{path}: {field}").format(path=self.path, field=name)
 
 
 def locate(given: str | None) -> str | None:
     """The case file to read: the one named (it must exist), or internship.toml here, or none."""
     if given is not None:
         if not os.path.exists(given):
-            raise InputError(f"{given}: no such case file (planner init --case {given} makes one)")
+            raise InputError(_("{path}: no such case file (planner init --case {path} makes one)").format(path=given))
         return given
     return DEFAULT if os.path.isfile(DEFAULT) else None
 
@@ -85,13 +88,13 @@ def read(path: str) -> Case:
         with open(path, "rb") as stream:
             raw = stream.read()
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a case file") from None
+        raise InputError(_("{path}: is a directory, not a case file").format(path=path)) from None
     except OSError as error:
-        raise FileReadError(f"{path}: cannot read the case file ({error.strerror})") from None
+        raise FileReadError(_("{path}: cannot read the case file ({reason})").format(path=path, reason=error.strerror)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a case file (not UTF-8 text)") from None
+        raise InputError(_("{path}: not a case file (not UTF-8 text)").format(path=path)) from None
     return parse(path, text)
 
 
@@ -100,18 +103,20 @@ def parse(path: str, text: str) -> Case:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path}: {_toml_error(str(error))}") from None
+        raise InputError(_("{path}: {field}").format(path=path, field=_toml_error(str(error)))) from None
     lines = _lines(text)
     case = Case(path, "", {}, {}, lines, None, None, text)
     schema = data.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
-        raise InputError(f"{case.where('schema')}: not a case file (it needs schema = {SCHEMA}; planner init makes one)")
+        raise InputError(_("{where}: not a case file (it needs schema = {schema}; planner init makes one)").format(
+            where=case.where("schema"), schema=SCHEMA))
     if schema > SCHEMA:
         raise InputError(f"{case.where('schema')}: made by a newer planner (schema {schema}; this one reads "
                          f"{SCHEMA}): update planner")
     case_id = data.get("id")
     if not isinstance(case_id, str) or not re.fullmatch(r"[0-9A-Za-z_-]{4,64}", case_id):
-        raise InputError(f"{case.where('id')}: the case id must be the one planner init made (letters and digits)")
+        raise InputError(_("{where}: the case id must be the one planner init made (letters and digits)").format(
+            where=case.where("id")))
     facts = {}
     for key, value in data.items():
         if key in ("schema", "id", "done", *MACHINE):
@@ -120,24 +125,27 @@ def parse(path: str, text: str) -> Case:
             from planner.plans import closest
 
             match = closest(key, FACTS)
-            hint = f" (did you mean {match}?)" if match else ""
-            raise InputError(f"{case.where(key)}: not a field of a case{hint}; fields: {', '.join(FACTS)}")
+            message = (_("{where}: not a field of a case (did you mean {match}?); fields: {fields}") if match else
+                       _("{where}: not a field of a case; fields: {fields}"))
+            raise InputError(message.format(where=case.where(key), match=match, fields=", ".join(FACTS)))
         facts[key] = _fact(key, value, case.where(key))
     done = {}
     table = data.get("done", {})
     if not isinstance(table, dict):
-        raise InputError(f"{case.where('done')}: must be a [done] table of step = day")
+        raise InputError(_("{where}: must be a [done] table of step = day").format(where=case.where("done")))
     for step, value in table.items():
         done[step] = _day(value, case.where(step, "done"))
     last, published = data.get("last"), data.get("published")
     for key, value in (("last", last), ("published", published)):
         if value is not None and not isinstance(value, dict):
-            raise InputError(f"{case.where(key)}: not what planner wrote; delete the [{key}] table")
+            raise InputError(_("{where}: not what planner wrote; delete the [{table}] table").format(
+                where=case.where(key), table=key))
     if published is not None and not (isinstance(published.get("file", ""), str)
                                       and isinstance(published.get("url", ""), str)
                                       and (published.get("file") or published.get("url"))
                                       and isinstance(published.get("events", []), list)):
-        raise InputError(f"{case.where('published')}: not what planner wrote; delete the [published] table")
+        raise InputError(_("{where}: not what planner wrote; delete the [{table}] table").format(
+            where=case.where("published"), table="published"))
     return case._replace(id=case_id, facts=facts, done=done, last=last, published=published)
 
 
@@ -145,9 +153,10 @@ def _toml_error(message: str) -> str:
     """tomllib's "Invalid value (at line 7, column 10)" as "line 7: not valid TOML (invalid value, column 10)"."""
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     if match is None:
-        return f"not valid TOML ({message})"
+        return _("not valid TOML ({reason})").format(reason=message)
     what = message[:match.start()].strip().rstrip(".")
-    return f"line {match[1]}: not valid TOML ({what[:1].lower() + what[1:]}, column {match[2]})"
+    return _("line {line}: not valid TOML ({reason}, column {column})").format(
+        line=match[1], reason=what[:1].lower() + what[1:], column=match[2])
 
 
 def _lines(text: str) -> dict:
@@ -168,14 +177,14 @@ def _lines(text: str) -> dict:
 
 def _day(value, where: str) -> date:
     if isinstance(value, datetime):
-        raise InputError(f"{where}: give a day (2027-09-01), not a time")
+        raise InputError(_("{where}: give a day (2027-09-01), not a time").format(where=where))
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         from planner.dates import parse_date
 
         return parse_date(value, where)
-    raise InputError(f"{where}: '{value}' is not a date; write it as 2027-09-01")
+    raise InputError(_("{where}: {value} is not a date; write it as 2027-09-01").format(where=where, value=quoted(str(value))))
 
 
 def _fact(key: str, value, where: str):
@@ -183,7 +192,7 @@ def _fact(key: str, value, where: str):
         return _day(value, where)
     if key == "months":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(f"{where}: '{value}' is not a whole number of months")
+            raise InputError(_("{where}: {value} is not a whole number of months").format(where=where, value=quoted(str(value))))
         return value
     if key == "medical":
         if isinstance(value, bool):
@@ -192,9 +201,9 @@ def _fact(key: str, value, where: str):
 
         if isinstance(value, str) and value.strip().lower() in YES + NO:
             return value.strip().lower() in YES
-        raise InputError(f"{where}: '{value}' is not true or false")
+        raise InputError(_("{where}: {value} is not true or false").format(where=where, value=quoted(str(value))))
     if not isinstance(value, str):
-        raise InputError(f"{where}: '{value}' must be text in quotes")
+        raise InputError(_("{where}: {value} must be text in quotes").format(where=where, value=quoted(str(value))))
     return value
 
 

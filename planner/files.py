@@ -9,7 +9,7 @@ import tempfile
 from typing import Callable, Iterator
 
 from planner.errors import FileReadError, InputError, OutputError
-from planner.i18n import _
+from planner.i18n import _, quoted
 
 
 def write_atomic(path: str, data: bytes, *, force: bool = False, ours: Callable[[bytes], bool] | None = None,
@@ -92,12 +92,14 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
         # A byte that is not UTF-8 is kept (as a surrogate) so that only its own row is refused, on its own line.
         stream = open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
-        raise FileReadError(f"{path}: cannot read the {noun} ({error.strerror})") from None
+        raise FileReadError(_("{path}: cannot read the {noun} ({reason})").format(path=path, noun=noun,
+                                                                                 reason=error.strerror)) from None
     with stream:
         try:
             first = stream.readline()
         except OSError as error:  # a folder, for one
-            raise FileReadError(f"{path}: cannot read the {noun} ({error.strerror})") from None
+            raise FileReadError(_("{path}: cannot read the {noun} ({reason})").format(path=path, noun=noun,
+                                                                                     reason=error.strerror)) from None
         # A spreadsheet saved as CSV where the decimal mark is a comma (Excel in much of Europe)
         # separates the cells with semicolons: the header line says which.
         delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -112,21 +114,24 @@ def csv_rows(path: str, required: tuple[str, ...], known: tuple[str, ...], noun:
         try:
             header = reader.fieldnames
         except UnicodeDecodeError:
-            raise InputError(f"{path}: not a CSV text file (not UTF-8 text)") from None
+            raise InputError(_("{path}: not a CSV text file (not UTF-8 text)").format(path=path)) from None
         except csv.Error as error:
-            raise InputError(f"{path}: not a CSV text file ({error})") from None
+            raise InputError(_("{path}: not a CSV text file ({reason})").format(path=path, reason=error)) from None
         if not header:
-            raise InputError(f"{path}: the {noun} is empty; it needs a header row: {', '.join(required + known)}")
+            raise InputError(_("{path}: the {noun} is empty; it needs a header row: {columns}").format(
+                path=path, noun=noun, columns=", ".join(required + known)))
         if any(_NOT_UTF8.search(h or "") for h in header):
-            raise InputError(f"{path}: not a CSV text file (not UTF-8 text)")
+            raise InputError(_("{path}: not a CSV text file (not UTF-8 text)").format(path=path))
         columns = [column_name(h) for h in header]
         twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
         if twice is not None:
-            raise InputError(f"{path}: the {noun} has the column '{twice}' twice; keep one")
+            raise InputError(_("{path}: the {noun} has the column {column} twice; keep one").format(
+                path=path, noun=noun, column=quoted(twice)))
         missing = [c for c in required if c not in columns]
         if missing:
             found = ", ".join(h for h in header if h)
-            raise InputError(f"{path}: the {noun} has no column {', '.join(missing)} (header: {found})")
+            raise InputError(_("{path}: the {noun} has no column {columns} (header: {found})").format(
+                path=path, noun=noun, columns=", ".join(missing), found=found))
         if header_columns is not None:
             header_columns.extend(c for c in columns if c)
         yield from _body(reader, header, delimiter, 0, lines)

@@ -128,6 +128,13 @@ def days(count: int) -> str:
     return ngettext("{count} day", "{count} days", abs(count)).format(count=count)
 
 
+def clock(moment) -> str:
+    """A time of day, 24-hour: 07:30 in English; 7 h 30 in French, as the OQLF writes it."""
+    if language == "fr":
+        return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    return f"{moment:%H:%M}"
+
+
 def percent(value: float) -> str:
     """A chance as people read it: 58% in English, 58 % (non-breaking space) in French."""
     number = round(value * 100)

@@ -7,6 +7,8 @@ from typing import NamedTuple
 from planner.dates import Duration, check_near, parse_date
 from planner.engine import Plan, make_plan
 from planner.errors import InputError, PlannerError, TemplateError
+from planner import i18n
+from planner.i18n import _, quoted
 from planner.report import relative_day
 from planner.template import Template
 
@@ -28,7 +30,7 @@ class Settings(NamedTuple):
         text = outreach.get(f"{key}_rule") or outreach.get(key) or outreach.get(f"{key}_assumption", "")
         source = outreach.get(f"{key}_source")
         if notes is not None:
-            return f"{text} {notes.mark(source)}" if source else f"{text} (assumption)"
+            return f"{text} {notes.mark(source)}" if source else f"{text} {_('(assumption)')}"
         return f"{text} ({self.template.cite(source)})"
 
 
@@ -103,7 +105,7 @@ def outreach_plan(template: Template, start: date, today: date, facts: dict | No
 
 
 def _season_first(window: Window, season) -> date:
-    (first_month, first_day), _ = season
+    (first_month, first_day), _last = season
     year = window.season_last.year if date(window.season_last.year, first_month, first_day) <= window.season_last else window.season_last.year - 1
     return date(year, first_month, first_day)
 
@@ -123,23 +125,25 @@ def _earliest_start_after(template: Template, start: date, today: date, season_e
 
 def _window_text(windows: list[Window], deadline: date, today: date) -> str:
     if deadline < today:
-        return f"none: the invitation had to arrive by {deadline}, already passed"
+        return _("none: the invitation had to arrive by {day}, already passed").format(day=deadline)
     if not windows:
-        return f"none: no season lies between today and the invitation deadline {deadline}"
+        return _("none: no season lies between today and the invitation deadline {day}").format(day=deadline)
     parts = []
     for window in windows:
-        text = f"{window.first} to {window.last}"
+        text = _("{first} to {last}").format(first=window.first, last=window.last)
         if window.last < window.season_last:
-            text += f" (cut short by the invitation deadline; the season runs to {window.season_last})"
+            text = _("{window} (cut short by the invitation deadline; the season runs to {day})").format(
+                window=text, day=window.season_last)
         elif window.first == today:
-            text += " (what is left of this season)"
+            text = _("{window} (what is left of this season)").format(window=text)
         parts.append(text)
     text = "; ".join(parts)
     last = windows[-1]
     if last.last == last.season_last and last.last < deadline:
         # Two dates: the season says when to write, the deadline when the invitation must have come.
-        text += (f". The season ends on {last.last}, before the invitation deadline ({deadline}): write within "
-                 f"the season; a reply and the invitation may still come until {deadline}")
+        text = _("{windows}. The season ends on {day}, before the invitation deadline ({deadline}): write within the "
+                 "season; a reply and the invitation may still come until {deadline}").format(
+            windows=text, day=last.last, deadline=deadline)
     return text
 
 
@@ -149,43 +153,49 @@ def outreach_text(report: Outreach, width: int = 80) -> str:
     plan, rules, template = report.plan, report.settings, report.settings.template
     notes = Footnotes(template)
     today = plan.today
-    lines = [*wrap(f"Before the invitation: {template.title}", width), f"Start {plan.start}, as of {today}", ""]
-    for text, _ in plan.notes:
+    lines = [*wrap(_("Before the invitation: {timeline}").format(timeline=template.title), width),
+             _("Start {start}, as of {today}").format(start=plan.start, today=today), ""]
+    for text, _source in plan.notes:
         lines += wrap(text, width) + [""]
     rows = [
-        ("Latest invitation, safe start", f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, today)})"),
-        ("Latest invitation, possible start", f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, today)})"),
-        ("E-mailing, for a safe start", _window_text(report.safe_windows, plan.latest_invitation_safe, today)),
-        ("E-mailing, for a possible start", _window_text(report.possible_windows, plan.latest_invitation_possible, today)),
+        (_("Latest invitation, safe start"), f"{plan.latest_invitation_safe} ({relative_day(plan.latest_invitation_safe, today)})"),
+        (_("Latest invitation, possible start"),
+         f"{plan.latest_invitation_possible} ({relative_day(plan.latest_invitation_possible, today)})"),
+        (_("E-mailing, for a safe start"), _window_text(report.safe_windows, plan.latest_invitation_safe, today)),
+        (_("E-mailing, for a possible start"),
+         _window_text(report.possible_windows, plan.latest_invitation_possible, today)),
     ]
     lines += aligned(rows, width)
     lines.append("")
     if report.whole_season_start and report.next_season:
         season = report.next_season
         lines += wrap(
-            f"A whole e-mailing season ({season.first} to {season.season_last}) before a safe invitation "
-            f"needs a start on {report.whole_season_start} or later.", width
+            _("A whole e-mailing season ({first} to {last}) before a safe invitation needs a start on {day} or "
+              "later.").format(first=season.first, last=season.season_last, day=report.whole_season_start), width
         )
         lines.append("")
     reminder = notes.mark(template.outreach.get("reminder_source"))
-    for label, text in (("When", rules.rule("season", notes)),
-                        ("Follow up", f"remind a professor after {rules.reminder_after} without reply {reminder}."),
-                        ("One at a time", rules.rule("one_at_a_time", notes)),
-                        ("Expect", rules.rule("expected", notes))):
-        lines += wrap(text, width, indent="  ", first=f"{label}: ")
+    follow = _("remind a professor after {duration} without reply {cited}.").format(
+        duration=rules.reminder_after.words(), cited=reminder)
+    for label, text in ((_("When"), rules.rule("season", notes)), (_("Follow up"), follow),
+                        (_("One at a time"), rules.rule("one_at_a_time", notes)),
+                        (_("Expect"), rules.rule("expected", notes))):
+        lines += wrap(text, width, indent="  ", first=_("{label}:").format(label=label) + " ")
     lines.append("")
     documents = [item for item in template.checklist if item.group == "documents"]
     if documents:
-        lines.append(f"Have ready before the first e-mail {notes.mark(documents[0].source)}:")
+        lines.append(_("Have ready before the first e-mail {cited}:").format(cited=notes.mark(documents[0].source)))
         lines += [line for item in documents
-                  for line in wrap(item.item + (" (optional)" if item.optional else ""), width, " " * 6, "  [ ] ")]
+                  for line in wrap(_("{item} (optional)").format(item=item.item) if item.optional else item.item,
+                                   width, " " * 6, "  [ ] ")]
         lines.append("")
     programs = template.outreach.get("programs", [])
     if programs:
-        lines += wrap(f"Other routes: research programs. {rules.rule('programs', notes)}", width, "  ")
+        lines += wrap(_("Other routes: research programs. {rule}").format(rule=rules.rule("programs", notes)), width, "  ")
         for program in programs:
-            lines += wrap(f"{program['name']}: {program.get('note', '')} Confirm its deadline on the program's "
-                          f"own page. {notes.mark(program.get('source'))}", width, "    ", "  - ")
+            lines += wrap(_("{program}: {note} Confirm its deadline on the program's own page. {cited}").format(
+                program=program["name"], note=program.get("note", ""), cited=notes.mark(program.get("source"))),
+                width, "    ", "  - ")
     lines += [""] + notes.lines(width)
     return "\n".join(lines) + "\n"
 
@@ -196,7 +206,7 @@ def outreach_facts(report: Outreach) -> dict:
     return {
         "start": str(plan.start),
         "today": str(plan.today),
-        "permit_wait": [text for text, _ in plan.notes],
+        "permit_wait": [text for text, _source in plan.notes],
         "latest_invitation_safe": str(plan.latest_invitation_safe),
         "latest_invitation_possible": str(plan.latest_invitation_possible),
         "emailing_safe": [window(w) for w in report.safe_windows],
@@ -205,7 +215,8 @@ def outreach_facts(report: Outreach) -> dict:
         "reminder_after": str(report.settings.reminder_after),
         "documents": [item.item for item in template.checklist if item.group == "documents"],
         "programs": [
-            {**program, "source": template.source_facts(program.get("source")), "deadline": "confirm on the program's own page"}
+            {**program, "source": template.source_facts(program.get("source")),
+             "deadline": _("confirm on the program's own page")}
             for program in template.outreach.get("programs", [])
         ],
     }
@@ -222,15 +233,21 @@ def outreach_entries(report: Outreach) -> list:
             key = f"season:{label}:{window.season_last.year}"
             if label == "possible" and window in report.safe_windows:
                 continue
-            items.append(Entry(key, f"E-mail professors (season, for a {label} start)", window.first, window.last,
-                               season_rule, ("Outreach", "Plan"), False))
+            summary = (_("E-mail professors (season, for a safe start)") if label == "safe" else
+                       _("E-mail professors (season, for a possible start)"))
+            items.append(Entry(key, summary, window.first, window.last, season_rule, (_("Outreach"), _("Plan")), False))
     for label, day in (("safe", plan.latest_invitation_safe), ("possible", plan.latest_invitation_possible)):
         if day >= plan.today:
-            items.append(Entry(f"invitation:{label}", f"Latest invitation for a {label} start on {plan.start}", day, day,
-                               "An invitation after this day makes the start " + ("at risk." if label == "safe" else "impossible."),
-                               ("Outreach", "Deadline"), True))
-    items.append(Entry("start", f"Planned start of the internship ({plan.start})", plan.start, plan.start, "",
-                       ("Outreach", "Plan"), False))
+            if label == "safe":
+                summary, after = _("Latest invitation for a safe start on {start}"), _(
+                    "An invitation after this day makes the start at risk.")
+            else:
+                summary, after = _("Latest invitation for a possible start on {start}"), _(
+                    "An invitation after this day makes the start impossible.")
+            items.append(Entry(f"invitation:{label}", summary.format(start=plan.start), day, day, after,
+                               (_("Outreach"), _("Deadline")), True))
+    items.append(Entry("start", _("Planned start of the internship ({day})").format(day=plan.start), plan.start,
+                       plan.start, "", (_("Outreach"), _("Plan")), False))
     return sorted(items, key=lambda e: (e.first, e.key))
 
 
@@ -272,7 +289,7 @@ def read_contacts(path: str, today: date | None = None) -> tuple[list[Contact], 
     from planner.layout import visible
 
     contacts, problems = [], []
-    for line, fields, problem in csv_rows(path, CONTACT_COLUMNS, OPTIONAL_CONTACT_COLUMNS, "file"):
+    for line, fields, problem in csv_rows(path, CONTACT_COLUMNS, OPTIONAL_CONTACT_COLUMNS, _("file")):
         fields = {column: visible(value) for column, value in fields.items()}
         try:
             if problem:
@@ -285,9 +302,9 @@ def read_contacts(path: str, today: date | None = None) -> tuple[list[Contact], 
 
 def _contact(line: int, fields: dict, today: date | None = None) -> Contact:
     if not fields.get("professor"):
-        raise InputError("missing professor")
+        raise InputError(_("missing {column}").format(column="professor"))
     if not fields.get("sent"):
-        raise InputError("missing sent (the date of the e-mail)")
+        raise InputError(_("missing sent (the date of the e-mail)"))
     dates = {c: parse_date(fields[c], c) if fields.get(c) else None for c in ("sent", "reminded", "replied")}
     if today is not None:
         for column, day in dates.items():
@@ -295,7 +312,8 @@ def _contact(line: int, fields: dict, today: date | None = None) -> Contact:
                 check_near(day, today, column)
     for column in ("reminded", "replied"):
         if dates[column] and dates[column] < dates["sent"]:
-            raise InputError(f"{column} {dates[column]} is before the e-mail was sent ({dates['sent']})")
+            raise InputError(_("{column} {day} is before the e-mail was sent ({sent})").format(
+                column=column, day=dates[column], sent=dates["sent"]))
     zone = None
     if fields.get("timezone"):
         zone = _zone(fields["timezone"])
@@ -309,7 +327,8 @@ def _zone(name: str):
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise InputError(f"timezone: unknown time zone '{name}' (use a name such as America/Toronto)") from None
+        raise InputError(_("timezone: unknown time zone {name} (use a name such as America/Toronto)").format(
+            name=quoted(name))) from None
 
 
 class FollowUp(NamedTuple):
@@ -341,7 +360,7 @@ def _send_at(contact: Contact, day: date, rules: Settings) -> str:
         return ""
     local = datetime.combine(day, rules.send_time, tzinfo=contact.zone)
     utc = local.astimezone(timezone.utc)
-    return f"{local:%H:%M} {contact.zone.key} ({utc:%Y-%m-%d %H:%M} UTC)"
+    return f"{i18n.clock(local)} {contact.zone.key} ({utc:%Y-%m-%d} {i18n.clock(utc)} UTC)"
 
 
 def conflicts(contacts: list[Contact], institutes=()) -> list[tuple[str, str, list[Contact]]]:
@@ -374,29 +393,30 @@ def contacts_document(contacts: list[Contact], items: list[FollowUp], today: dat
     row = lambda f: {"professor": f.contact.professor, "where": f.contact.where, "sent": str(f.contact.sent),
                      "due": str(f.day), "send at": f.send_at}
     sections = [
-        ("Remind now: no reply a week after the e-mail", [row(f) for f in items if f.action == "remind"]),
-        ("Let go: reminded, still no answer", [row(f) for f in items if f.action == "let go"]),
-        ("Waiting for a reply (due: remind on)", [row(f) for f in items if f.action == "wait"]),
-        ("Reminded, waiting (due: let go on)", [row(f) for f in items if f.action == "wait after reminder"]),
+        (_("Remind now: no reply a week after the e-mail"), [row(f) for f in items if f.action == "remind"]),
+        (_("Let go: reminded, still no answer"), [row(f) for f in items if f.action == "let go"]),
+        (_("Waiting for a reply (due: remind on)"), [row(f) for f in items if f.action == "wait"]),
+        (_("Reminded, waiting (due: let go on)"), [row(f) for f in items if f.action == "wait after reminder"]),
     ]
+    kinds = {"lab": _("lab"), "university": _("university")}
     clashes = [
-        {"professor": ", ".join(c.professor for c in members), "where": f"{kind}: {name}",
-         "sent": ", ".join(str(c.sent) for c in members), "due": "now", "send at": ""}
+        {"professor": ", ".join(c.professor for c in members), "where": _("{kind}: {name}").format(kind=kinds[kind], name=name),
+         "sent": ", ".join(str(c.sent) for c in members), "due": _("now"), "send at": ""}
         for kind, name, members in conflicts(contacts, rules.template.outreach.get("institutes", ()))
     ]
-    sections.append(("Same lab or university at once", clashes))
+    sections.append((_("Same lab or university at once"), clashes))
     positive = [f for f in items if f.action == "replied" and f.contact.positive]
-    sections.append(("Positive reply: next step", [row(f) | {"due": "now"} for f in positive]))
+    sections.append((_("Positive reply: next step"), [row(f) | {"due": _("now")} for f in positive]))
     sections = [(name, rows) for name, rows in sections if rows]
-    notes = [f"Rule: {rules.rule('one_at_a_time', cited)}"] if clashes else []
+    notes = [_("Rule: {rule}").format(rule=rules.rule("one_at_a_time", cited))] if clashes else []
     if positive and rules.template.outreach.get("next_step_rule"):
-        notes.append(f"Next step: {rules.rule('next_step', cited)}")
+        notes.append(_("Next step: {rule}").format(rule=rules.rule("next_step", cited)))
     sent = len(contacts)
     replied = sum(1 for c in contacts if c.answered)
     positive = sum(1 for c in contacts if c.positive)
-    facts = [("As of", str(today)), ("Sent", str(sent)), ("Replied", str(replied)), ("Positive", str(positive)),
-             ("For comparison", rules.rule("expected", cited))]
-    return Document("E-mails to professors", facts, columns, sections, notes=notes, sources=cited.listed())
+    facts = [(_("As of"), str(today)), (_("Sent"), str(sent)), (_("Replied"), str(replied)),
+             (_("Positive"), str(positive)), (_("For comparison"), rules.rule("expected", cited))]
+    return Document(_("E-mails to professors"), facts, columns, sections, notes=notes, sources=cited.listed())
 
 
 def follow_up_entries(items: list[FollowUp], today: date, rules: Settings | None = None) -> list:
@@ -407,21 +427,24 @@ def follow_up_entries(items: list[FollowUp], today: date, rules: Settings | None
     for item in items:
         contact = item.contact
         where = f" ({contact.where})" if contact.where else ""
-        description = f"E-mail sent {contact.sent}." + (f" Reminder sent {contact.reminded}." if contact.reminded else "")
+        description = _("E-mail sent {day}.").format(day=contact.sent)
+        if contact.reminded:
+            description += " " + _("Reminder sent {day}.").format(day=contact.reminded)
         if item.action in ("remind", "wait"):
-            summary = f"Remind {contact.professor}{where}"
+            summary = _("Remind {professor}").format(professor=contact.professor + where)
         elif item.action in ("let go", "wait after reminder"):
-            summary = f"No answer from {contact.professor}? Let go and write to another professor"
+            summary = _("No answer from {professor}? Let go and write to another professor").format(
+                professor=contact.professor)
         elif contact.positive and rules is not None and rules.template.outreach.get("next_step_rule"):
-            summary = f"Positive reply from {contact.professor}{where}: the next step"
-            description += f" Replied {item.day}.\n{rules.rule('next_step')}"
+            summary = _("Positive reply from {professor}: the next step").format(professor=contact.professor + where)
+            description += " " + _("Replied {day}.").format(day=item.day) + "\n" + rules.rule("next_step")
         else:
             continue
         if item.day < today:
-            description += f"\nDue since {item.day}."
+            description += "\n" + _("Due since {day}.").format(day=item.day)
         if item.send_at:
-            description += f"\nSend early in the morning their time: {item.send_at}."
+            description += "\n" + _("Send early in the morning their time: {time}.").format(time=item.send_at)
         key = f"{contact.key}|{_normal(contact.where)}:follow-up"
         day = max(item.day, today)
-        entries.append(Entry(key, summary, day, day, description, ("Outreach", "Deadline"), True, not_before=today))
+        entries.append(Entry(key, summary, day, day, description, (_("Outreach"), _("Deadline")), True, not_before=today))
     return sorted(entries, key=lambda e: (e.first, e.summary))

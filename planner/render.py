@@ -40,6 +40,8 @@ def heading(column: str) -> str:
         "next_deadline": _("next deadline"), "next_step": _("next step"), "contingency": _("contingency"),
         "calendar": _("calendar"), "checklist": _("checklist"), "findings": _("findings"), "error": _("error"),
         "changed": _("changed"), "figure": _("figure"), "published": _("published"),
+        # the e-mails to professors
+        "professor": _("professor"), "where": _("where"), "sent": _("sent"), "send at": _("send at"),
     }
     return headings.get(column, column.replace("_", " "))
 

@@ -107,7 +107,7 @@ def read(path: str, header: list | None = None) -> Iterator[Row | Outcome]:
 
     allocate = StemAllocator()
     ids: dict[str, int] = {}  # id -> the line that has it
-    for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, "roster", header):
+    for line, fields, problem in files.csv_rows(path, REQUIRED, OPTIONAL, _("roster"), header):
         # People's text never reaches a terminal, a checklist or a summary raw (escape sequences).
         fields = {column: visible(value, keep_lines=column == "note") for column, value in fields.items()}
         problem = problem or _id_problem(fields.get("id", ""), ids, line)

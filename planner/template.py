@@ -50,6 +50,9 @@ TRANSLATED = {
     "source": {"title", "url"},
     "alternative": {"title", "rule", "assumption"},
     "passport": {"rule"},
+    "outreach": {"season_rule", "let_go_assumption", "send_time_assumption", "one_at_a_time_rule",
+                 "institutes_assumption", "next_step_rule", "expected", "programs_rule"},
+    "program": {"note"},
 }
 # What a checklist item's `rule` checks against the plan; an item without one is confirmed by hand.
 RULES = {
@@ -517,6 +520,19 @@ def _in_language(raw: dict, kind: str, where: str, language: str, untranslated: 
     return {**english, **french} if language == "fr" else english
 
 
+def _outreach(raw, where: str, language: str, untranslated: list) -> dict:
+    """The [outreach] table (its types are checked where it is read), its rules in the run's language."""
+    if not isinstance(raw, dict) or not raw:
+        return raw
+    found = _in_language(raw, "outreach", f"{where}: [outreach]", language, untranslated)
+    programs = found.get("programs")
+    if isinstance(programs, list):
+        found = dict(found, programs=[
+            _in_language(program, "program", f"{where}: [[outreach.programs]] {index}", language, untranslated)
+            if isinstance(program, dict) else program for index, program in enumerate(programs, 1)])
+    return found
+
+
 def _untranslatable(data: dict, where: str) -> None:
     """French text for a field the table has no English for: said once every other check has passed."""
     tables = [(where, data)] + [(f"{where}: step '{raw.get('id')}'", raw) for raw in data.get("steps", [])]
@@ -611,7 +627,7 @@ def _build(data: dict, path: Path, language: str = "en") -> Template:
         university_aliases={key: tuple(names) for key, names in aliases.items()},
         steps=tuple(ordered),
         checklist=tuple(checklist),
-        outreach=data.get("outreach", {}),
+        outreach=_outreach(data.get("outreach", {}), where, language, untranslated),
         successors=_successors(ordered),
         ancestors=_ancestors(ordered),
         implied=_ancestors(ordered, past_gates=False),

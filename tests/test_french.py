@@ -142,7 +142,7 @@ def write(tmp_path, text: str) -> str:
 
 
 def test_a_template_without_french_is_shown_in_english_and_said_once(tmp_path, capsys):
-    english_only = re.sub(r"^fr\.[a-z]+ = (\"[^\n]*\"|\[[^\]]*\])\n", "", TEXT, flags=re.M)
+    english_only = re.sub(r"^fr\.[a-z_]+ = (\"[^\n]*\"|\[[^\]]*\])\n", "", TEXT, flags=re.M)
     assert "fr." not in english_only
     path = write(tmp_path, english_only)
     i18n.use("fr")
@@ -299,6 +299,9 @@ def french_outputs(run, folder: Path, monkeypatch) -> dict[str, str]:
         "a missing option": ["plan", "--start", "2027-09-01", "--case", "nowhere.toml"],
         "an unknown university": ["check", "--start", "2027-09-01", "--university", "harvard"],
         "no case file": ["done", "registration", "--case", "nowhere.toml"],
+        "outreach": ["outreach", "--start", "2027-09-01", "--today", "2026-08-01"],
+        "outreach --contacts": ["outreach", "--contacts", Path(__file__).parent / "data" / "contacts.csv",
+                                "--today", "2026-10-01"],
     }
     return {name: (lambda result: result.stdout + result.stderr)(run(*args)) for name, args in runs.items()}
 
@@ -312,6 +315,8 @@ def test_every_command_speaks_french_under_a_french_locale(run, monkeypatch, tmp
     # Roster cells the advisor typed (names, a header) are the roster's, not planner's words.
     left["batch"] = [word for word in left["batch"] if word.lower() not in ("name",)]
     left["agenda"] = [word for word in left["agenda"] if word.lower() not in ("name",)]
+    left["outreach --contacts"] = [word for word in left["outreach --contacts"] if word != "of"]  # University of Tokyo
+    assert f"7{NBSP}h{NBSP}30" in outputs["outreach --contacts"] and "07:30" not in outputs["outreach --contacts"]
     assert {name: words for name, words in left.items() if words} == {}
     assert outputs["an impossible date"].startswith(f"Erreur{NBSP}: --start{NBSP}: «{NBSP}2027-02-30{NBSP}»")
 

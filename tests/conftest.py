@@ -112,3 +112,13 @@ def flaky_make(monkeypatch):
         return real(inputs, templates, **options)
 
     monkeypatch.setattr(plans, "make", flaky)
+
+
+@pytest.fixture(autouse=True)
+def english_again():
+    """Each test starts in English, whatever language the one before it ran a command in."""
+    from planner import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")

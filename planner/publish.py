@@ -18,8 +18,9 @@ import xml.etree.ElementTree as ElementTree
 from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from planner import ics
+from planner import i18n, ics
 from planner.errors import PlannerError
+from planner.i18n import _
 
 EXIT_CODE = 6  # the server refused, or could not be reached
 TIMEOUT = 30  # seconds for each request
@@ -65,8 +66,8 @@ class Result(NamedTuple):
     unchanged: int = 0
 
     def said(self) -> str:
-        return (f"{self.created} created, {self.updated} updated, {self.removed} removed, "
-                f"{self.unchanged} unchanged")
+        return _("{created} created, {updated} updated, {removed} removed, {unchanged} unchanged").format(
+            created=self.created, updated=self.updated, removed=self.removed, unchanged=self.unchanged)
 
 
 def shown_url(url: str) -> str:
@@ -82,12 +83,14 @@ def check_url(url: str) -> str:
     """The collection's address, checked: https (http only to this machine), no password in it."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise PublishError(f"{url}: not the https:// address of a calendar collection", 2)
+        raise PublishError(_("{address}: not the https:// address of a calendar collection").format(address=url), 2)
     if parts.password is not None or parts.username is not None:
-        raise PublishError(f"{shown_url(url)}: an address carries no user name or password; put them in ~/.netrc "
-                           f"(machine {parts.hostname} login ... password ...) or in {USERNAME} and {PASSWORD}", 2)
+        raise PublishError(_("{address}: an address carries no user name or password; put them in ~/.netrc (machine "
+                             "{host} login ... password ...) or in {username} and {password}").format(
+            address=shown_url(url), host=parts.hostname, username=USERNAME, password=PASSWORD), 2)
     if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise PublishError(f"{url}: http:// would send the password unencrypted; give the https:// address", 2)
+        raise PublishError(_("{address}: http:// would send the password unencrypted; give the https:// address").format(
+            address=url), 2)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
@@ -108,7 +111,7 @@ def credentials(url: str) -> tuple[str | None, str | None, str]:
         raise PublishError(f"{path}: cannot be read ({getattr(error, 'msg', None) or error})", 1) from None
     if found is None:
         return None, None, "no credentials (neither ~/.netrc nor the environment has them)"
-    login, _, password = found
+    login, _account, password = found
     return login, password, f"~/.netrc (machine {host})"
 
 
@@ -132,7 +135,7 @@ class Collection:
         self.read()
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, *_exc) -> None:
         if self.client is not None:
             self.client.close()
 
@@ -149,24 +152,26 @@ class Collection:
         except dav_error.AuthorizationError as failure:
             status = getattr(failure, "status", None) or ("403" if "403" in str(failure) else "401")
             if str(status).startswith("403"):
-                raise PublishError(f"{self.shown}: {what}: forbidden (403): the account may not write this "
-                                   f"calendar{before}") from None
-            raise PublishError(f"{self.shown}: {what}: the server refused the user name or password (401) from "
-                               f"{self.source}{before}") from None
+                raise PublishError(_("{calendar}: {what}: forbidden (403): the account may not write this "
+                                     "calendar").format(calendar=self.shown, what=what) + before) from None
+            raise PublishError(_("{calendar}: {what}: the server refused the user name or password (401) from "
+                                 "{source}").format(calendar=self.shown, what=what, source=self.source) + before) from None
         except Exception as failure:  # the transport's: refused, timed out, TLS, closed mid-answer
-            raise PublishError(f"{self.shown}: {what}: {_transport(failure)}{before}") from None
+            raise PublishError(_("{calendar}: {what}: {reason}").format(
+                calendar=self.shown, what=what, reason=_transport(failure)) + before) from None
         return response
 
     def read(self) -> None:
         """Every object of the collection, by UID (one calendar-query REPORT)."""
-        response = self._request("cannot read the calendar", self.url, "REPORT", _QUERY,
+        response = self._request(_("cannot read the calendar"), self.url, "REPORT", _QUERY,
                                  {"Depth": "1", "Content-Type": 'application/xml; charset="utf-8"'})
         status = response.status
         if status == 404:
-            raise PublishError(f"{self.shown}: no calendar at this address (404); create it on the server first, "
-                               "or check the address")
+            raise PublishError(_("{calendar}: no calendar at this address (404); create it on the server first, or "
+                                 "check the address").format(calendar=self.shown))
         if status not in (207, 200):
-            raise PublishError(f"{self.shown}: cannot read the calendar ({_status(response)})")
+            raise PublishError(_("{calendar}: cannot read the calendar ({status})").format(calendar=self.shown,
+                                                                                          status=_status(response)))
         self.objects = {}
         for href, etag, data in _multistatus(response.raw):
             uid, plan, fingerprint = _described(data)
@@ -200,8 +205,9 @@ class Collection:
             uid = str(component["UID"])
             found = self.objects.get(uid)
             if found is not None and found.plan != plan_id:
-                raise PublishError(f"{self.shown}: the calendar holds an object with the UID {uid} that planner did "
-                                   "not write for this plan (409); remove it there, or publish to another calendar")
+                raise PublishError(_("{calendar}: the calendar holds an object with the UID {uid} that planner did not "
+                                     "write for this plan (409); remove it there, or publish to another calendar").format(
+                    calendar=self.shown, uid=uid))
             first = component.get("DTSTART") or component.get("DUE")
             change = Change("", uid, str(component.get("SUMMARY", "")), first.dt if first is not None else None)
             if component.get("STATUS") == "CANCELLED":
@@ -222,28 +228,29 @@ class Collection:
         done = Result(unchanged=unchanged)
         for change, body in changes:
             found = self.objects.get(change.uid)
-            what = f"{change.action} '{ics.one_line(change.summary)}'"
+            summary = i18n.quoted(ics.one_line(change.summary))
+            what = {"create": _("cannot create {event}"), "update": _("cannot update {event}"),
+                    "remove": _("cannot remove {event}")}[change.action].format(event=summary)
             if change.action == "remove":
-                response = self._request(f"cannot {what}", found.href, "DELETE", "", _if_match(found), done)
+                response = self._request(what, found.href, "DELETE", "", _if_match(found), done)
             else:
                 href = found.href if found else urljoin(self.url, quote(change.uid.split("@")[0]) + ".ics")
                 headers = {"Content-Type": "text/calendar; charset=utf-8"} | (
                     _if_match(found) if found else {"If-None-Match": "*"})
-                response = self._request(f"cannot {what}", href, "PUT", body.decode("utf-8"), headers, done)
+                response = self._request(what, href, "PUT", body.decode("utf-8"), headers, done)
             status = response.status
             if status == 412:
-                raise PublishError(
-                    f"{self.shown}: cannot {what}: it changed on the server since it was read (412), someone "
-                    f"edited it there; run the same command again to replace it with the plan's"
-                    + _before(done))
+                raise PublishError(_("{calendar}: {what}: it changed on the server since it was read (412), someone "
+                                     "edited it there; run the same command again to replace it with the plan's").format(
+                    calendar=self.shown, what=what) + _before(done))
             if status == 409:
-                raise PublishError(f"{self.shown}: cannot {what}: the server has another object with its UID (409)"
-                                   + _before(done))
+                raise PublishError(_("{calendar}: {what}: the server has another object with its UID (409)").format(
+                    calendar=self.shown, what=what) + _before(done))
             if status == 404 and change.action == "remove":
                 pass  # gone already
             elif not 200 <= status < 300:
-                raise PublishError(f"{self.shown}: cannot {what} ({_status(response)})"
-                                   + _before(done))
+                raise PublishError(_("{calendar}: {what} ({status})").format(
+                    calendar=self.shown, what=what, status=_status(response)) + _before(done))
             field = {"create": "created", "update": "updated", "remove": "removed"}[change.action]
             done = done._replace(**{field: getattr(done, field) + 1})
             if change.action == "remove":
@@ -253,7 +260,9 @@ class Collection:
 
 def _before(done: Result | None) -> str:
     """What a failure says was published before it, once anything was."""
-    return f" (before it stopped: {done.said()})" if done is not None and any(done[:3]) else ""
+    if done is not None and any(done[:3]):
+        return " " + _("(before it stopped: {changes})").format(changes=done.said())
+    return ""
 
 
 def _if_match(found: ServerObject) -> dict:
@@ -279,7 +288,7 @@ def _described(data: bytes) -> tuple[str | None, str | None, str]:
     uid = plan = None
     fingerprint, inside = "", False
     for line in ics.content_lines(data):
-        name, _, value = line.partition(b":")
+        name, _sep, value = line.partition(b":")
         name = name.split(b";")[0].upper()
         if name == b"BEGIN" and value.strip() in (b"VEVENT", b"VTODO"):
             inside = True
@@ -332,13 +341,13 @@ def _transport(failure: Exception) -> str:
     text = f"{type(failure).__name__}: {failure}"
     lowered = text.lower()
     if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
-        return "the secure connection failed (TLS: the server's certificate could not be checked)"
+        return _("the secure connection failed (TLS: the server's certificate could not be checked)")
     if "timeout" in lowered or "timed out" in lowered:
-        return f"no answer within {TIMEOUT} seconds (timed out)"
+        return _("no answer within {seconds} seconds (timed out)").format(seconds=TIMEOUT)
     if "refused" in lowered:
-        return "the connection was refused: is the server running, and is the address right?"
+        return _("the connection was refused: is the server running, and is the address right?")
     if "name or service" in lowered or "resolve" in lowered or "getaddrinfo" in lowered:
-        return "the server's name could not be found"
+        return _("the server's name could not be found")
     if "closed" in lowered or "reset" in lowered or "remote end" in lowered or "incomplete" in lowered:
-        return "the server closed the connection before answering"
-    return f"the request failed ({type(failure).__name__})"
+        return _("the server closed the connection before answering")
+    return _("the request failed ({reason})").format(reason=type(failure).__name__)

@@ -335,3 +335,36 @@ def test_golden_french_outputs(run, monkeypatch, name, args):
     if os.environ.get("PLANNER_UPDATE_GOLDEN"):
         golden.write_text(out, encoding="utf-8")
     assert out == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+def test_the_french_checklist_prints_in_a_real_browser(run, tmp_path, paper):
+    import shutil
+    import subprocess
+
+    from browser import FLAGS, chromium
+
+    browser = chromium()
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
+        pytest.skip("pdftotext is not installed here (apt-get install poppler-utils)")
+    page = tmp_path / "ada.html"
+    assert run("--lang", "fr", "checklist", "--name", "Ada", *CASES["at_risk"], "--format", "html",
+               "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("<style>", f"<style>@page {{ size: {paper}; }}", 1), encoding="utf-8")
+    pdf = tmp_path / "ada.pdf"
+    subprocess.run([browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 1 <= pages <= 3, f"{pages} pages on {paper}"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    for expected in ["Liste de contrôle du stage : Ada", "Admissibilité", "Étapes datées", "Conditions préalables",
+                     "Présenter la demande de permis de travail", "Point de repli", "2027-07-28", "Sources"]:
+        assert expected in flat, expected
+    visible = re.sub(r"<style>.*?</style>|<svg.*?</svg>|<[^>]+>", " ", html, flags=re.S)
+    assert len(re.findall(r"\d{4}-\d{2}-\d{2}", text)) == len(re.findall(r"\d{4}-\d{2}-\d{2}", visible))
+    assert not re.search(r"\d{4}-(\d{2})?\s*$", text, flags=re.M), "a date broken at the end of a line"

@@ -2,13 +2,11 @@
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from browser import FLAGS, chromium
+from browser import printed
 
 GOLDEN = Path(__file__).parent / "golden"
 AT_RISK = ["--invited", "2026-12-01", "--start", "2027-09-01", "--months", "6", "--university", "mcgill", "--today", "2026-11-23"]
@@ -99,26 +97,11 @@ def test_written_files_are_never_foreign_ones(run, tmp_path):
 
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 def test_html_prints_in_a_real_browser(run, tmp_path, paper):
-    browser = chromium()
-    if not shutil.which("pdftotext"):
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
-        pytest.skip("pdftotext is not installed here (apt-get install poppler-utils)")
     page = tmp_path / "ada.html"
     assert run("checklist", "--name", "<script>alert(1)</script>", *AT_RISK, "--format", "html", "-o", str(page)).exit_code == 0
     html = page.read_text()
-    # As a printer set to this paper prints it (the page itself sets only margins).
-    page.write_text(html.replace("<style>", f"<style>@page {{ size: {paper}; }}", 1))
-    pdf = tmp_path / "ada.pdf"
-    subprocess.run(
-        [browser, *FLAGS,
-         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    pages, text = printed(page, paper, tmp_path)
     assert 1 <= pages <= 3, f"{pages} pages on {paper}"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "Internship checklist: <script>alert(1)</script>" in text  # the name printed, not run
     for expected in ["Eligibility", "Documents", "Dated steps", "Gates", "Apply for the work permit",
                      "closed until", "Contingency point", "2027-07-28", "Sources",

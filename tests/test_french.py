@@ -339,28 +339,14 @@ def test_golden_french_outputs(run, monkeypatch, name, args):
 
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 def test_the_french_checklist_prints_in_a_real_browser(run, tmp_path, paper):
-    import shutil
-    import subprocess
+    from browser import printed
 
-    from browser import FLAGS, chromium
-
-    browser = chromium()
-    if not shutil.which("pdftotext"):
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
-        pytest.skip("pdftotext is not installed here (apt-get install poppler-utils)")
     page = tmp_path / "ada.html"
     assert run("--lang", "fr", "checklist", "--name", "Ada", *CASES["at_risk"], "--format", "html",
                "-o", page).exit_code == 0
     html = page.read_text(encoding="utf-8")
-    page.write_text(html.replace("<style>", f"<style>@page {{ size: {paper}; }}", 1), encoding="utf-8")
-    pdf = tmp_path / "ada.pdf"
-    subprocess.run([browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    pages, text = printed(page, paper, tmp_path)
     assert 1 <= pages <= 3, f"{pages} pages on {paper}"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     flat = " ".join(text.split())
     for expected in ["Liste de contrôle du stage : Ada", "Admissibilité", "Étapes datées", "Conditions préalables",
                      "Présenter la demande de permis de travail", "Point de repli", "2027-07-28", "Sources"]:

@@ -1140,9 +1140,10 @@ def agenda(roster, within, today, fmt, table_format, as_json, output, force, pub
 
         check_url(publish_url)
     shown = visible(roster)
-    made = module.build(roster, today=today, within=within, warn=lambda message: click.echo(f"{shown}: {visible(message)}", err=True))
+    made = module.build(roster, today=today, within=within, warn=lambda message: click.echo(
+        _("{file}: {message}").format(file=shown, message=visible(message)), err=True))
     for line, problem in made.problems:
-        click.echo(f"{shown}: line {line}: {visible(problem)}", err=True)
+        click.echo(_("{file}: line {line}: {message}").format(file=shown, line=line, message=visible(problem)), err=True)
     if fmt == "ics":
         previous = files.read_existing(output) if output != "-" else None
         data = module.calendar(made, previous)

@@ -77,7 +77,7 @@ def test_one_day_and_no_day_take_the_french_singular():
 
 # Words that make an English sentence; a French check holds none outside the sources' titles and addresses.
 ENGLISH = re.compile(r"\b(the|is|by|of|and|to|at|with|not|days?|worst|best|safe|due|until|from|planned|expected|"
-                     r"done|start|end|permit|wait|chance|likely)\b", re.I)
+                     r"done|start|end|permit|wait|chance|likely|line|none|error)\b", re.I)
 
 
 def english_left(out: str) -> list[str]:
@@ -321,16 +321,42 @@ def test_every_command_speaks_french_under_a_french_locale(run, monkeypatch, tmp
     assert outputs["an impossible date"].startswith(f"Erreur{NBSP}: --start{NBSP}: «{NBSP}2027-02-30{NBSP}»")
 
 
+ERRORS = [
+    ["check", "--start", "2027-02-30"],
+    ["check", "--start", "2027-09-01", "--country", "Atlantis"],
+    ["check", *CASES["at_risk"], "--done", "registraton=2026-12-10"],
+    ["check", *CASES["at_risk"], "--done", "registration=2026-12-10"],
+    ["check", "--start", "2027-09-01", "--months", "3", "--end", "2027-10-01"],
+    ["check", "--start", "2027-09-01", "--months", "14"],
+    ["check", "--invited", "2027-09-02", "--start", "2027-09-01"],
+    ["check", "--start", "2027-09-01", "--university", "harvard"],
+    ["done", "registration", "--case", "nowhere.toml"],
+    ["chekc"],
+]
+
+
 @pytest.mark.parametrize("name, args", [
     ("check_country", ["check", *CASES["at_risk"], "--country", "IN"]),
     ("times_in", ["times", "IN", "--today", "2026-11-23"]),
     ("plan_summary", ["plan", *CASES["at_risk"], "--name", "Ada Lovelace"]),
     ("checklist", ["checklist", *CASES["at_risk"], "--university", "udem"]),
+    ("checklist_md", ["checklist", *CASES["at_risk"], "--format", "markdown"]),
+    ("agenda", ["agenda", ROSTER, "--today", "2027-01-20"]),
+    ("outreach", ["outreach", "--start", "2027-09-01", "--today", "2026-08-01"]),
+    ("templates", ["templates"]),
+    ("help_check", ["check", "--help"]),
+    ("help_batch", ["batch", "--help"]),
+    ("errors", None),
 ])
-def test_golden_french_outputs(run, monkeypatch, name, args):
+def test_golden_french_outputs(run, monkeypatch, tmp_path, name, args):
     monkeypatch.setenv("COLUMNS", "80")
-    result = run("--lang", "fr", *args)
-    out = result.stdout + result.stderr
+    monkeypatch.chdir(tmp_path)
+    if args is None:  # ten errors, a line each
+        out = "".join(run("--lang", "fr", *error).stderr for error in ERRORS)
+    else:
+        result = run("--lang", "fr", *args)
+        out = result.stdout + result.stderr
+    out = out.replace(str(Path(__file__).resolve().parent.parent), "PROJECT")  # where the clone is
     golden = GOLDEN / f"{name}.txt"
     if os.environ.get("PLANNER_UPDATE_GOLDEN"):
         golden.write_text(out, encoding="utf-8")

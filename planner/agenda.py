@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import Iterator, NamedTuple
 
-from planner import i18n, roster, template
-from planner.i18n import _
+from planner import roster, template
+from planner.i18n import _, days as _days
 from planner.report import follow_up
 from planner.view import DAY, DECISION, LAST, MISSED, SPAN, views
 
@@ -37,10 +37,6 @@ class Agenda(NamedTuple):
     @property
     def overdue(self) -> int:
         return sum(1 for item in self.items if item.overdue)
-
-
-def _days(count: int) -> str:
-    return i18n.days(count)
 
 
 def items_of(plan, intern: str, identity: str, within: int) -> Iterator[Item]:

@@ -135,6 +135,11 @@ def clock(moment) -> str:
     return f"{moment:%H:%M}"
 
 
+def number(count: int) -> str:
+    """A whole number as people read it: 2,843 in English; 2 843 (a non-breaking space) in French."""
+    return f"{count:,}".replace(",", NBSP) if language == "fr" else f"{count:,}"
+
+
 def percent(value: float) -> str:
     """A chance as people read it: 58% in English, 58 % (non-breaking space) in French."""
     number = round(value * 100)

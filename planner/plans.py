@@ -330,7 +330,7 @@ def wait_reading(prediction, name: str) -> str:
 
     figure, jump = prediction.figure, prediction.jump
     window = _("{best} to {worst} days").format(best=prediction.best_days, worst=prediction.worst_days)
-    outcomes = f"{prediction.outcomes:,}".replace(",", "\u00a0" if i18n.language == "fr" else ",")
+    outcomes = i18n.number(prediction.outcomes)
     if jump is None:
         low, high = prediction.size
         text = _(
@@ -370,8 +370,7 @@ def wait_reading(prediction, name: str) -> str:
 
 def jump_history(jump) -> str:
     """How past jumps of a kind went: how many, how many fell back at least halfway, within how long."""
-    count = f"{jump.count:,}".replace(",", "\u00a0" if i18n.language == "fr" else ",")
-    back = f"{jump.fell_back:,}".replace(",", "\u00a0" if i18n.language == "fr" else ",")
+    count, back = i18n.number(jump.count), i18n.number(jump.fell_back)
     if jump.kind == "rise":
         text = _("Such a rise (to twice the level or more) happened {count} times in IRCC's history before this plan's "
                  "day, every country;").format(count=count)

@@ -153,10 +153,10 @@ def _changed(rows: list[dict], last_run: str | None) -> list[str]:
     if not moved:
         nothing = e(_("Nothing moved since the last run ({day}).")).format(day=f'<span class="date">{e(last_run)}</span>')
         return [f'<p class="changed">{nothing}</p>']
-    heading = e(_("Changed since the last run ({day}):")).rstrip(":\u00a0").format(
+    heading = e(_("Changed since the last run ({day})")).format(
         day=f'<span class="date">{e(last_run)}</span>')
     return ([f'<section class="changed"><h2>{heading}</h2>', "<ul>"]
-            + ["<li>" + e(_("{intern}: {notes}.")).rstrip(".").format(
+            + ["<li>" + e(_("{intern}: {notes}")).format(
                 intern=f"<strong>{e(row['name'])}</strong>", notes=dates_whole(e(row["changed"]))) + "</li>"
                for row in moved]
             + ["</ul>", "</section>"])

@@ -158,25 +158,26 @@ ISO_CODE = {"IO": "VG"}
 IRCC_CODE = {iso: ircc for ircc, iso in ISO_CODE.items()}
 
 
-@functools.lru_cache(maxsize=1)
-def country_names() -> Mapping[str, str]:
-    """IRCC's code -> English name as IRCC writes it (the file holds them decoded), read once."""
+def _names_in(path: Path) -> Mapping[str, str]:
+    """A shipped file of country names: IRCC's code, a tab, the name; '#' lines are comments."""
     names = {}
-    for line in NAMES.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, _, name = line.partition("\t")
-            names[code] = name
-    return MappingProxyType(names)
-
-
-@functools.lru_cache(maxsize=1)
-def _french_names() -> Mapping[str, str]:
-    names = {}
-    for line in FRENCH_NAMES.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             code, _sep, name = line.partition("\t")
             names[code] = name
     return MappingProxyType(names)
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> Mapping[str, str]:
+    """IRCC's code -> English name as IRCC writes it (the file holds them decoded), read once."""
+    return _names_in(NAMES)
+
+
+@functools.lru_cache(maxsize=1)
+def _french_names() -> Mapping[str, str]:
+    """IRCC's code -> ISO's French name (tools/country_aliases.py writes the file), read once."""
+    return _names_in(FRENCH_NAMES)
 
 
 def display_name(code: str) -> str:

@@ -10,7 +10,7 @@ import click
 
 from planner import __version__
 from planner.errors import PlannerError
-from planner.i18n import _, ngettext
+from planner.i18n import _, cited, ngettext
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
 
@@ -1353,7 +1353,7 @@ def show(country, today, as_json):
                         "decided).").format(weeks=module.weeks(figure.days), day=figure.published), width)
     elif not isinstance(prediction, module.Fallback):  # a fallback says it below
         lines += wrap(_("IRCC's latest update ({day}) says {none}.").format(day=figure.published,
-                                                                           none=f'"{module.NONE}"'), width)
+                                                                           none=cited(module.NONE)), width)
     if recent:
         lines += wrap(_("Past three years: {low} to {high}.").format(low=module.weeks(min(f.days for f in recent)),
                                                                     high=module.weeks(max(f.days for f in recent))),

@@ -201,13 +201,13 @@ class Duration(NamedTuple):
         """Read '6 months', '3 weeks', '21 days' (or 6m, 3w, 21d); raises ValueError with a reason."""
         match = _DURATION.match(str(text))
         if not match:
-            raise ValueError(f"'{text}' is not a duration such as '21 days', '3 weeks' or '6 months'")
+            raise ValueError(_("'{text}' is not a duration such as '21 days', '3 weeks' or '6 months'").format(text=text))
         unit = _UNITS.get(match[2].lower())
         if unit is None:
-            raise ValueError(f"'{text}' has an unknown unit; use days, weeks or months")
+            raise ValueError(_("'{text}' has an unknown unit; use days, weeks or months").format(text=text))
         amount = int(match[1])
         if amount < 0:
-            raise ValueError(f"'{text}' is negative")
+            raise ValueError(_("'{text}' is negative").format(text=text))
         return cls(amount, unit)
 
     def after(self, day: date) -> date:
@@ -291,17 +291,20 @@ def parse_duration_range(value, where: str) -> DurationRange:
     elif isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
         parts = value
     else:
-        raise TemplateError(f"{where}: duration must be a string such as '21 days' or a pair ['6 months', '8 months']")
+        raise TemplateError(_("{where}: duration must be a string such as '21 days' or a pair ['6 months', '8 months']").format(
+            where=where))
     try:
         shortest, longest = (Duration.parse(parts[0]), Duration.parse(parts[-1]))
     except ValueError as error:
-        raise TemplateError(f"{where}: duration {error}") from None
+        raise TemplateError(_("{where}: duration {error}").format(where=where, error=error)) from None
     for duration in (shortest, longest):
         if duration.amount > _LONGEST[duration.unit]:
-            raise TemplateError(f"{where}: duration '{duration}' is longer than 10 years")
+            raise TemplateError(_("{where}: duration '{duration}' is longer than 10 years").format(
+                where=where, duration=duration.words()))
     reference = date(2001, 1, 31)  # a month end, so months compare by their shortest reading
     if shortest.after(reference) > longest.after(reference) or (
         shortest.unit == longest.unit and shortest.amount > longest.amount
     ):
-        raise TemplateError(f"{where}: duration range is inverted ({shortest} is longer than {longest})")
+        raise TemplateError(_("{where}: duration range is inverted ({shortest} is longer than {longest})").format(
+            where=where, shortest=shortest, longest=longest))
     return DurationRange(shortest, longest)

@@ -27,6 +27,16 @@ def _(message: str) -> str:
     return _active.gettext(message)
 
 
+def N_(message: str) -> str:
+    """A message marked for the catalog where it is defined (a table's text), translated by marked() where it is shown."""
+    return message
+
+
+def marked(message: str) -> str:
+    """The translation of a message marked by N_()."""
+    return _active.gettext(message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _active.ngettext(singular, plural, count)
 
@@ -70,6 +80,16 @@ def use(wanted: str) -> None:
     language = wanted
     _tell_click()
     _told = True
+
+
+def in_every_language(message: str) -> tuple[str, ...]:
+    """The message in English and in each translation, whatever the run speaks: how a file planner
+    wrote in another language is still recognised as its own."""
+    found = [message]
+    for other in LANGUAGES[1:]:
+        with open(os.path.join(LOCALE_DIR, other, "LC_MESSAGES", f"{DOMAIN}.mo"), "rb") as catalog:
+            found.append(gettext.GNUTranslations(catalog).gettext(message))
+    return tuple(found)
 
 
 def _tell_click() -> None:
@@ -144,6 +164,11 @@ def percent(value: float) -> str:
     """A chance as people read it: 58% in English, 58 % (non-breaking space) in French."""
     number = round(value * 100)
     return f"{number}{NBSP}%" if language == "fr" else f"{number}%"
+
+
+def cited(text: str) -> str:
+    """Words quoted from a page as it writes them: "text" in English, « text » in French."""
+    return f"«{NBSP}{text}{NBSP}»" if language == "fr" else f'"{text}"'
 
 
 def quoted(text: str) -> str:

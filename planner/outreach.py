@@ -38,7 +38,8 @@ def settings(template: Template) -> Settings:
     outreach = template.outreach
     where = f"{template.path}: [outreach]"
     if not outreach:
-        raise TemplateError(f"{template.path}: has no [outreach] section, so it cannot plan the time before an invitation")
+        raise TemplateError(_("{template}: has no [outreach] section, so it cannot plan the time before an invitation").format(
+            template=template.path))
     try:
         first, last = (tuple(int(part) for part in value.split("-")) for value in outreach["season"])
         date(2000, *first), date(2000, *last)
@@ -51,7 +52,8 @@ def settings(template: Template) -> Settings:
             template=template,
         )
     except (KeyError, ValueError, TypeError) as error:
-        raise TemplateError(f"{where}: season must be ['MM-DD', 'MM-DD'] and send_time 'HH:MM' ({error})") from None
+        raise TemplateError(_("{where}: season must be ['MM-DD', 'MM-DD'] and send_time 'HH:MM' ({error})").format(
+            where=where, error=error)) from None
 
 
 class Window(NamedTuple):

@@ -319,7 +319,7 @@ def wait_text(prediction, name: str) -> str:
     else:
         opening = _("Permit wait from IRCC's published time for {country}: {weeks}, published {day} (the time in which "
                     "80 % of recent applications were decided).")
-    opening = opening.format(country=times.label(code), none=f'"{times.NONE}"', since=prediction.none_since,
+    opening = opening.format(country=times.label(code), none=i18n.cited(times.NONE), since=prediction.none_since,
                              weeks=times.weeks(figure.days), day=figure.published)
     return opening + " " + wait_reading(prediction, name)
 

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from planner.dates import ZERO, Duration, DurationRange, parse_duration_range
 from planner.errors import TemplateError
+from planner.i18n import N_, _, marked
 
 # Installed, the timelines are inside the package; in the repository (and an editable install) they
 # are in calendars/ beside it.
@@ -195,8 +196,6 @@ class Template(NamedTuple):
     def cite(self, key: str | None) -> str:
         """How a rule's source is named to users: the page's title and address, or 'assumption'."""
         if key is None:
-            from planner.i18n import _
-
             return _("assumption")
         return str(self.sources[key])
 
@@ -228,8 +227,6 @@ class Template(NamedTuple):
 
     def university_name(self, key: str | None) -> str:
         if key is None:
-            from planner.i18n import _
-
             return _("the professor's affiliated university")
         return self.universities[key]
 
@@ -248,17 +245,19 @@ def resolve(name_or_path: str | None) -> Path:
         exists = path.exists()
         if path.suffix == ".toml" or exists or "/" in name_or_path:
             if path.is_dir():
-                raise TemplateError(f"{shown}: is a directory, not a template file")
+                raise TemplateError(_("{shown}: is a directory, not a template file").format(shown=shown))
             if not path.is_file():
-                raise TemplateError(f"{shown}: no such template file")
+                raise TemplateError(_("{shown}: no such template file").format(shown=shown))
             return path
         builtin = BUILTIN_DIR / f"{name_or_path}.toml"
         found = builtin.is_file()
     except OSError as error:  # a name too long for a file, for one
-        raise TemplateError(f"{shown}: cannot read the template ({error.strerror})") from None
+        raise TemplateError(_("{shown}: cannot read the template ({reason})").format(
+            shown=shown, reason=error.strerror)) from None
     if not found:
         names = ", ".join(p.stem for p in builtin_templates())
-        raise TemplateError(f"unknown template '{shown}'; built-in templates: {names} (or give a path to a .toml file)")
+        raise TemplateError(_("unknown template '{shown}'; built-in templates: {names} (or give a path to a .toml file)").format(
+            shown=shown, names=names))
     return builtin
 
 
@@ -269,7 +268,7 @@ def load(name_or_path: str | None = None) -> Template:
     try:
         stat = path.stat()
     except OSError as error:
-        raise TemplateError(f"{path}: cannot read ({error.strerror})") from None
+        raise TemplateError(_("{path}: cannot read ({reason})").format(path=path, reason=error.strerror)) from None
     # Cached by modification time and size: a roster reads its template once, an edited file is reread.
     template = _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path), i18n.language)
     if template.untranslated and template.path not in _TOLD:
@@ -308,10 +307,9 @@ def _holds(condition: str, facts: dict) -> bool:
 def _check_condition(condition: str, where: str) -> None:
     matches = [_CONDITION.match(part) for part in condition.split(" and ")]
     if any(m is None or m[2] not in FACTS or (m[3] is not None and m[2] != "stay_days") for m in matches):
-        raise TemplateError(
-            f"{where}: 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
-            f"(facts: {', '.join(FACTS)}; found {condition!r})"
-        )
+        raise TemplateError(_(
+            "{where}: 'when' must be a fact, 'not' a fact, or 'stay_days' compared with a number, joined by 'and' "
+            "(facts: {facts}; found {found})").format(where=where, facts=", ".join(FACTS), found=repr(condition)))
 
 
 _VARIANTS: dict = {}
@@ -376,11 +374,11 @@ def _parse(resolved: str, shown: str) -> dict:
         with open(resolved, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"{shown}: not valid TOML ({error})") from None
+        raise TemplateError(_("{shown}: not valid TOML ({error})").format(shown=shown, error=error)) from None
     except UnicodeDecodeError:
-        raise TemplateError(f"{shown}: not valid TOML (not UTF-8 text)") from None
+        raise TemplateError(_("{shown}: not valid TOML (not UTF-8 text)").format(shown=shown)) from None
     except OSError as error:
-        raise TemplateError(f"{shown}: cannot read ({error.strerror})") from None
+        raise TemplateError(_("{path}: cannot read ({reason})").format(path=shown, reason=error.strerror)) from None
 
 
 # A parsed template is kept in the user's cache folder: reading it back with marshal costs a
@@ -440,27 +438,27 @@ def _plain(value):
 
 
 # What each field holds, checked when a template loads: (test, what it must be).
-_TEXT = (lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty string")
-_STRING = (lambda v: isinstance(v, str), "a string")
-_BOOL = (lambda v: isinstance(v, bool), "true or false")
-_TABLE = (lambda v: isinstance(v, dict), "a table")
-_TABLES = (lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v), "a list of tables")
-_TEXTS = (lambda v: isinstance(v, list) and all(_TEXT[0](i) for i in v), "a list of non-empty strings")
+_TEXT = (lambda v: isinstance(v, str) and bool(v.strip()), N_("a non-empty string"))
+_STRING = (lambda v: isinstance(v, str), N_("a string"))
+_BOOL = (lambda v: isinstance(v, bool), N_("true or false"))
+_TABLE = (lambda v: isinstance(v, dict), N_("a table"))
+_TABLES = (lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v), N_("a list of tables"))
+_TEXTS = (lambda v: isinstance(v, list) and all(_TEXT[0](i) for i in v), N_("a list of non-empty strings"))
 _ID = (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is not None,
-       "a step id: lower-case letters, digits and _, starting with a letter")
+       N_("a step id: lower-case letters, digits and _, starting with a letter"))
 _TYPES = {
     "top": {
         "schema": (lambda v: v == 1 and not isinstance(v, bool), "1"),
         "title": _TEXT, "summary": _STRING, "host": _TEXT,
         "max_months": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 120,
-                       "a whole number of months from 1 to 120"),
+                       N_("a whole number of months from 1 to 120")),
         "max_months_source": _STRING, "sources": _TABLE,
         "universities": (lambda v: isinstance(v, dict) and all(_TEXT[0](n) for n in v.values()),
-                         "a table of short name = full name"),
-        "universities_source": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of source keys"),
+                         N_("a table of short name = full name")),
+        "universities_source": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), N_("a list of source keys")),
         "university_aliases": (lambda v: isinstance(v, dict) and all(isinstance(a, list) and all(_TEXT[0](n) for n in a)
                                                                   for a in v.values()),
-                               "a table of short name = [other names people write]"),
+                               N_("a table of short name = [other names people write]")),
         "university_default": _STRING, "steps": _TABLES, "checklist": _TABLES, "outreach": _TABLE,
     },
     "step": {
@@ -468,19 +466,24 @@ _TYPES = {
         "why": _STRING,
         "checklist": (lambda v: isinstance(v, list) and all(_TEXT[0](i) or (isinstance(i, dict) and _TEXT[0](i.get("item"))
                                                              and set(i) <= {"item", "when"}) for i in v),
-                      "a list of non-empty strings or { item = \"...\", when = \"...\" } tables"),
+                      N_("a list of non-empty strings or { item = \"...\", when = \"...\" } tables")),
         "actual": _STRING, "condition": _TEXT, "category": _TEXT,
         "remind": _STRING, "deadline": _STRING, "when": _STRING, "skipped": _TEXT, "due_within": _STRING,
         "published_times": _STRING, "short": _TEXT, "outcome": _TEXT, "expected": _BOOL,
-        "requires": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of step ids"),
-        "after": (lambda v: isinstance(v, list), "a list of step ids or { step = \"id\", lag = \"7 days\" } tables"),
-        "duration": (lambda v: isinstance(v, (str, list)), "a string such as '21 days' or a pair ['6 months', '8 months']"),
+        "requires": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), N_("a list of step ids")),
+        "after": (lambda v: isinstance(v, list), N_("a list of step ids or { step = \"id\", lag = \"7 days\" } tables")),
+        "duration": (lambda v: isinstance(v, (str, list)), N_("a string such as '21 days' or a pair ['6 months', '8 months']")),
     },
     "checklist": {"group": _TEXT, "item": _TEXT, "source": _STRING, "assumption": _TEXT, "optional": _BOOL,
                   "rule": _STRING, "step": _STRING},
     "source": {"title": _TEXT, "url": (lambda v: isinstance(v, str) and re.fullmatch(r"https?://\S+", v) is not None,
-                                      "a web address (https://...)")},
+                                      N_("a web address (https://...)"))},
 }
+
+
+def _within(where: str, part: str) -> str:
+    """Where a table of the file is: 'timeline.toml: step 'permit': fr'."""
+    return _("{where}: {part}").format(where=where, part=part)
 
 
 def _check_types(raw: dict, kind: str, where: str) -> None:
@@ -488,7 +491,8 @@ def _check_types(raw: dict, kind: str, where: str) -> None:
         value = raw.get(key)
         if key in raw and not test(value):
             shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-            raise TemplateError(f"{where}: '{key}' must be {expected} (found {shown})")
+            raise TemplateError(_("{where}: '{key}' must be {expected} (found {shown})").format(
+                where=where, key=key, expected=marked(expected), shown=shown))
 
 
 def _in_language(raw: dict, kind: str, where: str, language: str, untranslated: list) -> dict:
@@ -503,16 +507,18 @@ def _in_language(raw: dict, kind: str, where: str, language: str, untranslated: 
             untranslated.append(where)
         return raw
     if not isinstance(french, dict):
-        raise TemplateError(f"{where}: 'fr' must be a table of the French text ({', '.join(sorted(allowed))})")
-    _no_unknown_keys(french, allowed, f"{where}: fr")
+        raise TemplateError(_("{where}: 'fr' must be a table of the French text ({allowed})").format(
+            where=where, allowed=', '.join(sorted(allowed))))
+    _no_unknown_keys(french, allowed, _within(where, "fr"))
     french = {key: value for key, value in french.items() if key in raw}  # the others: _untranslatable()
     if kind in _TYPES:
-        _check_types(french, kind, f"{where}: fr")
+        _check_types(french, kind, _within(where, "fr"))
     english = {key: value for key, value in raw.items() if key != "fr"}
     if "checklist" in french:
         english_items, french_items = raw["checklist"], french["checklist"]
         if not isinstance(french_items, list) or len(french_items) != len(english_items):
-            raise TemplateError(f"{where}: fr.checklist must have the English checklist's {len(english_items)} items, in its order")
+            raise TemplateError(_("{where}: fr.checklist must have the English checklist's {count} items, in its order").format(
+                where=where, count=len(english_items)))
         # A French item is its text; the English item's condition still holds for it.
         french = dict(french, checklist=[
             dict(en, item=fr if isinstance(fr, str) else fr.get("item")) if isinstance(en, dict) else fr
@@ -524,26 +530,30 @@ def _outreach(raw, where: str, language: str, untranslated: list) -> dict:
     """The [outreach] table (its types are checked where it is read), its rules in the run's language."""
     if not isinstance(raw, dict) or not raw:
         return raw
-    found = _in_language(raw, "outreach", f"{where}: [outreach]", language, untranslated)
+    found = _in_language(raw, "outreach", _within(where, "[outreach]"), language, untranslated)
     programs = found.get("programs")
     if isinstance(programs, list):
         found = dict(found, programs=[
-            _in_language(program, "program", f"{where}: [[outreach.programs]] {index}", language, untranslated)
+            _in_language(program, "program", _within(where, f"[[outreach.programs]] {index}"), language, untranslated)
             if isinstance(program, dict) else program for index, program in enumerate(programs, 1)])
     return found
 
 
 def _untranslatable(data: dict, where: str) -> None:
     """French text for a field the table has no English for: said once every other check has passed."""
-    tables = [(where, data)] + [(f"{where}: step '{raw.get('id')}'", raw) for raw in data.get("steps", [])]
-    tables += [(f"{where}: checklist item {i}", raw) for i, raw in enumerate(data.get("checklist", []), 1)]
-    tables += [(f"{where}: alternative {i}", raw) for i, raw in enumerate(data.get("alternatives", []), 1)]
-    tables += [(f"{where}: [passport]", data["passport"])] if isinstance(data.get("passport"), dict) else []
+    tables = [(where, data)]
+    tables += [(_("{where}: step '{step}'").format(where=where, step=raw.get("id")), raw) for raw in data.get("steps", [])]
+    tables += [(_("{where}: checklist item {index}").format(where=where, index=i), raw)
+               for i, raw in enumerate(data.get("checklist", []), 1)]
+    tables += [(_("{where}: alternative {index}").format(where=where, index=i), raw)
+               for i, raw in enumerate(data.get("alternatives", []), 1)]
+    tables += [(_within(where, "[passport]"), data["passport"])] if isinstance(data.get("passport"), dict) else []
     for table_where, raw in tables:
         french = raw.get("fr") if isinstance(raw, dict) else None
         for key in french or ():
             if key not in raw:
-                raise TemplateError(f"{table_where}: fr.{key} translates '{key}', which the table does not have")
+                raise TemplateError(_("{where}: fr.{key} translates '{key}', which the table does not have").format(
+                    where=table_where, key=key))
 
 
 def _build(data: dict, path: Path, language: str = "en") -> Template:
@@ -553,52 +563,59 @@ def _build(data: dict, path: Path, language: str = "en") -> Template:
     _check_types(data, "top", where)
     for key in ("title", "steps"):
         if key not in data:
-            raise TemplateError(f"{where}: missing field '{key}'")
+            raise TemplateError(_("{where}: missing field '{key}'").format(where=where, key=key))
     original, data = data, _in_language(data, "top", where, language, untranslated)
     sources = {}
     for key, value in data.get("sources", {}).items():
         if not isinstance(value, dict) or "title" not in value or "url" not in value:
-            raise TemplateError(f"{where}: source '{key}' needs a 'title' and a 'url' (the public page, as a reader looks it up)")
-        _no_unknown_keys(value, {"title", "url", "fr"}, f"{where}: source '{key}'")
-        _check_types(value, "source", f"{where}: source '{key}'")
-        value = _in_language(value, "source", f"{where}: source '{key}'", language, [])  # an address stays
+            raise TemplateError(_("{where}: source '{key}' needs a 'title' and a 'url' (the public page, as a reader looks it up)").format(
+                where=where, key=key))
+        source_where = _("{where}: source '{key}'").format(where=where, key=key)
+        _no_unknown_keys(value, {"title", "url", "fr"}, source_where)
+        _check_types(value, "source", source_where)
+        value = _in_language(value, "source", source_where, language, [])  # an address stays
         sources[key] = Source(key, value["title"], value["url"])
     max_months = data.get("max_months", 12)  # its type and range are checked with the others'
     universities = data.get("universities", {})
     aliases = data.get("university_aliases", {})
     for key in aliases:
         if key not in universities:
-            raise TemplateError(f"{where}: university_aliases names unknown university '{key}'")
+            raise TemplateError(_("{where}: university_aliases names unknown university '{key}'").format(
+                where=where, key=key))
 
     raw_steps = data["steps"]  # a list of tables, checked with the others
     if not raw_steps:
-        raise TemplateError(f"{where}: 'steps' must be a list of [[steps]] tables")
+        raise TemplateError(_("{where}: 'steps' must be a list of [[steps]] tables").format(where=where))
     steps = [_build_step(raw, index, where, sources, language, untranslated) for index, raw in enumerate(raw_steps, 1)]
     ordered = _in_dependency_order(steps, where)
 
     for anchor in ("invited", "start"):
         count = sum(1 for s in steps if s.anchor == anchor)
         if count != 1:
-            raise TemplateError(f"{where}: needs exactly one milestone with anchor = \"{anchor}\" (found {count})")
+            raise TemplateError(_("{where}: needs exactly one milestone with anchor = \"{anchor}\" (found {count})").format(
+                where=where, anchor=anchor, count=count))
     for actual in ACTUALS:
         if sum(1 for s in steps if s.actual == actual) > 1:
-            raise TemplateError(f"{where}: more than one step takes the actual '{actual}'")
+            raise TemplateError(_("{where}: more than one step takes the actual '{actual}'").format(
+                where=where, actual=actual))
 
     checklist = []
     for index, raw in enumerate(data.get("checklist", []), 1):
-        item_where = f"{where}: checklist item {index}"
+        item_where = _("{where}: checklist item {index}").format(where=where, index=index)
         _no_unknown_keys(raw, _CHECKLIST_KEYS, item_where)
         _check_types(raw, "checklist", item_where)
         raw = _in_language(raw, "checklist", item_where, language, untranslated)
         for key in ("group", "item"):
             if key not in raw:
-                raise TemplateError(f"{item_where}: missing field '{key}'")
+                raise TemplateError(_("{where}: missing field '{key}'").format(where=item_where, key=key))
         _known_source(raw, sources, item_where)
         rule, fulfilled_by = raw.get("rule"), raw.get("step")
         if rule is not None and rule not in RULES:
-            raise TemplateError(f"{item_where}: unknown rule '{rule}' (use one of {', '.join(RULES)})")
+            raise TemplateError(_("{where}: unknown rule '{rule}' (use one of {rules})").format(
+                where=item_where, rule=rule, rules=', '.join(RULES)))
         if fulfilled_by is not None and fulfilled_by not in {s.id for s in steps if s.anchor is None}:
-            raise TemplateError(f"{item_where}: step '{fulfilled_by}' is not a step of this template (anchors are dates, not steps)")
+            raise TemplateError(_("{where}: step '{fulfilled_by}' is not a step of this template (anchors are dates, not steps)").format(
+                where=item_where, fulfilled_by=fulfilled_by))
         checklist.append(
             ChecklistItem(raw["group"], raw["item"], raw.get("source"), raw.get("assumption"),
                           raw.get("optional", False), rule, fulfilled_by)
@@ -606,11 +623,13 @@ def _build(data: dict, path: Path, language: str = "en") -> Template:
 
     max_source = data.get("max_months_source")
     if max_source is not None and max_source not in sources:
-        raise TemplateError(f"{where}: max_months_source names unknown source '{max_source}'")
+        raise TemplateError(_("{where}: max_months_source names unknown source '{max_source}'").format(
+            where=where, max_source=max_source))
     uni_sources = tuple(data.get("universities_source", ()))
     for key in uni_sources:
         if key not in sources:
-            raise TemplateError(f"{where}: universities_source names unknown source '{key}'")
+            raise TemplateError(_("{where}: universities_source names unknown source '{key}'").format(
+                where=where, key=key))
 
     _untranslatable(original, where)
     return Template(
@@ -641,19 +660,20 @@ def _build(data: dict, path: Path, language: str = "en") -> Template:
 def _alternatives(raw: list, sources: dict, where: str, language: str = "en", untranslated=None) -> tuple[Alternative, ...]:
     found = []
     for index, item in enumerate(raw, 1):
-        item_where = f"{where}: alternative {index}"
+        item_where = _("{where}: alternative {index}").format(where=where, index=index)
         if not isinstance(item, dict):
-            raise TemplateError(f"{item_where}: must be a table")
+            raise TemplateError(_("{where}: must be a table").format(where=item_where))
         _no_unknown_keys(item, {"id", "title", "when", "sets", "rule", "source", "assumption", "fr"}, item_where)
         item = _in_language(item, "alternative", item_where, language, [] if untranslated is None else untranslated)
         for key in ("id", "title", "when", "sets", "rule"):
             if not isinstance(item.get(key), str) or not item[key].strip():
-                raise TemplateError(f"{item_where}: '{key}' must be a non-empty string")
+                raise TemplateError(_("{where}: '{key}' must be a non-empty string").format(where=item_where, key=key))
         _check_condition(item["when"], item_where)
         if item["sets"] not in FACTS:
-            raise TemplateError(f"{item_where}: 'sets' must be one of the facts ({', '.join(FACTS)})")
+            raise TemplateError(_("{where}: 'sets' must be one of the facts ({facts})").format(
+                where=item_where, facts=', '.join(FACTS)))
         if item.get("source") is None and item.get("assumption") is None:
-            raise TemplateError(f"{item_where}: needs a 'source' or an 'assumption'")
+            raise TemplateError(_("{where}: needs a 'source' or an 'assumption'").format(where=item_where))
         _known_source(item, sources, item_where)
         found.append(Alternative(item["id"], item["title"], item["when"], item["sets"], item["rule"],
                                  item.get("source"), item.get("assumption")))
@@ -664,21 +684,22 @@ def _passport(raw, sources: dict, universities: dict, where: str, language: str 
     """The passport rule: the permit ends with the passport; a university may ask for months beyond the stay."""
     if raw is None:
         return None
-    item_where = f"{where}: [passport]"
+    item_where = _within(where, "[passport]")
     if not isinstance(raw, dict):
-        raise TemplateError(f"{item_where}: must be a table")
+        raise TemplateError(_("{where}: must be a table").format(where=item_where))
     _no_unknown_keys(raw, {"rule", "source", "universities", "fr"}, item_where)
     raw = _in_language(raw, "passport", item_where, language, [] if untranslated is None else untranslated)
     if not isinstance(raw.get("rule"), str) or not raw["rule"].strip():
-        raise TemplateError(f"{item_where}: 'rule' must be a non-empty string")
+        raise TemplateError(_("{where}: 'rule' must be a non-empty string").format(where=item_where))
     _known_source(raw, sources, item_where)
     months_after = {}
     for key, value in raw.get("universities", {}).items():
         if key not in universities:
-            raise TemplateError(f"{item_where}: unknown university '{key}'")
+            raise TemplateError(_("{where}: unknown university '{key}'").format(where=item_where, key=key))
         if not isinstance(value, dict) or not isinstance(value.get("months"), int) or isinstance(value.get("months"), bool) \
                 or not 0 <= value["months"] <= 24 or not isinstance(value.get("assumption"), str):
-            raise TemplateError(f"{item_where}: universities.{key} needs months (0 to 24) and an assumption")
+            raise TemplateError(_("{where}: universities.{key} needs months (0 to 24) and an assumption").format(
+                where=item_where, key=key))
         french = value.get("fr", {}).get("assumption") if isinstance(value.get("fr"), dict) else None
         months_after[key] = (value["months"], french if language == "fr" and french else value["assumption"])
     return {"rule": raw["rule"], "source": raw.get("source"), "months_after": months_after}
@@ -717,34 +738,37 @@ def _ancestors(steps: list[Step], past_gates: bool = True) -> dict[str, frozense
 def _build_step(raw: dict, index: int, where: str, sources: dict, language: str = "en", untranslated=None) -> Step:
     step_id = raw.get("id")
     if step_id is None:  # one given is checked with the other fields: a step id
-        raise TemplateError(f"{where}: step {index} has no 'id'")
-    step_where = f"{where}: step '{step_id}'"
+        raise TemplateError(_("{where}: step {index} has no 'id'").format(where=where, index=index))
+    step_where = _("{where}: step '{step}'").format(where=where, step=step_id)
     _no_unknown_keys(raw, _STEP_KEYS, step_where)
     _check_types(raw, "step", step_where)
     for key in ("kind", "title"):
         if key not in raw:
-            raise TemplateError(f"{step_where}: missing field '{key}'")
+            raise TemplateError(_("{where}: missing field '{key}'").format(where=step_where, key=key))
     raw = _in_language(raw, "step", step_where, language, [] if untranslated is None else untranslated)
     kind = raw["kind"]
     if kind not in KINDS:
-        raise TemplateError(f"{step_where}: unknown kind '{kind}' (use one of {', '.join(KINDS)})")
+        raise TemplateError(_("{where}: unknown kind '{kind}' (use one of {kinds})").format(
+            where=step_where, kind=kind, kinds=', '.join(KINDS)))
     anchor = raw.get("anchor")
     if anchor is not None and (anchor not in ANCHORS or kind != "milestone"):
-        raise TemplateError(f"{step_where}: anchor must be one of {', '.join(ANCHORS)}, on a milestone")
+        raise TemplateError(_("{where}: anchor must be one of {anchors}, on a milestone").format(
+            where=step_where, anchors=', '.join(ANCHORS)))
     actual = raw.get("actual")
     if actual is not None and actual not in ACTUALS:
-        raise TemplateError(f"{step_where}: actual must be one of {', '.join(ACTUALS)}")
+        raise TemplateError(_("{where}: actual must be one of {actuals}").format(
+            where=step_where, actuals=', '.join(ACTUALS)))
 
     if kind == "milestone":
         if "duration" in raw:
-            raise TemplateError(f"{step_where}: a milestone has no duration")
+            raise TemplateError(_("{where}: a milestone has no duration").format(where=step_where))
         duration = DurationRange(ZERO, ZERO)
     elif "duration" not in raw:
-        raise TemplateError(f"{step_where}: missing field 'duration'")
+        raise TemplateError(_("{where}: missing field 'duration'").format(where=step_where))
     else:
         duration = parse_duration_range(raw["duration"], step_where)
     if kind != "wait" and not duration.certain:
-        raise TemplateError(f"{step_where}: only a wait may have a duration range")
+        raise TemplateError(_("{where}: only a wait may have a duration range").format(where=step_where))
 
     after = []
     for entry in raw.get("after", []):
@@ -753,24 +777,29 @@ def _build_step(raw: dict, index: int, where: str, sources: dict, language: str 
         elif isinstance(entry, dict) and isinstance(entry.get("step"), str):
             lag = parse_duration_range(entry.get("lag", "0 days"), step_where + " lag")
             if not lag.certain:
-                raise TemplateError(f"{step_where}: a lag must be a single duration")
+                raise TemplateError(_("{where}: a lag must be a single duration").format(where=step_where))
             after.append(Dependency(entry["step"], lag.shortest))
         else:
-            raise TemplateError(f"{step_where}: 'after' entries are step ids or {{ step = \"id\", lag = \"7 days\" }}")
+            raise TemplateError(_("{where}: 'after' entries are step ids or {{ step = \"id\", lag = \"7 days\" }}").format(
+                where=step_where))
     if anchor is None and not after:
-        raise TemplateError(f"{step_where}: missing field 'after' (every step but an anchor follows another)")
+        raise TemplateError(_("{where}: missing field 'after' (every step but an anchor follows another)").format(
+            where=step_where))
     if anchor in ("invited", "end") and after:
-        raise TemplateError(f"{step_where}: an '{anchor}' anchor cannot depend on other steps")
+        raise TemplateError(_("{where}: an '{anchor}' anchor cannot depend on other steps").format(
+            where=step_where, anchor=anchor))
     if kind == "gate" and not raw.get("condition"):
-        raise TemplateError(f"{step_where}: a gate needs a 'condition' (what must be confirmed first)")
+        raise TemplateError(_("{where}: a gate needs a 'condition' (what must be confirmed first)").format(
+            where=step_where))
     if raw.get("source") is None and raw.get("assumption") is None:
-        raise TemplateError(f"{step_where}: needs a 'source' or an 'assumption' (every rule says where it comes from)")
+        raise TemplateError(_("{where}: needs a 'source' or an 'assumption' (every rule says where it comes from)").format(
+            where=step_where))
     _known_source(raw, sources, step_where)
     checklist = []
     for entry in raw.get("checklist", []):  # its type is checked with the others'
         if isinstance(entry, dict):
             if entry.get("when") is not None:
-                _check_condition(entry["when"], f"{step_where}: checklist item")
+                _check_condition(entry["when"], _("{where}: checklist item").format(where=step_where))
             checklist.append((entry["item"], entry.get("when")))
         else:
             checklist.append((entry, None))
@@ -778,10 +807,12 @@ def _build_step(raw: dict, index: int, where: str, sources: dict, language: str 
     if when is not None:
         _check_condition(when, step_where)
         if anchor is not None:
-            raise TemplateError(f"{step_where}: an anchor is always part of the plan: it takes no 'when'")
+            raise TemplateError(_("{where}: an anchor is always part of the plan: it takes no 'when'").format(
+                where=step_where))
     deadline = raw.get("deadline", "finish")
     if deadline not in ("begin", "finish") or (deadline == "begin" and kind not in ("task", "gate")):
-        raise TemplateError(f"{step_where}: deadline must be \"finish\" or, on a task or gate, \"begin\"")
+        raise TemplateError(_("{where}: deadline must be \"finish\" or, on a task or gate, \"begin\"").format(
+            where=step_where))
     return Step(
         id=step_id,
         kind=kind,
@@ -810,7 +841,8 @@ def _build_step(raw: dict, index: int, where: str, sources: dict, language: str 
 
 def _expected(value: bool, where: str, kind: str) -> bool:
     if value and kind != "milestone":
-        raise TemplateError(f"{where}: expected is for a milestone (an event that comes to the intern)")
+        raise TemplateError(_("{where}: expected is for a milestone (an event that comes to the intern)").format(
+            where=where))
     return value
 
 
@@ -818,7 +850,8 @@ def _published_times(value, where: str, kind: str) -> str | None:
     if value is None:
         return None
     if kind != "wait" or value not in PUBLISHED_TIMES:
-        raise TemplateError(f"{where}: published_times is for a wait, and one of {', '.join(PUBLISHED_TIMES)}")
+        raise TemplateError(_("{where}: published_times is for a wait, and one of {published_times}").format(
+            where=where, published_times=', '.join(PUBLISHED_TIMES)))
     return value
 
 
@@ -826,42 +859,45 @@ def _due_within(value, where: str, kind: str) -> Duration | None:
     if value is None:
         return None
     if kind not in ("task", "gate"):
-        raise TemplateError(f"{where}: due_within is for a task or a gate")
+        raise TemplateError(_("{where}: due_within is for a task or a gate").format(where=where))
     return parse_duration_range(value, where + " due_within").shortest  # one string: one duration
 
 
 def _known_source(raw: dict, sources: dict, where: str) -> None:
     key = raw.get("source")
     if key is not None and key not in sources:
-        raise TemplateError(f"{where}: unknown source '{key}' (declare it under [sources])")
+        raise TemplateError(_("{where}: unknown source '{key}' (declare it under [sources])").format(
+            where=where, key=key))
 
 
 def _no_unknown_keys(raw: dict, allowed: set, where: str) -> None:
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        raise TemplateError(f"{where}: unknown field '{unknown[0]}'")
+        raise TemplateError(_("{where}: unknown field '{field}'").format(where=where, field=unknown[0]))
 
 
 def _in_dependency_order(steps: list[Step], where: str) -> list[Step]:
     by_id: dict[str, Step] = {}
     for step in steps:
         if step.id in by_id:
-            raise TemplateError(f"{where}: step '{step.id}' is defined twice")
+            raise TemplateError(_("{where}: step '{step}' is defined twice").format(where=where, step=step.id))
         by_id[step.id] = step
     for step in steps:
         for required in step.requires:
             if required not in by_id or required == step.id:
-                raise TemplateError(f"{where}: step '{step.id}' requires unknown step '{required}'")
+                raise TemplateError(_("{where}: step '{step}' requires unknown step '{required}'").format(
+                    where=where, step=step.id, required=required))
         for dep in step.after:
             if dep.step not in by_id:
-                raise TemplateError(f"{where}: step '{step.id}' depends on unknown step '{dep.step}'")
+                raise TemplateError(_("{where}: step '{step}' depends on unknown step '{dependency}'").format(
+                    where=where, step=step.id, dependency=dep.step))
             if dep.step == step.id:
-                raise TemplateError(f"{where}: step '{step.id}' depends on itself")
+                raise TemplateError(_("{where}: step '{step}' depends on itself").format(where=where, step=step.id))
             if by_id[dep.step].anchor in ("start", "end"):
-                raise TemplateError(
-                    f"{where}: step '{step.id}' follows the '{by_id[dep.step].anchor}' anchor; a plan holds "
-                    "what leads to the start, so no step comes after the start or the end"
-                )
+                raise TemplateError(_(
+                    "{where}: step '{step}' follows the '{anchor}' anchor; a plan holds "
+                    "what leads to the start, so no step comes after the start or the end").format(
+                    where=where, step=step.id, anchor=by_id[dep.step].anchor))
     ordered: list[Step] = []
     placed: set[str] = set()
     remaining = list(steps)
@@ -870,7 +906,8 @@ def _in_dependency_order(steps: list[Step], where: str) -> list[Step]:
         ready = next((s for s in remaining if all(d.step in placed for d in s.after)
                       and all(r in placed for r in s.requires)), None)
         if ready is None:
-            raise TemplateError(f"{where}: steps form a cycle: {_cycle(remaining, by_id)}")
+            raise TemplateError(_("{where}: steps form a cycle: {cycle}").format(
+                where=where, cycle=_cycle(remaining, by_id)))
         ordered.append(ready)
         placed.add(ready.id)
         remaining.remove(ready)

@@ -39,7 +39,7 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from planner.errors import InputError, PlannerError
-from planner.i18n import _, ngettext, quoted
+from planner.i18n import _, cited, ngettext, quoted
 from planner.names import folded
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -574,7 +574,7 @@ def predict(code: str, today: date, figures: dict[str, list[Figure]] | None = No
         last = next((f for f in reversed(own) if f.days is not None), None)
         if last is None or (latest.published - last.published).days > LEVEL_DAYS:
             return Fallback(code, _("IRCC's latest figure, of {day}, says {none}").format(day=latest.published,
-                                                                                         none=f'"{NONE}"'), latest)
+                                                                                         none=cited(NONE)), latest)
         none_since = next(f.published for f in own if f.published > last.published)
         latest = last
     day = max(f.published for f in own)  # the model as of IRCC's last update: a plan moves with new figures only

@@ -192,12 +192,12 @@ class StepView(NamedTuple):
     @property
     def deadline_title(self) -> str:
         """How the step's deadline is named in a list of deadlines."""
-        return f"{self.title}: {self.outcome}" if self.decision else self.title
+        return _("{title}: {outcome}").format(title=self.title, outcome=self.outcome) if self.decision else self.title
 
     @property
     def deadline_short(self) -> str:
         """The same in a few words."""
-        return f"{self.short_title} {self.outcome}" if self.decision else self.short_title
+        return _("{short} {outcome}").format(short=self.short_title, outcome=self.outcome) if self.decision else self.short_title
 
     @property
     def done_summary(self) -> str:

@@ -1,5 +1,6 @@
 """Shared fixtures: the default template, a pinned 'today', and a CLI runner."""
 
+import sys
 import os
 import shutil
 import tempfile
@@ -122,3 +123,6 @@ def english_again():
     i18n.use("en")
     yield
     i18n.use("en")
+    cli = sys.modules.get("planner.cli")
+    if cli is not None:  # the commands' help too: a French run swapped it
+        cli._speak_help(cli.cli)

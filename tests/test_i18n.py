@@ -33,10 +33,10 @@ CLICK_SAID = ["Usage:", "Options", "Commands", "Show this message and exit.", "S
 
 
 def messages_in(path: Path) -> list[tuple[str, int]]:
-    """(message, line) of every _("...") and ngettext("...", "...") in a module."""
+    """(message, line) of every _("..."), N_("...") and ngettext("...", "...") in a module."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_", "ngettext"):
             for argument in node.args[:2 if node.func.id == "ngettext" else 1]:
                 assert isinstance(argument, ast.Constant) and isinstance(argument.value, str), \
                     f"{path.name}:{node.lineno}: a message must be a literal, not computed"

@@ -83,6 +83,8 @@ def test_no_figure_or_too_little_history_falls_back_and_says_so(run):
             "\"No processing time available\"; the plan uses the timeline's range instead") in text
     early = times.predict("IN", date(2022, 1, 15))  # two months into the history: too few known outcomes
     assert isinstance(early, times.Fallback) and early.reason.startswith("too few known outcomes")
+    french = " ".join(run("--lang", "fr", "check", *DATES, "--country", "AF").stdout.split())
+    assert "indique « No processing time available »" in french  # IRCC's words, quoted the French way
 
 
 def test_a_plan_for_a_past_day_uses_only_the_figures_published_by_then(run):

@@ -349,8 +349,10 @@ ERRORS = [
     ("agenda", ["agenda", ROSTER, "--today", "2027-01-20"]),
     ("outreach", ["outreach", "--start", "2027-09-01", "--today", "2026-08-01"]),
     ("templates", ["templates"]),
-    ("help_check", ["check", "--help"]),
-    ("help_batch", ["batch", "--help"]),
+    ("help", ["--help"]),
+    *[(f"help_{'_'.join(command)}", [*command, "--help"]) for command in (
+        ["check"], ["plan"], ["publish"], ["checklist"], ["init"], ["done"], ["undo"], ["set"], ["batch"], ["agenda"],
+        ["outreach"], ["times"], ["times", "show"], ["times", "update"], ["templates"])],
     ("errors", None),
 ])
 def test_golden_french_outputs(run, monkeypatch, tmp_path, name, args):

@@ -10,8 +10,11 @@ import click
 
 from planner import __version__
 from planner.errors import PlannerError
-from planner.i18n import _, cited, ngettext
+from planner.i18n import _, cited, ngettext, tell_click
 
+# Click's decorators ask gettext for their words as this module loads: from planner's catalog, not
+# by a search of the system's (which imports locale and looks for files on every run).
+tell_click()
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
 
 

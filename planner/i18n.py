@@ -78,7 +78,7 @@ def use(wanted: str) -> None:
         with open(os.path.join(LOCALE_DIR, wanted, "LC_MESSAGES", f"{DOMAIN}.mo"), "rb") as catalog:
             _active = gettext.GNUTranslations(catalog)
     language = wanted
-    _tell_click()
+    tell_click()
     _told = True
 
 
@@ -92,7 +92,7 @@ def in_every_language(message: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _tell_click() -> None:
+def tell_click() -> None:
     """Click's modules each bound gettext's functions at import: point them at the current catalog."""
     import sys
 

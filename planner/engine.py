@@ -413,9 +413,14 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
             if high > low:
                 uncertain.append(step)
     feeding = _feeding_start(template, done)
+    # What an outcome can move: the uncertain waits and what follows them; the rest is worked out once.
+    waits = {step.id for step in uncertain}
+    affected = waits | {s.id for s in template.steps if template.ancestors[s.id] & waits}
+    base = _forward(template, invited, start, end, today, recorded, done, done_by)
 
     def fits(outcome: dict) -> bool:
-        dates = _forward(template, invited, start, end, today, recorded, done, done_by, outcome)
+        dates = _forward(template, invited, start, end, today, recorded, done, done_by, outcome,
+                         only=affected, base=base)
         return all(lag.after(dates[step_id][1].worst) <= start for step_id, lag in feeding)
 
     if not uncertain:
@@ -427,7 +432,6 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     moved = {step.id for step in first}
     moved |= {s.id for s in template.steps if template.ancestors[s.id] & moved}
     relevant = {s for s in moved if s in template.ancestors[last.id]} | {last.id} if first else None
-    base = _forward(template, invited, start, end, today, recorded, done, done_by) if first else None
 
     def window(outcome: dict) -> tuple[date, date, date]:
         """(begin, first day, last day) of the last wait's window, once the waits before it have these outcomes."""

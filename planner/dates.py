@@ -13,9 +13,10 @@ from planner.i18n import _, ngettext
 
 ONE_DAY = timedelta(days=1)
 
-_ISO_SHAPE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{2,4})\s*$")
-_YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*([./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*$")
+# Patterns of what is not ISO 8601, compiled (by re, once) only when a date is not.
+_ISO_SHAPE = r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$"
+_NUMERIC = r"^\s*(\d{1,2})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{2,4})\s*$"
+_YEAR_FIRST = r"^\s*(\d{4})\s*([./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*$"
 
 
 def parse_date(text: str, what: str = "date") -> date:
@@ -30,20 +31,20 @@ def parse_date(text: str, what: str = "date") -> date:
         return date.fromisoformat(text)
     except ValueError:
         pass
-    iso = _ISO_SHAPE.match(text)
+    iso = re.match(_ISO_SHAPE, text)
     if iso:
         return _checked(text, what, int(iso[1]), int(iso[2]), int(iso[3]))
-    numeric = _NUMERIC.match(text)
+    numeric = re.match(_NUMERIC, text)
     if numeric:
         return _numeric_date(text, what, int(numeric[1]), int(numeric[3]), numeric[4])
-    year_first = _YEAR_FIRST.match(text)
+    year_first = re.match(_YEAR_FIRST, text)
     if year_first:
         return _checked(text, what, int(year_first[1]), int(year_first[3]), int(year_first[4]))
     if text.isdigit():
         raise InputError(_("{what}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2027-09-01").format(
             what=what, text=text))
     folded = _folded(text)
-    french = _FRENCH.match(folded)
+    french = re.match(_FRENCH, folded)
     if french and french["month"].rstrip(".") in FRENCH_MONTHS:
         return _french_date(text, what, french)
     if any(word.rstrip(".") in FRENCH_MONTHS for word in folded.split()) and not re.search(r"\d{4}", folded):
@@ -59,8 +60,8 @@ FRENCH_MONTHS = {
     "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
 }
 FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_FRENCH = re.compile(r"^(?:(?P<weekday>[a-z]+),?\s+)?(?:le\s+)?(?P<day>\d{1,2})\s*(?:er|re)?\s+(?P<month>[a-z]+\.?)\s+"
-                     r"(?P<year>\d{4})$")
+_FRENCH = (r"^(?:(?P<weekday>[a-z]+),?\s+)?(?:le\s+)?(?P<day>\d{1,2})\s*(?:er|re)?\s+(?P<month>[a-z]+\.?)\s+"
+           r"(?P<year>\d{4})$")
 
 
 def _folded(text: str) -> str:

@@ -158,7 +158,7 @@ def _complete_done(ctx, param, incomplete):
     loaded = _timeline(ctx)
     if loaded is None or "=" in incomplete:
         return []
-    return [_completion(f"{step.id}=", step.title) for step in loaded.all_steps
+    return [_completion(f"{step.id}=", loaded.step_title(step)) for step in loaded.all_steps
             if not step.anchor and step.id.startswith(incomplete)]
 
 
@@ -810,7 +810,7 @@ def _complete_step(ctx, param, incomplete):
     loaded = _timeline(ctx)
     if loaded is None:
         return []
-    return [_completion(step.id, step.title) for step in loaded.all_steps
+    return [_completion(step.id, loaded.step_title(step)) for step in loaded.all_steps
             if not step.anchor and step.id.startswith(incomplete)]
 
 
@@ -1505,13 +1505,14 @@ def _template_text(template, width: int) -> str:
     from planner.layout import Footnotes, wrap
 
     notes = Footnotes(template)
-    lines = [*wrap(f"{template.name}: {template.title}", width), *wrap(template.summary, width, "  ", "  "),
+    lines = [*wrap(_("{name}: {title}").format(name=template.name, title=template.title), width), *wrap(template.summary, width, "  ", "  "),
              "  " + _("file: {path}").format(path=template.path), ""]
     recordable = set(template.recordable)
     kinds = {"milestone": _("milestone"), "task": _("task"), "wait": _("wait"), "gate": _("gate")}
     for step in template.all_steps:
-        kind = kinds[step.kind] if step.kind == "milestone" else f"{kinds[step.kind]}, {step.duration.words()}"
-        lines += wrap(f"{step.id}: {step.title} ({kind})", width, "    ", "  ")
+        kind = kinds[step.kind] if step.kind == "milestone" else _("{kind}, {duration}").format(kind=kinds[step.kind], duration=step.duration.words())
+        lines += wrap(_("{id}: {title} ({kind})").format(id=step.id, title=template.step_title(step), kind=kind),
+                      width, "    ", "  ")
         if step.when and step.skipped:
             lines += wrap(_("applies when: {condition} (else: {reason})").format(condition=step.when, reason=step.skipped),
                           width, " " * 8, " " * 6)

@@ -267,7 +267,7 @@ def stay_length(start: date, end: date) -> tuple[int, int]:
 
 
 def _title(step: Step, template: Template, university: str | None) -> str:
-    return step.title.replace("{university}", template.university_name(university))
+    return template.step_title(step, university)
 
 
 def _done_steps(template: Template, invited: date, today: date, recorded: dict[str, date]):

@@ -213,6 +213,10 @@ class Template(NamedTuple):
         return tuple(item.replace("{university}", self.university_name(university))
                      for item, when in step.checklist if when is None or holds(when, facts))
 
+    def step_title(self, step: Step, university: str | None = None) -> str:
+        """A step's title with its university named ("the professor's affiliated university" when not known)."""
+        return step.title.replace("{university}", self.university_name(university))
+
     def university_key(self, text: str) -> str | None:
         """The short name for what people write: udem, "UdeM", "Université de Montréal", "universite de montreal"."""
         from planner.names import folded

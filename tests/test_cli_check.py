@@ -150,6 +150,8 @@ def test_templates_lists_rules_sources_and_assumptions(run):
     assert "[1] Mila, Research Internships: https://mila.quebec/en/research-internships" in out
     assert "_d521c090" not in out  # no archived copy's file name, only the public page
     assert out.count("ASSUMPTION (confirm with the official source):") == 10  # 9 steps and the passport rule of one university
+    assert "{university}" not in out  # a title names the university as a plan does when none is given
+    assert " ".join(out.split()).count("at the professor's affiliated university (task, 14 days)") == 1
     facts = json.loads(run("templates", "--json").stdout)
     assert {s["id"]: s for s in facts[0]["steps"]}["permit_processing"]["duration"] == "6 to 8 months"
 

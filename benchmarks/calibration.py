@@ -9,8 +9,11 @@ public interface), for a start 3, 6 and 9 months later. The plan sees only the f
 its own day D. What happened is read from the figures published after D: the application was
 decided in time when a later update's figure was no longer than the time elapsed since D (IRCC's
 number then says most applications of D's week were decided) on or before the plan's contingency
-point, the last day a decision can come for the start. An outcome the figures cannot tell (a gap in
-the updates around that day, or the history ending first) is left out.
+point, the last day a decision can come for the start. An outcome the figures cannot tell is left
+out: a gap of more than three weeks in the updates around that day (an update saying "No processing
+time available" tells nothing, so a stretch of them is a gap), or a contingency point after the
+country's last figure (those decided before it would be known and the others not: scoring them
+would count every one in time).
 
 For each year and overall it prints: how reliable the stated chances were (plans at risk, by bins
 of their chance: how many, the chance said on average, the share decided in time); the share of
@@ -64,9 +67,12 @@ def read_history(paths: list[str]) -> dict[str, list[times.Figure]]:
 def decided_by(figures: list[times.Figure], index: int, deadline: date) -> bool | None:
     """Whether an application made on figures[index]'s day was decided by `deadline`; None when the figures cannot tell."""
     start = figures[index].published
+    said = [later for later in figures[index + 1:] if later.days is not None]  # "none" tells nothing
+    if not said or said[-1].published < deadline:
+        return None  # known only if decided before the figures end: scoring those alone would favour "in time"
     previous = start
-    for later in figures[index + 1:]:
-        if later.days is not None and later.days <= (later.published - start).days:
+    for later in said:
+        if later.days <= (later.published - start).days:
             if later.published <= deadline:
                 return True
             straddles = (later.published - previous).days > times.GAP_DAYS and previous < deadline

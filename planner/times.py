@@ -9,7 +9,9 @@ application's wait from them:
 - What an application made on an update's day took is read from the updates after it: the first
   later update whose figure is no longer than the time elapsed since (IRCC's number then says most
   applications of that week were decided). One not decided by the planning day counts as still
-  waiting (a censored outcome, counted as such), never as missing.
+  waiting (a censored outcome, counted as such), never as missing: known to wait until its
+  country's last figure, since an update saying "No processing time available" tells nothing of
+  it; and a decision that comes after such a stretch is dated no better than one after a gap.
 - A figure is read as IRCC's history reads figures of its size: over the past three years and
   every country, what applications took next to the figure of their day, for figures in the same
   range (long figures tend to fall before they are met, short ones to be outrun by the next
@@ -64,7 +66,7 @@ NONE = "No processing time available"
 # IRCC's page with the figures, cited as the source of a wait read from them.
 SOURCE_TITLE = "IRCC, Check processing times (work permit, outside Canada)"
 SOURCE_URL = "https://www.canada.ca/en/immigration-refugees-citizenship/services/application/check-processing-times.html"
-MODEL_VERSION = 2  # part of the cache's name: a new model never reads an older one's tables
+MODEL_VERSION = 3  # part of the cache's name: a new model never reads an older one's tables
 
 
 class Figure(NamedTuple):
@@ -376,7 +378,9 @@ def applications(figures: list[Figure]) -> list[Application]:
     day; a monotonic stack finds it for every application at once.
     """
     marks = [(f.published, f.published - timedelta(days=f.days)) for f in figures if f.days is not None]
-    days = [f.published for f in figures]
+    # The updates that say something of an application: "No processing time available" tells nothing,
+    # so a decision after a stretch of them is dated no better than one after a gap in the updates.
+    days = [f.published for f in figures if f.days is not None]
     # From the right: the stack holds the updates whose mark beats every mark between them and the
     # current one, so the first that reaches a day is found by bisection on their marks.
     first_reaching: dict[int, int | None] = {}
@@ -514,6 +518,9 @@ def tables(every: dict[str, list[Figure]], day: date, found: dict[str, list[Appl
     for code, figures in every.items():
         made = found[code] if found is not None else applications(figures)
         previous_state = None
+        # What is still waiting is known to wait until the country's last figure by `day` (an update
+        # saying "No processing time available" tells nothing of it), not until `day` itself.
+        told = next((f.published for f in reversed(figures) if f.published <= day and f.days is not None), day)
         for position, application in enumerate(made):
             if application.published > day:
                 break
@@ -530,7 +537,7 @@ def tables(every: dict[str, list[Figure]], day: date, found: dict[str, list[Appl
                 waited = application.took
             else:
                 known_waiting = application.settled is not None and application.settled <= day
-                waited = float(((application.waiting if known_waiting else day) - application.published).days)
+                waited = float(((application.waiting if known_waiting else told) - application.published).days)
                 if waited <= 0:
                     continue  # nothing known of it yet
             table = reading(application.days, application.level)

@@ -227,10 +227,6 @@ def test_each_intern_gets_their_own_plan_in_their_files(run, tmp_path):
     assert "Internship checklist: Ada" in page and "McGill University" in page and "2028-02-29" in page
 
 
-def by_name_chance(rows) -> dict:
-    return {r["name"]: r["chance"] for r in rows}
-
-
 def test_the_summary_says_for_each_intern_what_their_calendar_says(run, tmp_path):
     import json
 
@@ -252,10 +248,11 @@ def test_the_summary_says_for_each_intern_what_their_calendar_says(run, tmp_path
     assert rows[-1]["name"] == "Dee" and rows[-1]["error"] == "line 5: missing invited"  # listed too, with its error
     rows = rows[:-1]
     # Sorted by risk: not feasible, then at risk (lowest chance first), then feasible (least slack first).
-    # (Ada's India, read with every country's history since 2023, is at risk: 9 weeks may take a year.)
-    assert [r["name"] for r in rows] == ["Cy", "Eve", "Ada", "Bo"]
-    assert [r["verdict"] for r in rows] == ["not feasible", "at risk", "at risk", "feasible"]
-    assert by_name_chance(rows)["Eve"] < by_name_chance(rows)["Ada"]
+    # (Ada's India, 9 weeks read with every country's history since 2023, is in time even in the worst
+    # case, with more slack than Bo's timeline range leaves him.)
+    assert [r["name"] for r in rows] == ["Cy", "Eve", "Bo", "Ada"]
+    assert [r["verdict"] for r in rows] == ["not feasible", "at risk", "feasible", "feasible"]
+    assert rows[2]["slack_days"] < rows[3]["slack_days"]
     by_name = {r["name"]: r for r in rows}
     assert by_name["Ada"]["country"] == "IN" and by_name["Bo"]["country"] is None
     assert by_name["Ada"]["findings"].startswith("Passport: it expires on 2027-12-01, before the internship's last day")
@@ -283,7 +280,7 @@ def test_the_summary_says_for_each_intern_what_their_calendar_says(run, tmp_path
     assert by_name["Bo"]["next_step"] == "Gather the work permit application documents"
     assert by_name["Bo"]["next_deadline"] == "2027-02-26"
     listed = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
-    assert [r["name"] for r in listed] == ["Cy", "Eve", "Ada", "Bo", "Dee"]
+    assert [r["name"] for r in listed] == ["Cy", "Eve", "Bo", "Ada", "Dee"]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Dee" in page and "missing invited" in page
 

@@ -154,6 +154,8 @@ def test_an_intern_over_months_keeps_one_calendar_and_hears_what_moved(case_file
     def check(today):
         return json.loads(run("check", "--case", case_file, "--today", today, "--json").stdout)["case"]["since_last"]
 
+    # India's figure makes a September start safe: an earlier one is at risk, its chance moves with each step.
+    assert run("set", "start", "2027-06-01", "--case", case_file, "--today", "2026-12-02").exit_code == 0
     first = tmp_path / "priya.ics"
     check("2026-12-02")
     plan("2026-12-02", "-o", first)

@@ -54,7 +54,7 @@ def test_france_and_iran_get_different_chances_for_the_same_dates(run):
     # Three weeks against 87: both at risk (the history's tails are long since IRCC's autumn of 2023), France
     # almost surely in time, Iran most likely not.
     assert (france["verdict"], iran["verdict"]) == ("at risk", "at risk")
-    assert france["probability_in_time"] > 0.9 and iran["probability_in_time"] < 0.2
+    assert france["probability_in_time"] > 0.9 and iran["probability_in_time"] < 0.25
     assert france["probability_from_published_times"] == ["permit_processing"]
     assert france["probability_assumption"].startswith("the permit decision comes as past applications' did")
     plain = json.loads(run("check", *DATES, "--json").stdout)
@@ -118,7 +118,7 @@ def test_the_roster_and_outreach_take_a_country(run, tmp_path):
                           "--json").stdout)["sections"][0]["rows"]
     chances = {(r["name"], r["country"]): r["chance"] for r in rows}
     assert chances.keys() == {("Amélie", "FR"), ("Dara", "IR")}
-    assert chances["Amélie", "FR"] > 0.9 > 0.2 > chances["Dara", "IR"]
+    assert chances["Amélie", "FR"] > 0.9 > 0.25 > chances["Dara", "IR"]
     plain = json.loads(run("outreach", "--start", "2027-09-01", "--today", "2026-11-23", "--json").stdout)["outreach"]
     french = json.loads(run("outreach", "--start", "2027-09-01", "--today", "2026-11-23", "--country", "FR",
                             "--json").stdout)["outreach"]
@@ -330,6 +330,34 @@ def test_an_application_is_decided_by_the_first_update_whose_day_minus_its_figur
     assert (first.decided, first.took, first.waiting, first.settled) == (None, None, START + timedelta(days=7), gap[-1].published)
     # Each application's level: the median of the figures of the 8 weeks before it, three of them at least.
     assert [a.level for a in found] == [None, None, None, 14.0, 21.0, 28.0, 21.0]
+
+
+
+def test_no_processing_time_available_tells_nothing_of_an_application():
+    # Weekly updates, but four of them say "No processing time available": the decision the figure after
+    # them gives came somewhere in that stretch, as after a gap of five weeks in the updates.
+    figures = _weekly(START, [7, 14, None, None, None, None, 7])
+    first = times.applications(figures)[0]
+    assert (first.decided, first.took, first.waiting, first.settled) == (
+        None, None, START + timedelta(days=7), START + timedelta(days=42))
+    # Two "none" weeks are no more than a week's gap: the decision keeps its day.
+    short = times.applications(_weekly(START, [7, 14, None, 7]))[0]
+    assert (short.decided, short.took) == (START + timedelta(days=21), 21.0)
+
+
+def test_what_still_waits_is_known_to_wait_until_its_countrys_last_figure():
+    # Figures of four weeks: twenty countries decide in four weeks (ratio 1), twenty in eight (ratio 2),
+    # twenty go silent ("No processing time available") after four figures, seven months before the plan.
+    every = _pool(20, [28] * 30, "A") | _pool(20, [28] + [56] * 29, "B") | _pool(20, [28] * 4 + [None] * 26, "S")
+    day = START + timedelta(days=7 * 29)
+    by_ratio = times.tables(every, day).steady[times.size_of(28)]
+    decided_at_1 = sum(1 for code in every if code.startswith("A") for a in times.applications(every[code])
+                       if a.took == 28.0)
+    # The silent countries' applications left the count at their last figure (ratio 0.75 at most), so
+    # by ratio 1 every application still counted but B's was decided: a quarter of a year of silence
+    # does not read as seven months of waiting (which would leave them in the count, the chance lower).
+    assert times._cdf_at(by_ratio, 1.0) == pytest.approx(decided_at_1 / (decided_at_1 + 20))
+    assert times._cdf_at(by_ratio, 2.0) == 1.0
 
 
 def test_a_steady_figure_is_read_as_every_countrys_figures_of_its_size_worked_by_hand():

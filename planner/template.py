@@ -408,7 +408,7 @@ def _read_cache(cache: str | None) -> dict | None:
 
     try:
         with open(cache, "rb") as handle:
-            data = marshal.load(handle)
+            data = marshal.loads(handle.read())  # whole: marshal.load reads a file in small pieces
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return data if isinstance(data, dict) else None

@@ -42,7 +42,6 @@ from typing import Mapping, NamedTuple
 
 from planner.errors import InputError, PlannerError
 from planner.i18n import _, cited, ngettext, quoted
-from planner.names import folded
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = DATA / "ircc-work-permit-times.txt"
@@ -263,6 +262,13 @@ def country(text: str, what: str = "--country") -> str:
                                     match=label(by_name[close[0]][0]) if close else None))
 
 
+def folded(text: str) -> str:
+    """planner.names.folded, imported when a name (not a code) is looked up: unicodedata is not light."""
+    from planner.names import folded as fold
+
+    return fold(text)
+
+
 # The figures: shipped with the package, and those `planner times update` added.
 
 def user_file() -> Path:
@@ -318,12 +324,12 @@ def histories() -> dict[str, list[Figure]]:
 
 
 def read_updates() -> list[dict]:
-    import json
-
     try:
         text = user_file().read_text(encoding="utf-8")
     except OSError:
         return []
+    import json  # only when there are updates to read
+
     updates = []
     for line in text.splitlines():
         try:
@@ -675,7 +681,7 @@ def _read_tables(key: str, day: date) -> Tables | None:
 
     try:
         with open(path, "rb") as handle:
-            data = marshal.load(handle)
+            data = marshal.loads(handle.read())  # whole: marshal.load reads a file in small pieces
         steady = {int(k): (list(v[0]), list(v[1])) for k, v in data["steady"].items()}
         jumped = {k: (list(v[0]), list(v[1])) for k, v in data["jumped"].items()}
         counts = {int(k) if k.isdigit() else k: v for k, v in data["counts"].items()}

@@ -312,14 +312,12 @@ def _forward(template, invited, start, end, today, recorded, done, done_by, outc
     an event (biometrics, 30 days from IRCC's letter) counts from that day, whatever today is.
     A step can finish no earlier than the steps it `requires` (the decision comes after the biometrics).
     An `expected` milestone (a letter) comes when what precedes it says, even if that day has passed.
-    With `only` (a set of step ids) and `base` (dates of an earlier pass), only those steps are
-    worked out again, the others read from `base`: what an outcome cannot change is not redone.
+    With `only` (steps, in the template's order) and `base` (dates of an earlier pass), only those
+    steps are worked out again, the others read from `base`: what an outcome cannot change is not redone.
     """
     dates: dict[str, tuple[Window, Window]] = dict(base) if base else {}
     anchors = {"invited": invited, "start": start, "end": end or start}
-    for step in template.steps:
-        if only is not None and step.id not in only:
-            continue
+    for step in template.steps if only is None else only:
         if step.anchor:
             day = anchors[step.anchor]
             dates[step.id] = (Window(day, day), Window(day, day))
@@ -415,7 +413,7 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     feeding = _feeding_start(template, done)
     # What an outcome can move: the uncertain waits and what follows them; the rest is worked out once.
     waits = {step.id for step in uncertain}
-    affected = waits | {s.id for s in template.steps if template.ancestors[s.id] & waits}
+    affected = [s for s in template.steps if s.id in waits or template.ancestors[s.id] & waits]
     base = _forward(template, invited, start, end, today, recorded, done, done_by)
 
     def fits(outcome: dict) -> bool:
@@ -431,7 +429,8 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     # begin: those waits, what follows them and leads to the last; the rest is worked out once.
     moved = {step.id for step in first}
     moved |= {s.id for s in template.steps if template.ancestors[s.id] & moved}
-    relevant = {s for s in moved if s in template.ancestors[last.id]} | {last.id} if first else None
+    relevant = [s for s in template.steps if s.id in moved and s.id in template.ancestors[last.id]
+                or s.id == last.id] if first else None
 
     def window(outcome: dict) -> tuple[date, date, date]:
         """(begin, first day, last day) of the last wait's window, once the waits before it have these outcomes."""

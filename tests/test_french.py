@@ -167,9 +167,10 @@ def test_a_template_without_french_is_shown_in_english_and_said_once(tmp_path, c
     ('fr.title = 3', "step 'medical_exam': fr: 'title' must be a non-empty string (found 3)",
      "étape «\u00a0medical_exam\u00a0»\u00a0: fr\u00a0: «\u00a0title\u00a0» doit être une chaîne non vide (trouvé\u00a0: 3)"),
     ('fr.checklist = ["Un", "Deux"]', "step 'medical_exam': fr.checklist must have the English checklist's 1 items",
-     "étape «\u00a0medical_exam\u00a0»\u00a0: fr.checklist doit avoir les 1 éléments de la liste de contrôle anglaise"),
+     "étape «\u00a0medical_exam\u00a0»\u00a0: fr.checklist doit reprendre, dans le même ordre, les éléments de la liste "
+     "de contrôle en anglais (1)"),
     ('fr.skipped = "sans objet"', "step 'medical_exam': fr.skipped translates 'skipped', which the table does not have",
-     "étape «\u00a0medical_exam\u00a0»\u00a0: fr.skipped traduit «\u00a0skipped\u00a0», que la table n’a pas"),
+     "étape «\u00a0medical_exam\u00a0»\u00a0: fr.skipped traduit «\u00a0skipped\u00a0», qui ne figure pas dans la table"),
 ])
 def test_french_text_is_checked_in_every_language(tmp_path, change, english, french):
     checklist = ('fr.checklist = [\n    "Prendre rendez-vous avec un médecin désigné (sur la liste d’IRCC) dans les 30 '

@@ -41,17 +41,68 @@ def _speak_help(command) -> None:
 
     english = command.__dict__.setdefault("_english_help", command.help)
     command.help = english if i18n.language == "en" or not english else i18n._(inspect.cleandoc(english))
+    if "_deferred" not in command.__dict__:  # parameters not made yet speak when they are
+        _speak_params(command)
+    for sub in getattr(command, "commands", {}).values():
+        _speak_help(sub)
+
+
+def _speak_params(command) -> None:
+    import inspect
+
+    from planner import i18n
+
     for param in command.params:
         english = param.__dict__.setdefault("_english_help", getattr(param, "help", None))
         if english:
             param.help = english if i18n.language == "en" else i18n._(inspect.cleandoc(english))
-    for sub in getattr(command, "commands", {}).values():
-        _speak_help(sub)
+
+
+def option(*decls, **attrs):
+    """click.option, made when its command is first used: `check` does not build the other commands' options."""
+    return _deferred(click.Option, decls, attrs)
+
+
+def argument(*decls, **attrs):
+    """click.argument, made when its command is first used."""
+    return _deferred(click.Argument, decls, attrs)
+
+
+def _deferred(kind, decls, attrs):
+    def decorator(func):
+        func.__dict__.setdefault("_planner_params", []).append((kind, decls, attrs))
+        return func
+
+    return decorator
+
+
+class LazyCommand(click.Command):
+    """A command whose parameters are made the first time they are asked for (to parse, to help, to
+    complete): making the 150 options of every command cost each run about 3 ms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The decorators ran bottom-up: the first one written comes last, as click's own do.
+        self._deferred = list(reversed(getattr(self.callback, "_planner_params", ())))
+
+    @property
+    def params(self):
+        deferred = self.__dict__.pop("_deferred", None)
+        if deferred:
+            self._params = [kind(decls, **attrs) for kind, decls, attrs in deferred] + self._params
+            _speak_params(self)
+        return self._params
+
+    @params.setter
+    def params(self, value):
+        self._params = value
 
 
 class PlannerGroup(click.Group):
     """Turns the engine's errors into one-line messages, in one place for every command; speaks the run's
     language (--lang, else the environment's) from the first word, click's own included."""
+
+    command_class = LazyCommand
 
     def main(self, args=None, *rest, **options):
         from planner import i18n
@@ -185,28 +236,28 @@ def _complete_folder(ctx, param, incomplete):
 def plan_options(func):
     """The inputs every planning command takes."""
     options = [
-        click.option("--invited", type=DATE, help="Date of the professor's invitation (ISO 8601 or e.g. '1 December 2026')."),
-        click.option("--start", type=DATE, help="First day of the internship (required without a case file)."),
-        click.option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
-        click.option("--months", type=int, help="Length of the internship in months, instead of --end."),
-        click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
+        option("--invited", type=DATE, help="Date of the professor's invitation (ISO 8601 or e.g. '1 December 2026')."),
+        option("--start", type=DATE, help="First day of the internship (required without a case file)."),
+        option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
+        option("--months", type=int, help="Length of the internship in months, instead of --end."),
+        option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
                      help="A step done on DATE (repeatable); STEP is a step id from `planner templates`."),
-        click.option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
-        click.option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
-        click.option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
-        click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
-        click.option("--medical/--no-medical", default=None,
+        option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
+        option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
+        option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
+        option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
+        option("--medical/--no-medical", default=None,
                      help="A medical exam is needed, or not (see planner templates: who needs one)."),
-        click.option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
-        click.option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
-        click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+        option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
+        option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
+        option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
                      help="Timeline template: a built-in name or a .toml file (default: mila)."),
-        click.option("--today", type=DATE, help="Plan as of this date instead of the system date."),
-        click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+        option("--today", type=DATE, help="Plan as of this date instead of the system date."),
+        option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
                      help=f"The case file to read (default: {CASE_FILE} here, if there is one)."),
     ]
-    for option in reversed(options):
-        func = option(func)
+    for add in reversed(options):
+        func = add(func)
     return func
 
 
@@ -323,7 +374,7 @@ def cli():
 
 @cli.command()
 @plan_options
-@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 def check(as_json, **inputs):
     """Say whether a start date is feasible, at risk or not feasible, with the key dates.
 
@@ -408,19 +459,19 @@ def _reminders(ctx, param, value):
 
 @cli.command()
 @plan_options
-@click.option("--name", default="", callback=_people_text,
+@option("--name", default="", callback=_people_text,
               help="The intern's name: names the calendar and keeps its events' identities.")
-@click.option("--note", default="", callback=_people_text, help="A note added to every event's description.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, help="Write the calendar (.ics) here; - for stdout.")
-@click.option("--remind", default="14d,2d", show_default=True, callback=_reminders,
+@option("--note", default="", callback=_people_text, help="A note added to every event's description.")
+@option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, help="Write the calendar (.ics) here; - for stdout.")
+@option("--remind", default="14d,2d", show_default=True, callback=_reminders,
               help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
-@click.option("--no-reminders", is_flag=True, help="Write no reminders.")
-@click.option("--todos", is_flag=True, help="Also write the checklist items as tasks (VTODO).")
-@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
-@click.option("--json", "as_json", is_flag=True, help="Print the plan's facts and the file written as JSON.")
-@click.option("--publish", "publish_url", metavar="URL", help="Also publish the plan into this CalDAV calendar (see planner publish).")
-@click.option("--dry-run", is_flag=True, help="With --publish: say what would change on the server, change nothing.")
+@option("--no-reminders", is_flag=True, help="Write no reminders.")
+@option("--todos", is_flag=True, help="Also write the checklist items as tasks (VTODO).")
+@option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+@option("-q", "--quiet", is_flag=True, help="Print no summary.")
+@option("--json", "as_json", is_flag=True, help="Print the plan's facts and the file written as JSON.")
+@option("--publish", "publish_url", metavar="URL", help="Also publish the plan into this CalDAV calendar (see planner publish).")
+@option("--dry-run", is_flag=True, help="With --publish: say what would change on the server, change nothing.")
 def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json, publish_url, dry_run, **inputs):
     """Write the plan as a calendar file; show what check says and the plan as a timeline.
 
@@ -483,14 +534,14 @@ def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json,
 
 
 @cli.command()
-@click.argument("url", required=False)
+@argument("url", required=False)
 @plan_options
-@click.option("--name", default="", callback=_people_text, help="The intern's name (default: the case's).")
-@click.option("--note", default="", callback=_people_text, help="A note added to every event's description.")
-@click.option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
-@click.option("--no-reminders", is_flag=True, help="Write no reminders.")
-@click.option("--todos", is_flag=True, help="Also publish the checklist items as tasks (VTODO).")
-@click.option("--dry-run", is_flag=True, help="Say what would change on the server; change nothing.")
+@option("--name", default="", callback=_people_text, help="The intern's name (default: the case's).")
+@option("--note", default="", callback=_people_text, help="A note added to every event's description.")
+@option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
+@option("--no-reminders", is_flag=True, help="Write no reminders.")
+@option("--todos", is_flag=True, help="Also publish the checklist items as tasks (VTODO).")
+@option("--dry-run", is_flag=True, help="Say what would change on the server; change nothing.")
 def publish(url, name, note, remind, no_reminders, todos, dry_run, **inputs):
     """Publish the plan into a CalDAV calendar, where it follows every update by itself.
 
@@ -607,9 +658,9 @@ def _plan_summary(made, name: str) -> str:
 
 def output_format(func):
     """The format options every printing command shares."""
-    func = click.option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
+    func = option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
                         help="Table style for --format text: any tabulate format (simple, grid, github, ...).")(func)
-    func = click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json"]),
+    func = option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json"]),
                         default="text", show_default=True, help="Output format.")(func)
     return func
 
@@ -624,12 +675,12 @@ def _check_table_format(table_format: str) -> None:
 
 @cli.command()
 @plan_options
-@click.option("--name", default="", callback=_people_text, help="The intern's name, printed at the top.")
+@option("--name", default="", callback=_people_text, help="The intern's name, printed at the top.")
 @output_format
-@click.option("-o", "--output", metavar="FILE", default="-", callback=_file_name, shell_complete=_complete_file,
+@option("-o", "--output", metavar="FILE", default="-", callback=_file_name, shell_complete=_complete_file,
               help="Write the checklist here (default: stdout).")
-@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+@option("--json", "as_json", is_flag=True, help="The same as --format json.")
 def checklist(name, fmt, table_format, output, force, as_json, **inputs):
     """Print a checklist for one intern: eligibility, documents, dated steps and gates.
 
@@ -708,25 +759,25 @@ def _said(planned) -> str:
 
 
 @cli.command()
-@click.option("--case", "case_path", default=CASE_FILE, show_default=True, metavar="FILE", callback=_path,
+@option("--case", "case_path", default=CASE_FILE, show_default=True, metavar="FILE", callback=_path,
               shell_complete=_complete_file, help="Where to write the case file.")
-@click.option("--name", default=None, help="The intern's name.")
-@click.option("--invited", type=DATE, help="Date of the professor's invitation.")
-@click.option("--start", type=DATE, help="First day of the internship.")
-@click.option("--end", type=DATE, help="Last day of the internship.")
-@click.option("--months", type=int, help="Length of the internship in months, instead of --end.")
-@click.option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university.")
-@click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country.")
-@click.option("--medical/--no-medical", default=None, help="A medical exam is needed, or not.")
-@click.option("--biometrics-given", type=DATE, help="The day biometrics were last given.")
-@click.option("--passport-expires", type=DATE, help="The passport's expiry date.")
-@click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+@option("--name", default=None, help="The intern's name.")
+@option("--invited", type=DATE, help="Date of the professor's invitation.")
+@option("--start", type=DATE, help="First day of the internship.")
+@option("--end", type=DATE, help="Last day of the internship.")
+@option("--months", type=int, help="Length of the internship in months, instead of --end.")
+@option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university.")
+@option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country.")
+@option("--medical/--no-medical", default=None, help="A medical exam is needed, or not.")
+@option("--biometrics-given", type=DATE, help="The day biometrics were last given.")
+@option("--passport-expires", type=DATE, help="The passport's expiry date.")
+@option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
               help="Timeline template (default: mila).")
-@click.option("--note", default=None, help="A note added to every calendar event.")
-@click.option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
+@option("--note", default=None, help="A note added to every calendar event.")
+@option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
               help="A step already done (repeatable).")
-@click.option("--today", type=DATE, help="As of this date instead of the system date.")
-@click.option("-f", "--force", is_flag=True, help="Replace an existing case file (its id is kept).")
+@option("--today", type=DATE, help="As of this date instead of the system date.")
+@option("-f", "--force", is_flag=True, help="Replace an existing case file (its id is kept).")
 def init(case_path, name, invited, start, end, months, university, country, medical, biometrics_given,
          passport_expires, template_name, note, done, today, force):
     """Start a case file: the internship's facts, read by every planning command from then on.
@@ -815,11 +866,11 @@ def _complete_step(ctx, param, incomplete):
 
 
 @cli.command()
-@click.argument("step", shell_complete=_complete_step)
-@click.argument("day", required=False, type=DATE)
-@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@argument("step", shell_complete=_complete_step)
+@argument("day", required=False, type=DATE)
+@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
               help=f"The case file (default: {CASE_FILE} here).")
-@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+@option("--today", type=DATE, help="As of this date instead of the system date.")
 def done(step, day, case_path, today):
     """Record in the case file that STEP was done on DAY (default: today).
 
@@ -848,10 +899,10 @@ def done(step, day, case_path, today):
 
 
 @cli.command()
-@click.argument("step", shell_complete=_complete_step)
-@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@argument("step", shell_complete=_complete_step)
+@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
               help=f"The case file (default: {CASE_FILE} here).")
-@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+@option("--today", type=DATE, help="As of this date instead of the system date.")
 def undo(step, case_path, today):
     """Remove a step recorded by mistake from the case file (planner done records it again).
 
@@ -893,11 +944,11 @@ def _complete_fact(ctx, param, incomplete):
 
 
 @cli.command(name="set")
-@click.argument("field", shell_complete=_complete_fact)
-@click.argument("value", required=False)
-@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@argument("field", shell_complete=_complete_fact)
+@argument("value", required=False)
+@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
               help=f"The case file (default: {CASE_FILE} here).")
-@click.option("--today", type=DATE, help="As of this date instead of the system date.")
+@option("--today", type=DATE, help="As of this date instead of the system date.")
 def set_fact(field, value, case_path, today):
     """Set a fact of the case file (FIELD VALUE), or remove it (FIELD alone).
 
@@ -975,19 +1026,19 @@ def _fact_value(key: str, value: str):
 
 
 @cli.command()
-@click.argument("roster", callback=_path, shell_complete=_complete_file)
-@click.option("--out-dir", required=True, metavar="DIR", callback=_folder, shell_complete=_complete_folder,
+@argument("roster", callback=_path, shell_complete=_complete_file)
+@option("--out-dir", required=True, metavar="DIR", callback=_folder, shell_complete=_complete_folder,
               help="Folder for one calendar and one checklist per intern, and summary.csv.")
-@click.option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
+@option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
               show_default=True, help="Format of each intern's checklist.")
 @output_format
-@click.option("--today", type=DATE, help="Plan as of this date instead of the system date.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Processes to use (default: one per core).")
-@click.option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
-@click.option("-f", "--force", is_flag=True, help="Write into a folder that planner batch did not make.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("--publish", "publish_url", metavar="URL", help="Also publish every intern's plan into this CalDAV calendar.")
+@option("--today", type=DATE, help="Plan as of this date instead of the system date.")
+@option("--jobs", "-j", type=click.IntRange(1, 256), help="Processes to use (default: one per core).")
+@option("--remind", default="14d,2d", show_default=True, callback=_reminders, help="Reminders before each deadline.")
+@option("-f", "--force", is_flag=True, help="Write into a folder that planner batch did not make.")
+@option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@option("--publish", "publish_url", metavar="URL", help="Also publish every intern's plan into this CalDAV calendar.")
 def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet, as_json, publish_url):
     """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
 
@@ -1100,19 +1151,19 @@ def _check_extension(output: str | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("roster", callback=_path, shell_complete=_complete_file)
-@click.option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
+@argument("roster", callback=_path, shell_complete=_complete_file)
+@option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
               help="Show what is due or opens within this many days (and everything overdue).")
-@click.option("--today", type=DATE, help="As of this date instead of the system date.")
-@click.option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
+@option("--today", type=DATE, help="As of this date instead of the system date.")
+@option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
               help="Table style for --format text: any tabulate format (simple, grid, github, ...).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json", "ics"]),
+@option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json", "ics"]),
               default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
-@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",
+@option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",
               help="Write the agenda here, in --format (default: stdout).")
-@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-@click.option("--publish", "publish_url", metavar="URL", help="Keep the agenda's calendar current in this CalDAV calendar.")
+@option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+@option("--publish", "publish_url", metavar="URL", help="Keep the agenda's calendar current in this CalDAV calendar.")
 def agenda(roster, within, today, fmt, table_format, as_json, output, force, publish_url):
     """What needs action across a roster: every overdue item, and what is due within --within days.
 
@@ -1182,21 +1233,21 @@ def _optional_reminders(ctx, param, value):
 
 
 @cli.command()
-@click.option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
-@click.option("--contacts", metavar="FILE", callback=_path, shell_complete=_complete_file, help="Your log of e-mails to professors (CSV): whom to remind today.")
-@click.option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+@option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
+@option("--contacts", metavar="FILE", callback=_path, shell_complete=_complete_file, help="Your log of e-mails to professors (CSV): whom to remind today.")
+@option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
               help="Timeline template (default: mila).")
-@click.option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
-@click.option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country: the permit's wait from IRCC's published times.")
-@click.option("--today", type=DATE, help="As of this date instead of the system date.")
-@click.option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file,
+@option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
+@option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country: the permit's wait from IRCC's published times.")
+@option("--today", type=DATE, help="As of this date instead of the system date.")
+@option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file,
               help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
-@click.option("--remind", callback=_optional_reminders,
+@option("--remind", callback=_optional_reminders,
               help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
-@click.option("--no-reminders", is_flag=True, help="Write no reminders.")
-@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
-@click.option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-@click.option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@option("--no-reminders", is_flag=True, help="Write no reminders.")
+@option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+@option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
+@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
               help=f"A case file for the start, country and timeline (default: {CASE_FILE} here, if any).")
 def outreach(start, contacts, template_name, medical, country, today, output, remind, no_reminders, as_json, force,
              case_path):
@@ -1276,6 +1327,8 @@ def outreach(start, contacts, template_name, medical, country, today, output, re
 class TimesGroup(click.Group):
     """`planner times IN` shows a country; `planner times update` fetches IRCC's figures."""
 
+    command_class = LazyCommand
+
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = ["show", *args]
@@ -1301,9 +1354,9 @@ def times(ctx):
 
 
 @times.command()
-@click.argument("country", required=False, shell_complete=_complete_country)
-@click.option("--today", type=DATE, help="The figures IRCC had published by this day.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@argument("country", required=False, shell_complete=_complete_country)
+@option("--today", type=DATE, help="The figures IRCC had published by this day.")
+@option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def show(country, today, as_json):
     """A country's figure, when IRCC published it, and its range over the past three years.
 
@@ -1415,9 +1468,9 @@ def _sparkline(figures, jumps, width: int) -> list[str]:
 
 
 @times.command()
-@click.option("--from", "source", metavar="URL|FILE", callback=_path,
+@option("--from", "source", metavar="URL|FILE", callback=_path,
               help="Read this file or address instead (in IRCC's JSON format).")
-@click.option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
+@option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
 def update(source, timeout):
     """Fetch IRCC's latest published times and add them to your history of figures.
 
@@ -1441,7 +1494,7 @@ def update(source, timeout):
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the templates as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the templates as JSON.")
 def templates(as_json):
     """List the timeline templates, what each assumes and where each rule comes from.
 

@@ -35,12 +35,7 @@ def _forget_help_options(command) -> None:
 def _speak_help(command) -> None:
     """Every command's and option's help in the run's language, from the catalog: click keeps the words
     it was given (English) and shows them as they are, so they are swapped for the run's, and back."""
-    import inspect
-
-    from planner import i18n
-
-    english = command.__dict__.setdefault("_english_help", command.help)
-    command.help = english if i18n.language == "en" or not english else i18n._(inspect.cleandoc(english))
+    _speak(command)
     if "_deferred" not in command.__dict__:  # parameters not made yet speak when they are
         _speak_params(command)
     for sub in getattr(command, "commands", {}).values():
@@ -48,14 +43,19 @@ def _speak_help(command) -> None:
 
 
 def _speak_params(command) -> None:
+    for param in command.params:
+        _speak(param)
+
+
+def _speak(thing) -> None:
+    """A command's or a parameter's help in the run's language (its English kept to come back to)."""
     import inspect
 
     from planner import i18n
 
-    for param in command.params:
-        english = param.__dict__.setdefault("_english_help", getattr(param, "help", None))
-        if english:
-            param.help = english if i18n.language == "en" else i18n._(inspect.cleandoc(english))
+    english = thing.__dict__.setdefault("_english_help", getattr(thing, "help", None))
+    if english:
+        thing.help = english if i18n.language == "en" else i18n._(inspect.cleandoc(english))
 
 
 def option(*decls, **attrs):
@@ -241,20 +241,20 @@ def plan_options(func):
         option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
         option("--months", type=int, help="Length of the internship in months, instead of --end."),
         option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
-                     help="A step done on DATE (repeatable); STEP is a step id from `planner templates`."),
+               help="A step done on DATE (repeatable); STEP is a step id from `planner templates`."),
         option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
         option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
         option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
         option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
         option("--medical/--no-medical", default=None,
-                     help="A medical exam is needed, or not (see planner templates: who needs one)."),
+               help="A medical exam is needed, or not (see planner templates: who needs one)."),
         option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
         option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
         option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
-                     help="Timeline template: a built-in name or a .toml file (default: mila)."),
+               help="Timeline template: a built-in name or a .toml file (default: mila)."),
         option("--today", type=DATE, help="Plan as of this date instead of the system date."),
         option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
-                     help=f"The case file to read (default: {CASE_FILE} here, if there is one)."),
+               help=f"The case file to read (default: {CASE_FILE} here, if there is one)."),
     ]
     for add in reversed(options):
         func = add(func)
@@ -460,11 +460,11 @@ def _reminders(ctx, param, value):
 @cli.command()
 @plan_options
 @option("--name", default="", callback=_people_text,
-              help="The intern's name: names the calendar and keeps its events' identities.")
+        help="The intern's name: names the calendar and keeps its events' identities.")
 @option("--note", default="", callback=_people_text, help="A note added to every event's description.")
 @option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, help="Write the calendar (.ics) here; - for stdout.")
 @option("--remind", default="14d,2d", show_default=True, callback=_reminders,
-              help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
+        help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
 @option("--no-reminders", is_flag=True, help="Write no reminders.")
 @option("--todos", is_flag=True, help="Also write the checklist items as tasks (VTODO).")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
@@ -659,9 +659,9 @@ def _plan_summary(made, name: str) -> str:
 def output_format(func):
     """The format options every printing command shares."""
     func = option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
-                        help="Table style for --format text: any tabulate format (simple, grid, github, ...).")(func)
+                  help="Table style for --format text: any tabulate format (simple, grid, github, ...).")(func)
     func = option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json"]),
-                        default="text", show_default=True, help="Output format.")(func)
+                  default="text", show_default=True, help="Output format.")(func)
     return func
 
 
@@ -678,7 +678,7 @@ def _check_table_format(table_format: str) -> None:
 @option("--name", default="", callback=_people_text, help="The intern's name, printed at the top.")
 @output_format
 @option("-o", "--output", metavar="FILE", default="-", callback=_file_name, shell_complete=_complete_file,
-              help="Write the checklist here (default: stdout).")
+        help="Write the checklist here (default: stdout).")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @option("--json", "as_json", is_flag=True, help="The same as --format json.")
 def checklist(name, fmt, table_format, output, force, as_json, **inputs):
@@ -760,7 +760,7 @@ def _said(planned) -> str:
 
 @cli.command()
 @option("--case", "case_path", default=CASE_FILE, show_default=True, metavar="FILE", callback=_path,
-              shell_complete=_complete_file, help="Where to write the case file.")
+        shell_complete=_complete_file, help="Where to write the case file.")
 @option("--name", default=None, help="The intern's name.")
 @option("--invited", type=DATE, help="Date of the professor's invitation.")
 @option("--start", type=DATE, help="First day of the internship.")
@@ -772,10 +772,10 @@ def _said(planned) -> str:
 @option("--biometrics-given", type=DATE, help="The day biometrics were last given.")
 @option("--passport-expires", type=DATE, help="The passport's expiry date.")
 @option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
-              help="Timeline template (default: mila).")
+        help="Timeline template (default: mila).")
 @option("--note", default=None, help="A note added to every calendar event.")
 @option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
-              help="A step already done (repeatable).")
+        help="A step already done (repeatable).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 @option("-f", "--force", is_flag=True, help="Replace an existing case file (its id is kept).")
 def init(case_path, name, invited, start, end, months, university, country, medical, biometrics_given,
@@ -869,7 +869,7 @@ def _complete_step(ctx, param, incomplete):
 @argument("step", shell_complete=_complete_step)
 @argument("day", required=False, type=DATE)
 @option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
-              help=f"The case file (default: {CASE_FILE} here).")
+        help=f"The case file (default: {CASE_FILE} here).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 def done(step, day, case_path, today):
     """Record in the case file that STEP was done on DAY (default: today).
@@ -901,7 +901,7 @@ def done(step, day, case_path, today):
 @cli.command()
 @argument("step", shell_complete=_complete_step)
 @option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
-              help=f"The case file (default: {CASE_FILE} here).")
+        help=f"The case file (default: {CASE_FILE} here).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 def undo(step, case_path, today):
     """Remove a step recorded by mistake from the case file (planner done records it again).
@@ -947,7 +947,7 @@ def _complete_fact(ctx, param, incomplete):
 @argument("field", shell_complete=_complete_fact)
 @argument("value", required=False)
 @option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
-              help=f"The case file (default: {CASE_FILE} here).")
+        help=f"The case file (default: {CASE_FILE} here).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 def set_fact(field, value, case_path, today):
     """Set a fact of the case file (FIELD VALUE), or remove it (FIELD alone).
@@ -1028,9 +1028,9 @@ def _fact_value(key: str, value: str):
 @cli.command()
 @argument("roster", callback=_path, shell_complete=_complete_file)
 @option("--out-dir", required=True, metavar="DIR", callback=_folder, shell_complete=_complete_folder,
-              help="Folder for one calendar and one checklist per intern, and summary.csv.")
+        help="Folder for one calendar and one checklist per intern, and summary.csv.")
 @option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
-              show_default=True, help="Format of each intern's checklist.")
+        show_default=True, help="Format of each intern's checklist.")
 @output_format
 @option("--today", type=DATE, help="Plan as of this date instead of the system date.")
 @option("--jobs", "-j", type=click.IntRange(1, 256), help="Processes to use (default: one per core).")
@@ -1153,15 +1153,15 @@ def _check_extension(output: str | None, fmt: str) -> None:
 @cli.command()
 @argument("roster", callback=_path, shell_complete=_complete_file)
 @option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
-              help="Show what is due or opens within this many days (and everything overdue).")
+        help="Show what is due or opens within this many days (and everything overdue).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 @option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
-              help="Table style for --format text: any tabulate format (simple, grid, github, ...).")
+        help="Table style for --format text: any tabulate format (simple, grid, github, ...).")
 @option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json", "ics"]),
-              default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
+        default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
 @option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",
-              help="Write the agenda here, in --format (default: stdout).")
+        help="Write the agenda here, in --format (default: stdout).")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @option("--publish", "publish_url", metavar="URL", help="Keep the agenda's calendar current in this CalDAV calendar.")
 def agenda(roster, within, today, fmt, table_format, as_json, output, force, publish_url):
@@ -1236,19 +1236,19 @@ def _optional_reminders(ctx, param, value):
 @option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
 @option("--contacts", metavar="FILE", callback=_path, shell_complete=_complete_file, help="Your log of e-mails to professors (CSV): whom to remind today.")
 @option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
-              help="Timeline template (default: mila).")
+        help="Timeline template (default: mila).")
 @option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
 @option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country: the permit's wait from IRCC's published times.")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 @option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file,
-              help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
+        help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
 @option("--remind", callback=_optional_reminders,
-              help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
+        help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
 @option("--no-reminders", is_flag=True, help="Write no reminders.")
 @option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
-              help=f"A case file for the start, country and timeline (default: {CASE_FILE} here, if any).")
+        help=f"A case file for the start, country and timeline (default: {CASE_FILE} here, if any).")
 def outreach(start, contacts, template_name, medical, country, today, output, remind, no_reminders, as_json, force,
              case_path):
     """Before the invitation: by when to be invited, when to e-mail professors, whom to remind.
@@ -1469,7 +1469,7 @@ def _sparkline(figures, jumps, width: int) -> list[str]:
 
 @times.command()
 @option("--from", "source", metavar="URL|FILE", callback=_path,
-              help="Read this file or address instead (in IRCC's JSON format).")
+        help="Read this file or address instead (in IRCC's JSON format).")
 @option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
 def update(source, timeout):
     """Fetch IRCC's latest published times and add them to your history of figures.
@@ -1558,12 +1558,13 @@ def _template_text(template, width: int) -> str:
     from planner.layout import Footnotes, wrap
 
     notes = Footnotes(template)
-    lines = [*wrap(_("{name}: {title}").format(name=template.name, title=template.title), width), *wrap(template.summary, width, "  ", "  "),
-             "  " + _("file: {path}").format(path=template.path), ""]
+    lines = [*wrap(_("{name}: {title}").format(name=template.name, title=template.title), width),
+             *wrap(template.summary, width, "  ", "  "), "  " + _("file: {path}").format(path=template.path), ""]
     recordable = set(template.recordable)
     kinds = {"milestone": _("milestone"), "task": _("task"), "wait": _("wait"), "gate": _("gate")}
     for step in template.all_steps:
-        kind = kinds[step.kind] if step.kind == "milestone" else _("{kind}, {duration}").format(kind=kinds[step.kind], duration=step.duration.words())
+        kind = kinds[step.kind] if step.kind == "milestone" else _("{kind}, {duration}").format(
+            kind=kinds[step.kind], duration=step.duration.words())
         lines += wrap(_("{id}: {title} ({kind})").format(id=step.id, title=template.step_title(step), kind=kind),
                       width, "    ", "  ")
         if step.when and step.skipped:

@@ -301,7 +301,7 @@ def parse_duration_range(value, where: str) -> DurationRange:
     for duration in (shortest, longest):
         if duration.amount > _LONGEST[duration.unit]:
             raise TemplateError(_("{where}: duration '{duration}' is longer than 10 years").format(
-                where=where, duration=duration.words()))
+                where=where, duration=duration))
     reference = date(2001, 1, 31)  # a month end, so months compare by their shortest reading
     if shortest.after(reference) > longest.after(reference) or (
         shortest.unit == longest.unit and shortest.amount > longest.amount

@@ -429,7 +429,7 @@ def _chance_in_time(template, invited, start, end, today, recorded, done, done_b
     # begin: those waits, what follows them and leads to the last; the rest is worked out once.
     moved = {step.id for step in first}
     moved |= {s.id for s in template.steps if template.ancestors[s.id] & moved}
-    relevant = [s for s in template.steps if s.id in moved and s.id in template.ancestors[last.id]
+    relevant = [s for s in template.steps if (s.id in moved and s.id in template.ancestors[last.id])
                 or s.id == last.id] if first else None
 
     def window(outcome: dict) -> tuple[date, date, date]:

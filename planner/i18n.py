@@ -6,6 +6,7 @@ chosen by `--lang fr`, or else by the first of LANGUAGE, LC_ALL, LC_MESSAGES and
 same catalog, so that a French run is French from the first line to the last.
 """
 
+import functools
 import gettext
 import os
 import re
@@ -82,6 +83,7 @@ def use(wanted: str) -> None:
     _told = True
 
 
+@functools.lru_cache(maxsize=8)
 def in_every_language(message: str) -> tuple[str, ...]:
     """The message in English and in each translation, whatever the run speaks: how a file planner
     wrote in another language is still recognised as its own."""

@@ -490,6 +490,18 @@ def _within(where: str, part: str) -> str:
     return _("{where}: {part}").format(where=where, part=part)
 
 
+def _step_at(where: str, step_id) -> str:
+    return _("{where}: step '{step}'").format(where=where, step=step_id)
+
+
+def _item_at(where: str, index: int) -> str:
+    return _("{where}: checklist item {index}").format(where=where, index=index)
+
+
+def _alternative_at(where: str, index: int) -> str:
+    return _("{where}: alternative {index}").format(where=where, index=index)
+
+
 def _check_types(raw: dict, kind: str, where: str) -> None:
     for key, (test, expected) in _TYPES[kind].items():
         value = raw.get(key)
@@ -546,11 +558,9 @@ def _outreach(raw, where: str, language: str, untranslated: list) -> dict:
 def _untranslatable(data: dict, where: str) -> None:
     """French text for a field the table has no English for: said once every other check has passed."""
     tables = [(where, data)]
-    tables += [(_("{where}: step '{step}'").format(where=where, step=raw.get("id")), raw) for raw in data.get("steps", [])]
-    tables += [(_("{where}: checklist item {index}").format(where=where, index=i), raw)
-               for i, raw in enumerate(data.get("checklist", []), 1)]
-    tables += [(_("{where}: alternative {index}").format(where=where, index=i), raw)
-               for i, raw in enumerate(data.get("alternatives", []), 1)]
+    tables += [(_step_at(where, raw.get("id")), raw) for raw in data.get("steps", [])]
+    tables += [(_item_at(where, i), raw) for i, raw in enumerate(data.get("checklist", []), 1)]
+    tables += [(_alternative_at(where, i), raw) for i, raw in enumerate(data.get("alternatives", []), 1)]
     tables += [(_within(where, "[passport]"), data["passport"])] if isinstance(data.get("passport"), dict) else []
     for table_where, raw in tables:
         french = raw.get("fr") if isinstance(raw, dict) else None
@@ -605,7 +615,7 @@ def _build(data: dict, path: Path, language: str = "en") -> Template:
 
     checklist = []
     for index, raw in enumerate(data.get("checklist", []), 1):
-        item_where = _("{where}: checklist item {index}").format(where=where, index=index)
+        item_where = _item_at(where, index)
         _no_unknown_keys(raw, _CHECKLIST_KEYS, item_where)
         _check_types(raw, "checklist", item_where)
         raw = _in_language(raw, "checklist", item_where, language, untranslated)
@@ -664,7 +674,7 @@ def _build(data: dict, path: Path, language: str = "en") -> Template:
 def _alternatives(raw: list, sources: dict, where: str, language: str = "en", untranslated=None) -> tuple[Alternative, ...]:
     found = []
     for index, item in enumerate(raw, 1):
-        item_where = _("{where}: alternative {index}").format(where=where, index=index)
+        item_where = _alternative_at(where, index)
         if not isinstance(item, dict):
             raise TemplateError(_("{where}: must be a table").format(where=item_where))
         _no_unknown_keys(item, {"id", "title", "when", "sets", "rule", "source", "assumption", "fr"}, item_where)
@@ -743,7 +753,7 @@ def _build_step(raw: dict, index: int, where: str, sources: dict, language: str 
     step_id = raw.get("id")
     if step_id is None:  # one given is checked with the other fields: a step id
         raise TemplateError(_("{where}: step {index} has no 'id'").format(where=where, index=index))
-    step_where = _("{where}: step '{step}'").format(where=where, step=step_id)
+    step_where = _step_at(where, step_id)
     _no_unknown_keys(raw, _STEP_KEYS, step_where)
     _check_types(raw, "step", step_where)
     for key in ("kind", "title"):

@@ -111,8 +111,8 @@ def parse(path: str, text: str) -> Case:
         raise InputError(_("{where}: not a case file (it needs schema = {schema}; planner init makes one)").format(
             where=case.where("schema"), schema=SCHEMA))
     if schema > SCHEMA:
-        raise InputError(f"{case.where('schema')}: made by a newer planner (schema {schema}; this one reads "
-                         f"{SCHEMA}): update planner")
+        raise InputError(_("{where}: made by a newer planner (schema {schema}; this one reads {known}): update "
+                           "planner").format(where=case.where("schema"), schema=schema, known=SCHEMA))
     case_id = data.get("id")
     if not isinstance(case_id, str) or not re.fullmatch(r"[0-9A-Za-z_-]{4,64}", case_id):
         raise InputError(_("{where}: the case id must be the one planner init made (letters and digits)").format(

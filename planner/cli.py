@@ -114,6 +114,13 @@ class PlannerGroup(click.Group):
             _speak_help(self)
         return super().main(args, *rest, **options)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as error:
+            _in_our_words(error)
+            raise
+
     def invoke(self, ctx):
         from planner.layout import visible
 
@@ -122,8 +129,42 @@ class PlannerGroup(click.Group):
         except PlannerError as error:
             raise UserError(visible(str(error)), error.exit_code) from None
         except click.ClickException as error:
-            error.message = visible(error.message)  # it may quote what was typed
+            _in_our_words(error)
             raise
+
+
+def _in_our_words(error: click.ClickException) -> None:
+    """click's error as planner says its own: what was typed made visible (it may be quoted), and the names it
+    suggests quoted as the run's language quotes (click writes them as Python would: 'check')."""
+    from planner.i18n import quoted
+    from planner.layout import visible
+
+    from planner import i18n
+
+    if isinstance(error, click.BadParameter) and error.param_hint is None and error.param is not None \
+            and i18n.language != "en":
+        import re
+
+        # click quotes the option as '--months' whatever the language.
+        error.param_hint = re.sub(r"'([^']*)'", lambda found: quoted(found[1]), error.param.get_error_hint(error.ctx))
+    possibilities = getattr(error, "possibilities", None)
+    if possibilities:
+        said = ", ".join(quoted(name) for name in sorted(possibilities))
+        error.message += " " + ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)",
+                                        len(possibilities)).format(possibility=said, possibilities=said)
+        error.possibilities = None
+    error.message = visible(error.message)
+
+
+class Choice(click.Choice):
+    """click.Choice, its choices quoted as the run's language quotes them when a value is not one of them."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:
+        from planner.i18n import quoted
+
+        said = ", ".join(quoted(str(choice)) for choice in self.choices)
+        return ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", len(self.choices)).format(
+            value=value, choice=said, choices=said)
 
 
 class DateParam(click.ParamType):
@@ -361,7 +402,7 @@ def _language(ctx, param, value):
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="planner", message="%(prog)s, version %(version)s")
-@click.option("--lang", type=click.Choice(["en", "fr"]), callback=_language, is_eager=True, expose_value=False,
+@click.option("--lang", type=Choice(["en", "fr"]), callback=_language, is_eager=True, expose_value=False,
               help="Language of the output (default: LANGUAGE, LC_ALL, LC_MESSAGES or LANG).")
 def cli():
     """Turn an internship invitation into a dated plan: verdict, calendar, checklists.
@@ -660,7 +701,7 @@ def output_format(func):
     """The format options every printing command shares."""
     func = option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
                   help="Table style for --format text: any tabulate format (simple, grid, github, ...).")(func)
-    func = option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json"]),
+    func = option("--format", "fmt", type=Choice(["text", "markdown", "html", "csv", "json"]),
                   default="text", show_default=True, help="Output format.")(func)
     return func
 
@@ -1029,7 +1070,7 @@ def _fact_value(key: str, value: str):
 @argument("roster", callback=_path, shell_complete=_complete_file)
 @option("--out-dir", required=True, metavar="DIR", callback=_folder, shell_complete=_complete_folder,
         help="Folder for one calendar and one checklist per intern, and summary.csv.")
-@option("--checklist-format", type=click.Choice(["text", "markdown", "html", "csv", "json"]), default="html",
+@option("--checklist-format", type=Choice(["text", "markdown", "html", "csv", "json"]), default="html",
         show_default=True, help="Format of each intern's checklist.")
 @output_format
 @option("--today", type=DATE, help="Plan as of this date instead of the system date.")
@@ -1157,7 +1198,7 @@ def _check_extension(output: str | None, fmt: str) -> None:
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 @option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
         help="Table style for --format text: any tabulate format (simple, grid, github, ...).")
-@option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "csv", "json", "ics"]),
+@option("--format", "fmt", type=Choice(["text", "markdown", "html", "csv", "json", "ics"]),
         default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
 @option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",

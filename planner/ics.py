@@ -17,7 +17,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime,
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
-from planner.i18n import _
+from planner.i18n import _, quoted
 from planner.report import follow_up, verdict_sentence
 from planner.view import ANCHOR, DAY, DECISION, DONE, LAST, SAFE, internship_title, views
 
@@ -144,11 +144,11 @@ def parse_reminders(text: str) -> tuple[timedelta, ...]:
     for part in text.split(","):
         match = re.fullmatch(r"\s*(\d+)\s*([dwh])\s*", part)
         if not match:
-            raise ValueError(f"'{part.strip()}' is not a reminder such as 14d, 2w or 12h")
+            raise ValueError(_("{reminder} is not a reminder such as 14d, 2w or 12h").format(reminder=quoted(part.strip())))
         amount, unit = int(match[1]), match[2]
         offset = {"d": timedelta(days=amount), "w": timedelta(weeks=amount), "h": timedelta(hours=amount)}[unit]
         if offset <= timedelta(0):
-            raise ValueError(f"'{part.strip()}' is not before the deadline")
+            raise ValueError(_("{reminder} is not before the deadline").format(reminder=quoted(part.strip())))
         reminders.append(offset)
     # The longest first: Outlook keeps only the first alarm, and the earliest warning matters most.
     return tuple(sorted(set(reminders), reverse=True))

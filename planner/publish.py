@@ -108,9 +108,10 @@ def credentials(url: str) -> tuple[str | None, str | None, str]:
     except FileNotFoundError:
         found = None
     except (netrc.NetrcParseError, OSError) as error:
-        raise PublishError(f"{path}: cannot be read ({getattr(error, 'msg', None) or error})", 1) from None
+        raise PublishError(_("{path}: cannot be read ({reason})").format(
+            path=path, reason=getattr(error, "msg", None) or error), 1) from None
     if found is None:
-        return None, None, "no credentials (neither ~/.netrc nor the environment has them)"
+        return None, None, _("no credentials (neither ~/.netrc nor the environment has them)")
     login, _account, password = found
     return login, password, f"~/.netrc (machine {host})"
 
@@ -129,7 +130,8 @@ class Collection:
         try:
             from caldav import DAVClient
         except ImportError:
-            raise PublishError("publishing needs the caldav library: pip install 'planner[caldav]'", 1) from None
+            raise PublishError(_("publishing needs the caldav library: pip install {package}").format(
+                package="'planner[caldav]'"), 1) from None
         self.client = DAVClient(url=self.url, username=self.username, password=self.password, timeout=TIMEOUT,
                                 enable_rfc6764=False, require_tls=urlsplit(self.url).scheme == "https")
         self.read()
@@ -314,7 +316,7 @@ def _multistatus(raw) -> list[tuple[str, str, bytes]]:
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError:
-        raise PublishError("the server's answer to the calendar query is not XML") from None
+        raise PublishError(_("the server's answer to the calendar query is not XML")) from None
     found = []
     for response in root.iter(f"{{{_DAV}}}response"):
         href = response.findtext(f"{{{_DAV}}}href") or ""

@@ -141,7 +141,7 @@ def parse_figure(text: str) -> int | None:
         return None
     match = _FIGURE.match(text)
     if not match:
-        raise ValueError(f"'{text}' is not a processing time")
+        raise ValueError(_("{text} is not a processing time").format(text=quoted(text)))
     amount = int(match[1])
     return amount * 7 if match[2].lower().startswith("week") else amount
 
@@ -722,20 +722,22 @@ def parse_live(data: bytes) -> dict:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise ValueError(f"not IRCC's JSON file ({error})") from None
+        raise ValueError(_("not IRCC's JSON file ({reason})").format(reason=error)) from None
     section = document.get(SECTION) if isinstance(document, dict) else None
     if not isinstance(section, dict) or "lastupdated" not in section:
-        raise ValueError(f"no '{SECTION}' section with a 'lastupdated' date")
+        raise ValueError(_("no {section} section with a {updated} date").format(section=quoted(SECTION),
+                                                                                 updated=quoted("lastupdated")))
     updated = parse_updated(str(section["lastupdated"]))
     figures = {}
     for code, text in section.items():
         if code == "lastupdated":
             continue
         if not re.fullmatch(r"[A-Z]{2}", str(code)) or not isinstance(text, str):
-            raise ValueError(f"'{code}': not a country code and a processing time")
+            raise ValueError(_("{code}: not a country code and a processing time").format(code=quoted(code)))
         figures[code] = parse_figure(text)
     if len(figures) < 50 or all(days is None for days in figures.values()):
-        raise ValueError(f"only {len(figures)} countries, or none with a figure: not a whole file")
+        raise ValueError(_("only {count} countries, or none with a figure: not a whole file").format(
+            count=len(figures)))
     return {"ircc_last_updated": updated.isoformat(), "work": figures}
 
 
@@ -745,7 +747,7 @@ def update(source: str | None = None, timeout: float = 20.0, today: date | None 
     Returns (the update, whether it was new). Nothing is written unless the file is whole and valid.
     """
     if source is not None and not source.strip():
-        raise InputError("--from: an empty name; give a file or an address in IRCC's JSON format")
+        raise InputError(_("--from: an empty name; give a file or an address in IRCC's JSON format"))
     source = source or LIVE_URL
     if re.match(r"^https?://", source):
         import urllib.error
@@ -755,21 +757,24 @@ def update(source: str | None = None, timeout: float = 20.0, today: date | None 
             with urllib.request.urlopen(source, timeout=timeout) as response:
                 data = response.read(20_000_000)
         except urllib.error.HTTPError as error:
-            raise PlannerError(f"{source}: the server answered {error.code} {error.reason}") from None
+            raise PlannerError(_("{source}: the server answered {status}").format(
+                source=source, status=f"{error.code} {error.reason}")) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise PlannerError(f"{source}: cannot be read ({reason}); are you offline? Nothing was changed") from None
+            raise PlannerError(_("{source}: cannot be read ({reason}); are you offline? Nothing was changed").format(
+                source=source, reason=reason)) from None
     else:
         try:
             data = Path(source).read_bytes()
         except OSError as error:
-            raise PlannerError(f"{source}: cannot read ({error.strerror})") from None
+            raise PlannerError(_("{path}: cannot read ({reason})").format(path=source, reason=error.strerror)) from None
         except ValueError:  # a NUL byte, which no file name can hold
-            raise InputError(f"--from: {source!r} is not a file name (it holds a NUL byte)") from None
+            raise InputError(_("--from: {name} is not a file name (it holds a NUL byte)").format(
+                name=quoted(source))) from None
     try:
         found = parse_live(data)
     except ValueError as error:
-        raise PlannerError(f"{source}: {error}; nothing was changed") from None
+        raise PlannerError(_("{source}: {reason}; nothing was changed").format(source=source, reason=error)) from None
     found["read"] = (today or date.today()).isoformat()
     if any(u["ircc_last_updated"] == found["ircc_last_updated"] for u in read_updates()):
         return found, False

@@ -280,6 +280,7 @@ AS_OF = ["--today", "2026-11-23"]
 def french_outputs(run, folder: Path, monkeypatch) -> dict[str, str]:
     """What every command an intern, an advisor or a student runs prints in French (stdout and stderr)."""
     monkeypatch.chdir(folder)
+    (folder / "other.json").write_text('{"visitor": {}}', encoding="utf-8")
     runs = {
         "check, no invitation": ["check", "--start", "2027-09-01", *AS_OF],
         "check --country": ["check", *CASES["at_risk"], "--country", "IN"],
@@ -306,6 +307,12 @@ def french_outputs(run, folder: Path, monkeypatch) -> dict[str, str]:
         "an unknown university": ["check", "--start", "2027-09-01", "--university", "harvard"],
         "no case file": ["done", "registration", "--case", "nowhere.toml"],
         "outreach": ["outreach", "--start", "2027-09-01", "--today", "2026-08-01"],
+        "times update from a missing file": ["times", "update", "--from", "nowhere.json"],
+        "times update from another file": ["times", "update", "--from", "other.json"],
+        "a bad reminder": ["plan", *CASES["at_risk"], "--remind", "2x", "-o", "r.ics"],
+        "a bad number": ["check", "--start", "2027-09-01", "--months", "abc"],
+        "a bad choice": ["checklist", *CASES["at_risk"], "--format", "pdf"],
+        "an unknown option": ["check", "--strat", "2027-09-01"],
         "outreach --contacts": ["outreach", "--contacts", Path(__file__).parent / "data" / "contacts.csv",
                                 "--today", "2026-10-01"],
     }
@@ -325,6 +332,9 @@ def test_every_command_speaks_french_under_a_french_locale(run, monkeypatch, tmp
     assert f"7{NBSP}h{NBSP}30" in outputs["outreach --contacts"] and "07:30" not in outputs["outreach --contacts"]
     assert {name: words for name, words in left.items() if words} == {}
     assert outputs["an impossible date"].startswith(f"Erreur{NBSP}: --start{NBSP}: «{NBSP}2027-02-30{NBSP}»")
+    # What French quotes, it quotes in « »: click's own messages too, which quote as Python does.
+    quoting = {name: text for name, text in outputs.items() if re.search(r"'[^' ]+'", text)}
+    assert quoting == {}
 
 
 ERRORS = [

@@ -10,10 +10,9 @@ its own day D. What happened is read from the figures published after D: the app
 decided in time when a later update's figure was no longer than the time elapsed since D (IRCC's
 number then says most applications of D's week were decided) on or before the plan's contingency
 point, the last day a decision can come for the start. An outcome the figures cannot tell is left
-out: a gap of more than three weeks in the updates around that day (an update saying "No processing
-time available" tells nothing, so a stretch of them is a gap), or a contingency point after the
-country's last figure (those decided before it would be known and the others not: scoring them
-would count every one in time).
+out, for what the updates' days say only, never for what became of the application: a contingency
+point in a gap of more than three weeks between updates (an update saying "No processing time
+available" tells nothing, so a stretch of them is a gap), or after the country's last figure.
 
 For each year and overall it prints: how reliable the stated chances were (plans at risk, by bins
 of their chance: how many, the chance said on average, the share decided in time); the share of
@@ -65,22 +64,23 @@ def read_history(paths: list[str]) -> dict[str, list[times.Figure]]:
 
 
 def decided_by(figures: list[times.Figure], index: int, deadline: date) -> bool | None:
-    """Whether an application made on figures[index]'s day was decided by `deadline`; None when the figures cannot tell."""
+    """Whether an application made on figures[index]'s day was decided by `deadline`; None when the figures cannot tell.
+
+    They cannot tell when they end before the deadline, or when the deadline falls in a gap of more than
+    three weeks between updates (a "No processing time available" tells nothing, so a stretch of them
+    is a gap). Either is known from the updates' days alone, whatever became of the application: a
+    plan left out for what became of it (one decided before a gap kept, one still waiting dropped)
+    would leave the scored plans faster than the plans made.
+    """
     start = figures[index].published
     said = [later for later in figures[index + 1:] if later.days is not None]  # "none" tells nothing
     if not said or said[-1].published < deadline:
-        return None  # known only if decided before the figures end: scoring those alone would favour "in time"
-    previous = start
-    for later in said:
-        if later.days <= (later.published - start).days:
-            if later.published <= deadline:
-                return True
-            straddles = (later.published - previous).days > times.GAP_DAYS and previous < deadline
-            return None if straddles else False
-        if later.published >= deadline:
-            return False if (later.published - previous).days <= times.GAP_DAYS else None
-        previous = later.published
-    return None
+        return None
+    before = max((later.published for later in said if later.published < deadline), default=start)
+    after = next(later.published for later in said if later.published >= deadline)
+    if after > deadline and (after - before).days > times.GAP_DAYS:
+        return None
+    return any(later.days <= (later.published - start).days for later in said if later.published <= deadline)
 
 
 def figure_bound(figure: int, days: int) -> float:

@@ -257,6 +257,11 @@ def test_the_calibration_reads_what_happened_and_scores_it_by_hand():
     gap = [times.Figure(START, 7), times.Figure(START + timedelta(days=40), 7)]
     assert calibration.decided_by(gap, 0, START + timedelta(days=20)) is None  # decided in a gap: when is not known
     assert calibration.decided_by(gap, 0, START + timedelta(days=40)) is True
+    # A deadline in a gap is left out whatever became of the application: decided before the gap, too.
+    # Keeping those and leaving out the ones still waiting would score only the fast ones.
+    early = [times.Figure(START, 7), times.Figure(START + timedelta(days=7), 7), times.Figure(START + timedelta(days=50), 7)]
+    assert calibration.decided_by(early, 0, START + timedelta(days=7)) is True
+    assert calibration.decided_by(early, 0, START + timedelta(days=30)) is None
     # IRCC's figure as an 80 % bound: 40 % at half the figure, 80 % at it, 90 % halfway to twice it, 100 % there.
     assert [calibration.figure_bound(70, d) for d in (35, 70, 105, 140, 200)] == [0.4, 0.8, 0.9, 1.0, 1.0]
     rows = [{"year": START, "verdict": v, "said": s, "chance": c, "template": 0.5, "bound": 0.8, "in_time": o}

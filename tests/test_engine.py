@@ -397,3 +397,121 @@ def test_the_end_may_stand_anywhere_in_the_file(tmp_path):
     assert with_end.step("end").finish == Window(date(2027, 6, 30), date(2027, 6, 30))
     without = make_plan(small, invited=invited, start=date(2027, 2, 1), today=TODAY)
     assert [s.step.id for s in without.steps] == ["invitation", "wait", "start"]
+
+
+def test_a_wait_by_its_odds_given_no_decision_before_today():
+    begin = date(2027, 1, 1)
+    linear = lambda days: days / 100  # noqa: E731: a decision equally likely on each of 100 days
+    # Begun today or later: nothing has gone yet; before the wait begins, nothing can have come.
+    assert engine._conditional(linear, begin, begin, begin + timedelta(days=50)) == 0.5
+    assert engine._conditional(linear, begin, begin - timedelta(days=9), begin - DAY) == 0.0
+    assert engine._conditional(linear, begin, begin, begin + timedelta(days=150)) == 1.0
+    # 20 days without a decision (today is the 21st day): the 40 days left of the first 60 are half the 80 left.
+    assert engine._conditional(linear, begin, begin + timedelta(days=21), begin + timedelta(days=60)) == pytest.approx(0.5)
+    # Begun yesterday: the day it began has gone (a tenth, for odds that start at a tenth on day 0).
+    tenth = lambda days: min(1.0, 0.1 + days / 100)  # noqa: E731
+    assert engine._conditional(tenth, begin, begin + DAY, begin + timedelta(days=10)) == pytest.approx(0.1 / 0.9)
+    # Odds spent (every decision would have come by now): it comes from today on, never before.
+    spent = lambda days: 1.0 if days >= 5 else 0.0  # noqa: E731
+    today = begin + timedelta(days=10)
+    assert [engine._conditional(spent, begin, today, day) for day in (today - DAY, today)] == [0.0, 1.0]
+
+
+def test_each_outcome_day_weighs_what_its_odds_give_up_to_it():
+    begin = date(2027, 1, 1)
+    days = [begin + timedelta(days=d) for d in (25, 50, 75)]
+    assert engine._weights(days, begin, begin, None) == [1 / 3] * 3
+    assert engine._weights(days + [begin], begin, begin, None) == [0.25] * 4
+    # The first day stands for every day up to it; the last for the rest, to the end of the odds.
+    assert engine._weights(days, begin, begin, lambda d: d / 100) == pytest.approx([0.25, 0.25, 0.5])
+    assert engine._ratio((3, 4)) == 0.75 and engine._ratio(0.3) == 0.3
+    assert engine._mean([(1, 4), (1, 2)]) == 0.375 and engine._mean([0.2, 0.4]) == pytest.approx(0.3)
+
+
+@given(st.integers(0, 40), st.integers(1, 12), st.integers(0, 20), st.integers(5, 30), st.booleans(),
+       st.one_of(st.none(), st.integers(1, 30)))
+def test_a_first_wait_weighed_by_its_odds_gives_the_chance_worked_by_hand(tmp_path_factory, extra, exam_width,
+                                                                          decision_width, spread, decision_odds, report):
+    # Two waits, the exam's weighed by its odds; with `report`, a task after the exam that leads nowhere but
+    # must be done by the start too: a late exam then leaves no decision day that fits.
+    small = timeline(
+        tmp_path_factory.mktemp("t"),
+        step("prepare", "task", ["invitation"], "2 days"),
+        step("exam", "wait", ["prepare"], ["1 days", f"{1 + exam_width} days"]),
+        step("decision", "wait", ["exam"], ["2 days", f"{2 + decision_width} days"]),
+        step("travel", "task", ["decision"], "3 days"),
+        *([step("report", "task", ["exam"], f"{report} days")] if report else []),
+        into_start='"travel"',
+    )
+    invited = date(2027, 1, 1)
+    start = invited + timedelta(days=2 + 1 + 2 + 3 + extra)
+    exam_odds = lambda d: min(1.0, d / spread)  # noqa: E731: days since the exam could begin
+    decision_odds_of = lambda d: min(1.0, d * d / (spread * spread))  # noqa: E731
+    chances = {"exam": exam_odds} | ({"decision": decision_odds_of} if decision_odds else {})
+    plan = make_plan(small, invited=invited, start=start, today=TODAY, chances=chances)
+    begin = invited + timedelta(days=2)
+    exam_days = [begin + timedelta(days=1 + i) for i in range(exam_width + 1)]
+    # Each exam day weighs the odds between the day before it and it; the last takes the rest.
+    cumulative = [exam_odds((day - begin).days) for day in exam_days]
+    weights = [cumulative[0]] + [b - a for a, b in zip(cumulative, cumulative[1:])]
+    weights[-1] += 1.0 - sum(weights)
+    expected = 0.0
+    for exam, weight in zip(exam_days, weights):
+        decisions = [exam + timedelta(days=2 + i) for i in range(decision_width + 1)]
+        fitting = [day for day in decisions if day + timedelta(days=3) <= start
+                   and (report is None or exam + timedelta(days=report) <= start)]
+        if decision_odds and decision_width:  # a decision of one possible day is no wait to weigh
+            share = decision_odds_of((fitting[-1] - exam).days) if fitting else 0.0
+        else:
+            share = len(fitting) / len(decisions)
+        expected += weight * share
+    # The verdict is the windows' (the odds weigh a chance, they move no date); the chance, an at-risk plan's.
+    def fits(exam, decision_days):
+        return exam + timedelta(days=decision_days + 3) <= start and (report is None or exam + timedelta(days=report) <= start)
+
+    assert plan.verdict == (FEASIBLE if fits(exam_days[-1], 2 + decision_width) else
+                            AT_RISK if fits(exam_days[0], 2) else NOT_FEASIBLE)
+    if plan.verdict == AT_RISK:
+        assert plan.probability == pytest.approx(expected, abs=1e-12)
+        assert set(plan.odds) == ({"decision", "exam"} if decision_odds and decision_width else {"exam"})
+
+
+def test_a_step_another_plan_takes_as_done_is_done_by_its_day_here_too(mila):
+    invited, start = date(2026, 12, 1), date(2027, 9, 1)
+    day = date(2026, 12, 10)
+    plan = make_plan(mila, invited=invited, start=start, today=TODAY, implied={"registration": day, "nowhere": day})
+    registration = plan.step("registration")
+    assert (registration.status, registration.done_by, registration.actual) == ("done", day, None)
+    # What is recorded here keeps its own day; of two days a step is done by, the earlier counts.
+    recorded = make_plan(mila, invited=invited, start=start, today=date(2026, 12, 20),
+                         recorded={"registration": date(2026, 12, 12)}, implied={"registration": day})
+    assert (recorded.step("registration").actual, recorded.step("registration").done_by) == (date(2026, 12, 12), None)
+    both = make_plan(mila, invited=invited, start=start, today=date(2026, 12, 20),
+                     recorded={"permit_application": date(2026, 12, 18)}, implied={"registration": day})
+    assert both.step("registration").done_by == day
+    later = make_plan(mila, invited=invited, start=start, today=date(2026, 12, 20),
+                      recorded={"permit_application": date(2026, 12, 9)}, implied={"registration": day})
+    assert later.step("registration").done_by == date(2026, 12, 9)
+
+
+def test_a_step_is_ready_when_what_it_follows_can_first_be_over(mila):
+    invited, start = date(2026, 12, 1), date(2027, 9, 1)
+    plan = make_plan(mila, invited=invited, start=start, today=TODAY)
+    processing, booking = plan.step("permit_processing"), plan.step("booking")
+    assert processing.finish.best < processing.finish.worst  # the decision's day is a window: ready is its first day
+    assert booking.ready == processing.finish.best
+    # Today past that day, the step cannot begin in the past, but it was ready then, whatever today is.
+    applied = date(2026, 12, 20)
+    late = make_plan(mila, invited=invited, start=start, today=date(2027, 2, 1),
+                     recorded={"permit_application": applied, "biometric_letter": date(2026, 12, 27)})
+    assert late.step("biometrics").ready == date(2026, 12, 27) and late.step("biometrics").start.best == date(2027, 2, 1)
+
+
+def test_the_chance_keeps_the_lag_between_the_last_step_and_the_start(tmp_path):
+    # A wait of 10 to 20 days, a day's travel, and five days between arriving and starting.
+    small = timeline(tmp_path, step("wait", "wait", ["invitation"], ["10 days", "20 days"]),
+                     step("travel", "task", ["wait"], "1 days"), into_start='{ step = "travel", lag = "5 days" }')
+    invited = date(2027, 1, 1)
+    plan = make_plan(small, invited=invited, start=invited + timedelta(days=21), today=TODAY)
+    # Decided on day 10 to 15 of the 11 days of its window: travel over by day 16, five days before day 21.
+    assert plan.verdict == AT_RISK and plan.probability == pytest.approx(6 / 11)

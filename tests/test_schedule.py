@@ -217,3 +217,17 @@ def test_a_stay_of_twelve_months_from_a_leap_day_may_end_on_the_last_of_february
     assert plan.end == date(2029, 2, 28) and plan.latest_end == date(2029, 2, 28)
     with pytest.raises(InputError, match="lasts 12 months and 1 day; the maximum is 12 months"):
         make_plan(mila, invited=date(2027, 6, 1), start=start, end=date(2029, 3, 1), today=date(2027, 6, 1))
+
+
+@given(st.dates(date(2026, 1, 1), date(2030, 12, 31)), st.integers(0, 800))
+def test_a_stay_is_said_as_whole_months_and_the_days_more(start, days):
+    from planner.engine import end_after, stay_length
+
+    end = start + timedelta(days=days)
+    months, more = stay_length(start, end)
+    # The whole months that fit, counted as end_after counts them, then the days after their last day.
+    whole = end_after(start, months) if months else start - DAY
+    assert whole + timedelta(days=more) == end and 0 <= more
+    assert end_after(start, months + 1) > end
+    if days < 27:  # shorter than any month: no whole month, every day counted
+        assert (months, more) == (0, days + 1)

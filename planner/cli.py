@@ -1490,22 +1490,30 @@ def _jumps(figures, recent) -> list:
 
 
 def _sparkline(figures, jumps, width: int) -> list[str]:
-    """The figures over time in one line of blocks (the lowest ▁, the highest █), the jumps marked below it."""
-    values = [f.days for f in figures]
-    step = max(1, -(-len(values) // (width - 2)))
-    chunks = [range(i, min(i + step, len(values))) for i in range(0, len(values), step)]
-    tops = [max(values[i] for i in chunk) for chunk in chunks]
-    low, high = min(tops), max(tops)
-    blocks = "▁▂▃▄▅▆▇█"
-    line = "  " + "".join(blocks[0 if high == low else round((v - low) / (high - low) * 7)] for v in tops)
-    if not jumps:
-        return [line]
+    """The figures over time: a column per stretch of equal length (its highest figure, the lowest ▁, the highest █;
+    blank where IRCC published none), the jumps marked below it, and its first and last days under its ends."""
+    first, last = figures[0].published, figures[-1].published
+    columns = max(1, min(width - 2, (last - first).days // 7 + 1))
+    span = ((last - first).days + 1) / columns  # days a column stands for
+    tops: list = [None] * columns
+    marks = [" "] * columns
     kinds = dict(jumps)
-    marks = []
-    for chunk in chunks:
-        found = [kinds[figures[i].published] for i in chunk if figures[i].published in kinds]
-        marks.append(" " if not found else "^" if "rise" in found else "v")
-    return [line, ("  " + "".join(marks)).rstrip()]
+    for figure in figures:
+        at = min(columns - 1, int((figure.published - first).days / span))
+        tops[at] = max(tops[at] or 0, figure.days)
+        kind = kinds.get(figure.published)
+        if kind is not None:
+            marks[at] = "^" if kind == "rise" or marks[at] == "^" else "v"
+    shown = [top for top in tops if top is not None]
+    low, high = min(shown), max(shown)
+    blocks = "▁▂▃▄▅▆▇█"
+    lines = ["  " + "".join(" " if top is None else blocks[0 if high == low else round((top - low) / (high - low) * 7)]
+                            for top in tops)]
+    if jumps:
+        lines.append(("  " + "".join(marks)).rstrip())
+    ends = f"{first}", f"{last}"
+    lines.append("  " + ends[0] + " " * max(1, columns - len(ends[0]) - len(ends[1])) + ends[1])
+    return lines
 
 
 @times.command()

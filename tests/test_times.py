@@ -132,9 +132,24 @@ def test_times_shows_a_country_and_every_country(run, monkeypatch):
     out = run("times", "India", "--today", "2026-11-23").stdout
     assert out.startswith("India (IN): work permit, applied for from outside Canada\nIRCC's figure: 9 weeks, published 2026-06-24")
     assert "These figures are 152 days old: run `planner times update`." in out
-    assert any(set(line.strip()) <= set("▁▂▃▄▅▆▇█") and line.strip() for line in out.splitlines())
+    chart = next(line for line in out.splitlines() if line.strip() and set(line.strip()) <= set("▁▂▃▄▅▆▇█ "))
+    # No weekly figure from July 2025 to June 2026: a blank stretch, as long as the time it stands for.
+    assert " " * 20 in chart.strip() and len(chart) == 80
+    assert "  2023-11-28" + " " * 58 + "2026-06-24" in out.splitlines()
     listing = run("times", "--today", "2026-11-23").stdout
     assert "India (IN)" in listing and "France (FR)" in listing and max(len(line) for line in listing.splitlines()) <= 80
+
+
+def test_the_history_chart_spaces_the_figures_by_their_days_and_marks_the_jumps():
+    from planner.cli import _sparkline
+
+    days = (0, 7, 14, 21, 56, 63)  # four weekly figures, four weeks without one, two more
+    figures = [times.Figure(START + timedelta(days=d), v) for d, v in zip(days, (7, 7, 14, 28, 14, 7))]
+    assert _sparkline(figures, [(START + timedelta(days=21), "rise"), (START + timedelta(days=56), "drop")], 80) == [
+        "  ▁▁▃█    ▃▁", "     ^    v", "  2025-01-06 2025-03-10"]
+    # Two figures of one stretch: its column shows the higher; a steady history is one level.
+    assert _sparkline([times.Figure(START, 14), times.Figure(START + DAY, 28)], [], 80)[0] == "  ▁"
+    assert _sparkline(_weekly(START, [14] * 3), [], 80)[0] == "  ▁▁▁"
 
 
 # Updates, against a real HTTP server on this machine.
@@ -306,6 +321,7 @@ def _weekly(first, values):
 
 
 START = date(2025, 1, 6)
+DAY = timedelta(days=1)
 
 
 def _pool(count: int, values: list, code: str = "P") -> dict:

@@ -136,20 +136,19 @@ class PlannerGroup(click.Group):
 def _in_our_words(error: click.ClickException) -> None:
     """click's error as planner says its own: what was typed made visible (it may be quoted), and the names it
     suggests quoted as the run's language quotes (click writes them as Python would: 'check')."""
-    from planner.i18n import quoted
-    from planner.layout import visible
-
     from planner import i18n
+    from planner.layout import visible
 
     if isinstance(error, click.BadParameter) and error.param_hint is None and error.param is not None \
             and i18n.language != "en":
         import re
 
         # click quotes the option as '--months' whatever the language.
-        error.param_hint = re.sub(r"'([^']*)'", lambda found: quoted(found[1]), error.param.get_error_hint(error.ctx))
+        error.param_hint = re.sub(r"'([^']*)'", lambda found: i18n.quoted(found[1]),
+                                  error.param.get_error_hint(error.ctx))
     possibilities = getattr(error, "possibilities", None)
     if possibilities:
-        said = ", ".join(quoted(name) for name in sorted(possibilities))
+        said = ", ".join(i18n.quoted(name) for name in sorted(possibilities))
         error.message += " " + ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)",
                                         len(possibilities)).format(possibility=said, possibilities=said)
         error.possibilities = None
@@ -1511,8 +1510,8 @@ def _sparkline(figures, jumps, width: int) -> list[str]:
                             for top in tops)]
     if jumps:
         lines.append(("  " + "".join(marks)).rstrip())
-    ends = f"{first}", f"{last}"
-    lines.append("  " + ends[0] + " " * max(1, columns - len(ends[0]) - len(ends[1])) + ends[1])
+    left, right = str(first), str(last)
+    lines.append("  " + left + " " * max(1, columns - len(left) - len(right)) + right)
     return lines
 
 

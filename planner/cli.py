@@ -10,7 +10,7 @@ import click
 
 from planner import __version__
 from planner.errors import PlannerError
-from planner.i18n import _, cited, ngettext, tell_click
+from planner.i18n import N_, _, cited, ngettext, tell_click
 
 # Click's decorators ask gettext for their words as this module loads: from planner's catalog, not
 # by a search of the system's (which imports locale and looks for files on every run).
@@ -56,6 +56,42 @@ def _speak(thing) -> None:
     english = thing.__dict__.setdefault("_english_help", getattr(thing, "help", None))
     if english:
         thing.help = english if i18n.language == "en" else i18n._(inspect.cleandoc(english))
+    _speak_metavar(thing)
+
+
+# The words click shows for what an option or argument takes, when it is not told one (an INTEGER, a
+# TEXT), and those planner's arguments are named by (planner done STEP [DAY]).
+METAVARS = (N_("INTEGER"), N_("INTEGER RANGE"), N_("FLOAT"), N_("FLOAT RANGE"), N_("TEXT"), N_("STEP"), N_("DAY"),
+            N_("FIELD"), N_("VALUE"), N_("ROSTER"), N_("COUNTRY"), N_("URL"), N_("COMMAND"), N_("ARGS"))
+
+
+def _speak_metavar(thing) -> None:
+    """What an option, an argument or a group's subcommands are shown taking (FILE, STEP, COMMAND), in the
+    run's language; in English, as click shows them."""
+    import re
+
+    from planner import i18n
+
+    if isinstance(thing, click.Group):
+        english = thing.__dict__.setdefault("_english_metavar", thing.subcommand_metavar)
+        thing.subcommand_metavar = english if i18n.language == "en" or not english else re.sub(
+            r"[A-Z]+", lambda found: i18n.marked(found[0]), english)
+        return
+    if not isinstance(thing, click.Parameter):
+        return
+    english = thing.__dict__.setdefault("_english_metavar", thing.metavar)
+    if i18n.language == "en" or english is not None:
+        thing.metavar = english if english is None or i18n.language == "en" else i18n.marked(english)
+        return
+    if isinstance(thing, click.Argument):
+        word = i18n.marked(thing.name.upper())
+        if not thing.required:
+            word = f"[{word}]"
+        thing.metavar = word + ("..." if thing.nargs != 1 else "")
+    elif not getattr(thing, "is_flag", False) and not isinstance(thing.type, click.Choice):
+        said = i18n.marked(thing.type.name.upper())
+        if said != thing.type.name.upper():
+            thing.metavar = said + ("..." if thing.nargs != 1 else "")
 
 
 def option(*decls, **attrs):
@@ -280,20 +316,20 @@ def plan_options(func):
         option("--start", type=DATE, help="First day of the internship (required without a case file)."),
         option("--end", type=DATE, help="Last day of the internship (at most 12 months after the start)."),
         option("--months", type=int, help="Length of the internship in months, instead of --end."),
-        option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
+        option("--done", "done", metavar=N_("STEP=DATE"), multiple=True, callback=_done, shell_complete=_complete_done,
                help="A step done on DATE (repeatable); STEP is a step id from `planner templates`."),
         option("--applied", type=DATE, help="Date the work permit was applied for (same as --done permit_application=DATE)."),
         option("--approved", type=DATE, help="Date the work permit was approved (same as --done permit_processing=DATE)."),
-        option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
-        option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
+        option("--university", metavar=N_("NAME"), shell_complete=_complete_university, help="The professor's affiliated university: udem, mcgill, poly, hec, laval, sherbrooke, ets."),
+        option("--country", metavar=N_("CODE|NAME"), shell_complete=_complete_country, help="The intern's country (IN or India): the permit wait from IRCC's published times."),
         option("--medical/--no-medical", default=None,
                help="A medical exam is needed, or not (see planner templates: who needs one)."),
         option("--biometrics-given", type=DATE, help="The day biometrics were last given (valid 10 years: no need to give them again)."),
         option("--passport-expires", type=DATE, help="The passport's expiry date: no work permit is issued beyond it."),
-        option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+        option("--template", "template_name", metavar=N_("NAME|PATH"), callback=_path, shell_complete=_complete_template,
                help="Timeline template: a built-in name or a .toml file (default: mila)."),
         option("--today", type=DATE, help="Plan as of this date instead of the system date."),
-        option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+        option("--case", "case_path", metavar=N_("FILE"), callback=_path, shell_complete=_complete_file,
                help=f"The case file to read (default: {CASE_FILE} here, if there is one)."),
     ]
     for add in reversed(options):
@@ -502,7 +538,7 @@ def _reminders(ctx, param, value):
 @option("--name", default="", callback=_people_text,
         help="The intern's name: names the calendar and keeps its events' identities.")
 @option("--note", default="", callback=_people_text, help="A note added to every event's description.")
-@option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, help="Write the calendar (.ics) here; - for stdout.")
+@option("-o", "--output", metavar=N_("FILE"), callback=_file_name, shell_complete=_complete_file, help="Write the calendar (.ics) here; - for stdout.")
 @option("--remind", default="14d,2d", show_default=True, callback=_reminders,
         help="Reminders before each deadline (d days, w weeks, h hours); Outlook keeps only the first.")
 @option("--no-reminders", is_flag=True, help="Write no reminders.")
@@ -510,7 +546,7 @@ def _reminders(ctx, param, value):
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @option("-q", "--quiet", is_flag=True, help="Print no summary.")
 @option("--json", "as_json", is_flag=True, help="Print the plan's facts and the file written as JSON.")
-@option("--publish", "publish_url", metavar="URL", help="Also publish the plan into this CalDAV calendar (see planner publish).")
+@option("--publish", "publish_url", metavar=N_("URL"), help="Also publish the plan into this CalDAV calendar (see planner publish).")
 @option("--dry-run", is_flag=True, help="With --publish: say what would change on the server, change nothing.")
 def plan(name, note, output, remind, no_reminders, todos, force, quiet, as_json, publish_url, dry_run, **inputs):
     """Write the plan as a calendar file; show what check says and the plan as a timeline.
@@ -698,7 +734,7 @@ def _plan_summary(made, name: str) -> str:
 
 def output_format(func):
     """The format options every printing command shares."""
-    func = option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
+    func = option("--fmt", "table_format", default="simple", show_default=True, metavar=N_("TABLEFMT"),
                   help="Table style for --format text: any tabulate format (simple, grid, github, ...).")(func)
     func = option("--format", "fmt", type=Choice(["text", "markdown", "html", "csv", "json"]),
                   default="text", show_default=True, help="Output format.")(func)
@@ -717,7 +753,7 @@ def _check_table_format(table_format: str) -> None:
 @plan_options
 @option("--name", default="", callback=_people_text, help="The intern's name, printed at the top.")
 @output_format
-@option("-o", "--output", metavar="FILE", default="-", callback=_file_name, shell_complete=_complete_file,
+@option("-o", "--output", metavar=N_("FILE"), default="-", callback=_file_name, shell_complete=_complete_file,
         help="Write the checklist here (default: stdout).")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
 @option("--json", "as_json", is_flag=True, help="The same as --format json.")
@@ -799,22 +835,22 @@ def _said(planned) -> str:
 
 
 @cli.command()
-@option("--case", "case_path", default=CASE_FILE, show_default=True, metavar="FILE", callback=_path,
+@option("--case", "case_path", default=CASE_FILE, show_default=True, metavar=N_("FILE"), callback=_path,
         shell_complete=_complete_file, help="Where to write the case file.")
 @option("--name", default=None, help="The intern's name.")
 @option("--invited", type=DATE, help="Date of the professor's invitation.")
 @option("--start", type=DATE, help="First day of the internship.")
 @option("--end", type=DATE, help="Last day of the internship.")
 @option("--months", type=int, help="Length of the internship in months, instead of --end.")
-@option("--university", metavar="NAME", shell_complete=_complete_university, help="The professor's affiliated university.")
-@option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country.")
+@option("--university", metavar=N_("NAME"), shell_complete=_complete_university, help="The professor's affiliated university.")
+@option("--country", metavar=N_("CODE|NAME"), shell_complete=_complete_country, help="The intern's country.")
 @option("--medical/--no-medical", default=None, help="A medical exam is needed, or not.")
 @option("--biometrics-given", type=DATE, help="The day biometrics were last given.")
 @option("--passport-expires", type=DATE, help="The passport's expiry date.")
-@option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+@option("--template", "template_name", metavar=N_("NAME|PATH"), callback=_path, shell_complete=_complete_template,
         help="Timeline template (default: mila).")
 @option("--note", default=None, help="A note added to every calendar event.")
-@option("--done", "done", metavar="STEP=DATE", multiple=True, callback=_done, shell_complete=_complete_done,
+@option("--done", "done", metavar=N_("STEP=DATE"), multiple=True, callback=_done, shell_complete=_complete_done,
         help="A step already done (repeatable).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 @option("-f", "--force", is_flag=True, help="Replace an existing case file (its id is kept).")
@@ -908,7 +944,7 @@ def _complete_step(ctx, param, incomplete):
 @cli.command()
 @argument("step", shell_complete=_complete_step)
 @argument("day", required=False, type=DATE)
-@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@option("--case", "case_path", metavar=N_("FILE"), callback=_path, shell_complete=_complete_file,
         help=f"The case file (default: {CASE_FILE} here).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 def done(step, day, case_path, today):
@@ -940,7 +976,7 @@ def done(step, day, case_path, today):
 
 @cli.command()
 @argument("step", shell_complete=_complete_step)
-@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@option("--case", "case_path", metavar=N_("FILE"), callback=_path, shell_complete=_complete_file,
         help=f"The case file (default: {CASE_FILE} here).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 def undo(step, case_path, today):
@@ -986,7 +1022,7 @@ def _complete_fact(ctx, param, incomplete):
 @cli.command(name="set")
 @argument("field", shell_complete=_complete_fact)
 @argument("value", required=False)
-@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@option("--case", "case_path", metavar=N_("FILE"), callback=_path, shell_complete=_complete_file,
         help=f"The case file (default: {CASE_FILE} here).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
 def set_fact(field, value, case_path, today):
@@ -1067,7 +1103,7 @@ def _fact_value(key: str, value: str):
 
 @cli.command()
 @argument("roster", callback=_path, shell_complete=_complete_file)
-@option("--out-dir", required=True, metavar="DIR", callback=_folder, shell_complete=_complete_folder,
+@option("--out-dir", required=True, metavar=N_("DIR"), callback=_folder, shell_complete=_complete_folder,
         help="Folder for one calendar and one checklist per intern, and summary.csv.")
 @option("--checklist-format", type=Choice(["text", "markdown", "html", "csv", "json"]), default="html",
         show_default=True, help="Format of each intern's checklist.")
@@ -1078,7 +1114,7 @@ def _fact_value(key: str, value: str):
 @option("-f", "--force", is_flag=True, help="Write into a folder that planner batch did not make.")
 @option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@option("--publish", "publish_url", metavar="URL", help="Also publish every intern's plan into this CalDAV calendar.")
+@option("--publish", "publish_url", metavar=N_("URL"), help="Also publish every intern's plan into this CalDAV calendar.")
 def batch(roster, out_dir, checklist_format, fmt, table_format, today, jobs, remind, force, quiet, as_json, publish_url):
     """Plan a whole roster: a calendar and a checklist per intern, and a summary sorted by risk.
 
@@ -1192,18 +1228,18 @@ def _check_extension(output: str | None, fmt: str) -> None:
 
 @cli.command()
 @argument("roster", callback=_path, shell_complete=_complete_file)
-@option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar="DAYS",
+@option("--within", type=click.IntRange(0, 366), default=14, show_default=True, metavar=N_("DAYS"),
         help="Show what is due or opens within this many days (and everything overdue).")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
-@option("--fmt", "table_format", default="simple", show_default=True, metavar="TABLEFMT",
+@option("--fmt", "table_format", default="simple", show_default=True, metavar=N_("TABLEFMT"),
         help="Table style for --format text: any tabulate format (simple, grid, github, ...).")
 @option("--format", "fmt", type=Choice(["text", "markdown", "html", "csv", "json", "ics"]),
         default="text", show_default=True, help="Output format; ics is one calendar for the advisor.")
 @option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file, default="-",
+@option("-o", "--output", metavar=N_("FILE"), callback=_file_name, shell_complete=_complete_file, default="-",
         help="Write the agenda here, in --format (default: stdout).")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-@option("--publish", "publish_url", metavar="URL", help="Keep the agenda's calendar current in this CalDAV calendar.")
+@option("--publish", "publish_url", metavar=N_("URL"), help="Keep the agenda's calendar current in this CalDAV calendar.")
 def agenda(roster, within, today, fmt, table_format, as_json, output, force, publish_url):
     """What needs action across a roster: every overdue item, and what is due within --within days.
 
@@ -1274,20 +1310,20 @@ def _optional_reminders(ctx, param, value):
 
 @cli.command()
 @option("--start", type=DATE, help="The start you aim for: when must the invitation arrive, when to e-mail.")
-@option("--contacts", metavar="FILE", callback=_path, shell_complete=_complete_file, help="Your log of e-mails to professors (CSV): whom to remind today.")
-@option("--template", "template_name", metavar="NAME|PATH", callback=_path, shell_complete=_complete_template,
+@option("--contacts", metavar=N_("FILE"), callback=_path, shell_complete=_complete_file, help="Your log of e-mails to professors (CSV): whom to remind today.")
+@option("--template", "template_name", metavar=N_("NAME|PATH"), callback=_path, shell_complete=_complete_template,
         help="Timeline template (default: mila).")
 @option("--medical", is_flag=True, help="A medical exam will be needed: the invitation must come earlier.")
-@option("--country", metavar="CODE|NAME", shell_complete=_complete_country, help="The intern's country: the permit's wait from IRCC's published times.")
+@option("--country", metavar=N_("CODE|NAME"), shell_complete=_complete_country, help="The intern's country: the permit's wait from IRCC's published times.")
 @option("--today", type=DATE, help="As of this date instead of the system date.")
-@option("-o", "--output", metavar="FILE", callback=_file_name, shell_complete=_complete_file,
+@option("-o", "--output", metavar=N_("FILE"), callback=_file_name, shell_complete=_complete_file,
         help="Write the dates and follow-ups as a calendar (.ics); - for stdout.")
 @option("--remind", callback=_optional_reminders,
         help="Reminders before each date (default: 14d,2d before invitation deadlines, 1d before follow-ups).")
 @option("--no-reminders", is_flag=True, help="Write no reminders.")
 @option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 @option("-f", "--force", is_flag=True, help="Replace an existing file the planner did not write.")
-@option("--case", "case_path", metavar="FILE", callback=_path, shell_complete=_complete_file,
+@option("--case", "case_path", metavar=N_("FILE"), callback=_path, shell_complete=_complete_file,
         help=f"A case file for the start, country and timeline (default: {CASE_FILE} here, if any).")
 def outreach(start, contacts, template_name, medical, country, today, output, remind, no_reminders, as_json, force,
              case_path):
@@ -1516,7 +1552,7 @@ def _sparkline(figures, jumps, width: int) -> list[str]:
 
 
 @times.command()
-@option("--from", "source", metavar="URL|FILE", callback=_path,
+@option("--from", "source", metavar=N_("URL|FILE"), callback=_path,
         help="Read this file or address instead (in IRCC's JSON format).")
 @option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
 def update(source, timeout):

@@ -243,6 +243,32 @@ def test_help_is_french_from_the_first_line_to_the_last(run, command):
     assert run(command, "--help").stdout.startswith(f"Usage: planner {command} ")  # and back to English
 
 
+HELP_COMMANDS = ["check", "plan", "checklist", "batch", "agenda", "init", "done", "undo", "set", "outreach",
+                 "times", "times show", "times update", "publish", "templates"]
+
+
+def taken_words(text: str) -> set[str]:
+    """The words a help shows its options and arguments taking: its usage line's and its options' (FILE, STEP)."""
+    usage = text.splitlines()[0].split(":", 1)[1]
+    options = re.findall(r"^  (?:-\w, )?--[a-z-]+ (\S+)", text, flags=re.M)
+    return {word for piece in [usage, *options] for word in re.findall(r"[A-ZÉ]{2,}", piece)}
+
+
+def test_what_options_take_is_said_in_french_and_back_in_english(run):
+    english = set().union(*(taken_words(run(*command.split(), "--help").stdout) for command in HELP_COMMANDS),
+                          taken_words(run("--help").stdout))
+    french = set().union(*(taken_words(run("--lang", "fr", *command.split(), "--help").stdout)
+                           for command in HELP_COMMANDS), taken_words(run("--lang", "fr", "--help").stdout))
+    assert {"STEP", "DAY", "FILE", "INTEGER", "TEXT", "COMMAND", "ARGS", "ROSTER"} <= english
+    # The same in both languages: planner's own (OPTIONS, DATE, URL, CODE, JSON) and nothing else.
+    assert english & french == {"OPTIONS", "DATE", "URL", "CODE"}
+    assert {"ÉTAPE", "JOUR", "FICHIER", "ENTIER", "TEXTE", "COMMANDE", "ARGUMENTS", "LISTE"} <= french
+    assert run("--lang", "fr", "done", "--help").stdout.startswith(f"Utilisation{NBSP}: planner done [OPTIONS] ÉTAPE [JOUR]")
+    assert run("done", "--help").stdout.startswith("Usage: planner done [OPTIONS] STEP [DAY]")  # back, in one process
+    assert f"Argument manquant «{NBSP}CHAMP{NBSP}»" in run("--lang", "fr", "set").stderr
+    assert "Missing argument 'FIELD'" in run("set").stderr
+
+
 def english_help_words(text: str) -> list[str]:
     text = re.sub(r"^\s*planner .*$", "", text, flags=re.M)  # examples
     text = re.sub(r"\[[^\]]*\]|--[a-z-]+|\b[A-Z_]{2,}\b|https?://\S+|`[^`]*`|\S+\.(ics|csv|toml|html|jsonl?)\b", "", text)

@@ -120,7 +120,7 @@ def test_lang_on_the_command_line_comes_before_the_environment(run, monkeypatch)
 def test_clicks_own_errors_are_french(run):
     result = run("--lang", "fr", "chek")
     assert result.stderr.splitlines() == [
-        "Utilisation\u00a0: planner [OPTIONS] COMMAND [ARGS]...",
+        "Utilisation\u00a0: planner [OPTIONS] COMMANDE [ARGUMENTS]...",
         "Essayez «\u00a0planner --help\u00a0» pour obtenir de l’aide.", "",
         "Erreur\u00a0: Aucune commande «\u00a0chek\u00a0». (Vouliez-vous dire\u00a0: «\u00a0check\u00a0», "
         "«\u00a0checklist\u00a0»?)"]

@@ -465,8 +465,14 @@ def calendar_identity(data: bytes | None) -> tuple[str | None, str]:
         if key == IDENTITY.encode():
             found = value.decode("ascii", "replace")
         elif key == b"X-WR-CALNAME":
-            name = vText.from_ical(value.decode("utf-8", "replace"))
+            name = _unescaped(value.decode("utf-8", "replace"))
     return found, name
+
+
+def _unescaped(text: str) -> str:
+    """A TEXT value as it was before escaping (RFC 5545, 3.3.11: \\\\, \\;, \\, and \\n); icalendar's vText.from_ical
+    keeps the backslashes."""
+    return re.sub(r"\\([\\;,nN])", lambda found: "\n" if found[1] in "nN" else found[1], text)
 
 
 def build_calendar(items: list[Entry], **options) -> bytes:

@@ -272,3 +272,14 @@ def test_set_keeps_a_university_and_a_country_as_the_planner_names_them(case_fil
     assert (case.facts["university"], case.facts["country"]) == ("udem", "FR")
     text = case_file.read_text(encoding="utf-8")
     assert 'university = "udem"\n' in text and 'country = "FR"\n' in text
+
+
+def test_the_other_plan_is_named_as_its_intern_wrote_it_not_as_icalendar_escapes_it(run, tmp_path):
+    ics = tmp_path / "plan.ics"
+    dates = ["--invited", "2026-12-01", "--start", "2027-09-01", "--today", "2026-12-02"]
+    assert run("plan", *dates, "--name", "Ada; Love, \\ lace", "-o", ics).exit_code == 0
+    assert b"X-WR-CALNAME:Internship plan: Ada\\; Love\\, \\\\ lace" in ics.read_bytes()
+    result = run("plan", *dates, "--name", "Bob", "-o", ics)
+    assert result.exit_code == 1
+    assert "another plan ('Internship plan: Ada; Love, \\ lace'), not of this one ('Internship plan: Bob')" \
+        in result.stderr

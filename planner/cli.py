@@ -80,18 +80,16 @@ def _speak_metavar(thing) -> None:
     if not isinstance(thing, click.Parameter):
         return
     english = thing.__dict__.setdefault("_english_metavar", thing.metavar)
-    if i18n.language == "en" or english is not None:
-        thing.metavar = english if english is None or i18n.language == "en" else i18n.marked(english)
-        return
-    if isinstance(thing, click.Argument):
+    thing.metavar = english
+    if i18n.language == "en" or getattr(thing, "is_flag", False) or isinstance(thing.type, click.Choice):
+        return  # a flag takes nothing; a choice shows its values, the same in every language
+    if english is not None:
+        thing.metavar = i18n.marked(english)
+    elif isinstance(thing, click.Argument):  # click names it after the argument, bracketed when optional
         word = i18n.marked(thing.name.upper())
-        if not thing.required:
-            word = f"[{word}]"
-        thing.metavar = word + ("..." if thing.nargs != 1 else "")
-    elif not getattr(thing, "is_flag", False) and not isinstance(thing.type, click.Choice):
-        said = i18n.marked(thing.type.name.upper())
-        if said != thing.type.name.upper():
-            thing.metavar = said + ("..." if thing.nargs != 1 else "")
+        thing.metavar = (word if thing.required else f"[{word}]") + ("..." if thing.nargs != 1 else "")
+    elif i18n.marked(thing.type.name.upper()) != thing.type.name.upper():  # click names it after its type
+        thing.metavar = i18n.marked(thing.type.name.upper()) + ("..." if thing.nargs != 1 else "")
 
 
 def option(*decls, **attrs):

@@ -336,7 +336,7 @@ def wait_reading(prediction, name: str) -> str:
         text = _(
             "Read as IRCC's history reads a figure of {size}: applications made when their country's figure was of "
             "that size (every country, the past three years; {outcomes} known outcomes) were decided in {window} (the "
-            "5th to the 95th percentile: the window), and a chance counts those outcomes.").format(
+            "2.5th to the 97.5th percentile: the window), and a chance counts those outcomes.").format(
             size=_size_words(low, high), outcomes=outcomes, window=window)
     else:
         if jump.kind == "rise":

@@ -15,8 +15,8 @@ application's wait from them:
 - A figure is read as IRCC's history reads figures of its size: over the past three years and
   every country, what applications took next to the figure of their day, for figures in the same
   range (long figures tend to fall before they are met, short ones to be outrun by the next
-  updates). The window runs from the 5th to the 95th percentile of those outcomes; a chance counts
-  them.
+  updates). The window runs from the 2.5th to the 97.5th percentile of those outcomes; a chance
+  counts them.
 - A figure far from the country's level of the 8 weeks before (twice it or more, half of it or
   less) is a jump: the plan says so, with how past jumps went (how many, how many fell back at
   least halfway, within how long). After a rise, the wait is read from what applications took
@@ -58,7 +58,9 @@ FOLLOW_WEEKS = 26  # how long after a jump its fall back is looked for (at least
 MIN_OUTCOMES = 30  # known outcomes a range of figures needs for its own reading
 SIZES = (14, 28, 56, 112, 224)  # the ranges of figures, in days: under 2 weeks, 2 to 4, ..., 32 weeks or more
 STALE_DAYS = 90
-LOW, HIGH = 0.05, 0.95  # the window: from the 5th to the 95th percentile of past outcomes
+# The window: from the 2.5th to the 97.5th percentile of past outcomes (plans.wait_reading says so), the
+# plausible outcomes: "not feasible" is said only when none of them fits, "feasible" only when all do.
+LOW, HIGH = 0.025, 0.975
 GAP_DAYS = 21  # updates further apart than this: a decision between them is dated to the gap's middle
 _FIGURE = re.compile(r"^\s*(\d+)\s+(day|days|week|weeks)\s*$", re.I)
 NONE = "No processing time available"

@@ -61,7 +61,7 @@ def test_every_cell_of_the_summary_and_its_order(run, tmp_path):
         # Applied 2026-12-10: IRCC's letter is expected a week later, biometrics are due 30 days after it.
         ("Cy", "at risk", -13, 0.7903, "2027-01-15", "Give biometrics (fingerprints and photo)", "2027-07-28"),
         # India's 9 weeks, read with every country's history since 2023: even the worst case is in time.
-        ("Gus", "feasible", 71, None, "2027-03-09", "Register as research intern at Université Laval", "2027-07-28"),
+        ("Gus", "feasible", 38, None, "2027-02-04", "Register as research intern at Université Laval", "2027-07-28"),
         ("Dee", "feasible", 225, None, "2027-08-24", "Book flights and housing", None),
         ("Fin", "feasible", None, None, None, None, None),  # every step done: no slack to speak of, the last
     ]

@@ -397,7 +397,7 @@ def test_a_steady_figure_is_read_as_every_countrys_figures_of_its_size_worked_by
         "Permit wait from IRCC's published time for France (FR): 2 weeks, published 2025-07-28 (the time in which 80 % "
         "of recent applications were decided). Read as IRCC's history reads a figure of 2 to 4 weeks: applications "
         "made when their country's figure was of that size (every country, the past three years; 1,148 known "
-        "outcomes) were decided in 14 to 14 days (the 5th to the 95th percentile: the window), and a chance counts "
+        "outcomes) were decided in 14 to 14 days (the 2.5th to the 97.5th percentile: the window), and a chance counts "
         "those outcomes.")
 
 

@@ -61,7 +61,7 @@ STALE_DAYS = 90
 # The window: from the 2.5th to the 97.5th percentile of past outcomes (plans.wait_reading says so), the
 # plausible outcomes: "not feasible" is said only when none of them fits, "feasible" only when all do.
 LOW, HIGH = 0.025, 0.975
-GAP_DAYS = 21  # updates further apart than this: a decision between them is dated to the gap's middle
+GAP_DAYS = 21  # updates further apart than this: a decision between them is not dated (still waiting at the gap's start)
 _FIGURE = re.compile(r"^\s*(\d+)\s+(day|days|week|weeks)\s*$", re.I)
 NONE = "No processing time available"
 # IRCC's page with the figures, cited as the source of a wait read from them.

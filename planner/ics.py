@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from icalendar import Alarm, Calendar, Event, Todo, vCategory, vDate, vDatetime, vDDDTypes, vDuration, vInt, vText, vUri
+from icalendar.parser import unescape_backslash
 
 from planner import __version__
 from planner.engine import Plan, ScheduledStep
@@ -465,14 +466,9 @@ def calendar_identity(data: bytes | None) -> tuple[str | None, str]:
         if key == IDENTITY.encode():
             found = value.decode("ascii", "replace")
         elif key == b"X-WR-CALNAME":
-            name = _unescaped(value.decode("utf-8", "replace"))
+            # A TEXT value unescaped (RFC 5545, 3.3.11): icalendar's vText.from_ical keeps the backslashes.
+            name = unescape_backslash(value.decode("utf-8", "replace"))
     return found, name
-
-
-def _unescaped(text: str) -> str:
-    """A TEXT value as it was before escaping (RFC 5545, 3.3.11: \\\\, \\;, \\, and \\n); icalendar's vText.from_ical
-    keeps the backslashes."""
-    return re.sub(r"\\([\\;,nN])", lambda found: "\n" if found[1] in "nN" else found[1], text)
 
 
 def build_calendar(items: list[Entry], **options) -> bytes:

@@ -88,8 +88,10 @@ def _speak_metavar(thing) -> None:
     elif isinstance(thing, click.Argument):  # click names it after the argument, bracketed when optional
         word = i18n.marked(thing.name.upper())
         thing.metavar = (word if thing.required else f"[{word}]") + ("..." if thing.nargs != 1 else "")
-    elif i18n.marked(thing.type.name.upper()) != thing.type.name.upper():  # click names it after its type
-        thing.metavar = i18n.marked(thing.type.name.upper()) + ("..." if thing.nargs != 1 else "")
+    else:  # click names it after its type: told only when the run's language has a word of its own
+        said = i18n.marked(thing.type.name.upper())
+        if said != thing.type.name.upper():
+            thing.metavar = said + ("..." if thing.nargs != 1 else "")
 
 
 def option(*decls, **attrs):

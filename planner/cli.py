@@ -1554,7 +1554,7 @@ def _sparkline(figures, jumps, width: int) -> list[str]:
 @times.command()
 @option("--from", "source", metavar=N_("URL|FILE"), callback=_path,
         help="Read this file or address instead (in IRCC's JSON format).")
-@option("--timeout", type=click.FloatRange(0.1, 300), default=20.0, show_default=True, help="Seconds to wait for the server.")
+@option("--timeout", type=click.FloatRange(1, 300), default=20, show_default=True, help="Seconds to wait for the server.")
 def update(source, timeout):
     """Fetch IRCC's latest published times and add them to your history of figures.
 

@@ -629,3 +629,222 @@ def test_a_first_update_starts_the_history_and_a_missing_file_is_one_line(tmp_pa
     with pytest.raises(PlannerError) as error:
         times.update(str(tmp_path / "nowhere.json"))
     assert str(error.value) == f"{tmp_path / 'nowhere.json'}: cannot read (No such file or directory)"
+
+
+# The model's edges, each worked by hand: what a count of one more or one less, a day more or less, changes.
+
+def test_thirty_known_outcomes_read_a_figure_twenty_nine_fall_back_and_none_says_zero():
+    # One country, weekly figures of 2 weeks: every application but the last two is decided by the last update.
+    enough = {"FR": _weekly(START, [14] * 32)}
+    assert times.predict("FR", enough["FR"][-1].published, enough).outcomes == 30
+    few = {"FR": _weekly(START, [14] * 31)}
+    assert times.predict("FR", few["FR"][-1].published, few) == times.Fallback(
+        "FR", "too few known outcomes for figures of this size in the past three years (29, fewer than 30)", few["FR"][-1])
+    # A figure of a size no application had: none known, said as zero.
+    other = enough | {"DE": _weekly(START, [140])}
+    assert times.predict("DE", START, other).reason == (
+        "too few known outcomes for figures of this size in the past three years (0, fewer than 30)")
+
+
+def test_a_level_is_the_median_of_three_figures_or_more_of_the_eight_weeks_before_not_counting_the_day():
+    day = date(2025, 6, 30)
+
+    def at(days_before, value):
+        return times.Figure(day - timedelta(days=days_before), value)
+
+    inside = [at(56, 30), at(30, 20), at(1, 10)]
+    assert times._level(inside + [at(57, 1000), at(0, 1000), at(20, None)], day) == 20.0
+    assert times._level(inside[:2] + [at(0, 10), at(57, 10)], day) is None  # two in the eight weeks: no level
+    assert times._median([1, 2, 3, 10]) == 2.5 and times._median([3, 1, 2]) == 2.0
+
+
+def test_a_jump_starts_at_twice_or_half_the_level_and_a_big_rise_at_four_times():
+    assert [times.state(days, 28.0) for days in (56, 55, 29, 15, 14)] == ["rise", None, None, None, "drop"]
+    assert [times.reading(days, 28.0) for days in (112, 111, 56, 14)] == ["big rise", "rise", "rise", "drop"]
+    assert times.state(1000, None) is None
+    # Halfway back, in proportion: the figures' geometric middle (56 between 112 and 28; 14 between 7 and 28).
+    assert times.fell_back("rise", 112, 28, 56) and not times.fell_back("rise", 112, 28, 57)
+    assert times.fell_back("drop", 7, 28, 14) and not times.fell_back("drop", 7, 28, 13)
+
+
+def test_an_application_no_later_update_reaches_is_not_decided():
+    # 2 weeks, then 4: a week on, the update says 28 days and only 7 have passed. Nothing after it.
+    assert [a.decided for a in times.applications(_weekly(START, [14, 28]))] == [None, None]
+
+
+def test_the_tables_count_from_three_years_back_and_keep_each_countrys_longest_wait():
+    day = date(2025, 6, 30)
+    since = day - timedelta(days=times.HISTORY_DAYS)
+    # Applied on the first day of the three years: decided two weeks later; the second is still waiting.
+    edge = {"X": [times.Figure(since, 14), times.Figure(since + timedelta(days=14), 14)]}
+    found = times.tables(edge, day)
+    assert (found.day, found.counts[times.size_of(14)]) == (day, 1)
+    assert times.tables(edge, day + DAY).counts.get(times.size_of(14), 0) == 0  # a day later, out of the three years
+    # Waits of 28 days, then of 7: the longest is kept, not the last; with no figure at all, none is known.
+    mixed = {"Y": _weekly(START, [28] * 5 + [7] * 5)}
+    took = [a.took for a in times.applications(mixed["Y"]) if a.took]
+    assert (max(took), took[-1]) == (28.0, 7.0)
+    assert times.tables(mixed, date(2025, 12, 1)).longest == {"Y": 28, "": 28}
+    assert times.tables({}, day).longest == {"": 0}
+
+
+@pytest.mark.parametrize("weeks_up, counted", [(8, 8), (26, 26), (27, None)])
+def test_a_jump_falls_back_within_half_a_year_or_not_at_all(weeks_up, counted):
+    # Forty countries at 4 weeks rise to 20 for `weeks_up` weeks, then come back.
+    every = _pool(40, [28] * 10 + [140] * weeks_up + [28] * 10)
+    day = every["P0"][-1].published
+    count, back, weeks_back = times.tables(every, day).jumps["rise"]
+    assert (count, back, weeks_back) == (40, 40 if counted else 0, counted)
+
+
+def _rises(big: int, small: int) -> tuple[dict, date]:
+    """`big` countries once at 5 times their 4 weeks, `small` at 3 times, each for a week; the spike's
+    applications were decided in 4 weeks (a fifth and a third of the spike). The day after their last update."""
+    every = _pool(big, [28] * 20 + [140] + [28] * 20, "B") | _pool(small, [28] * 20 + [84] + [28] * 20, "S")
+    return every, START + timedelta(days=7 * 41)
+
+
+def _rising(every: dict, today: date, values: list) -> times.Prediction:
+    france = _weekly(today - timedelta(days=7 * (len(values) - 1)), values)
+    return times.predict("FR", today, every | {"FR": france})
+
+
+def test_a_big_rise_is_read_from_thirty_big_rises_or_more_else_from_every_rise():
+    every, today = _rises(30, 40)
+    big = _rising(every, today, [28] * 20 + [140])
+    assert (big.jump.reading, big.outcomes, big.best_days, big.worst_days) == ("big rise", 30, 28, 28)
+    every, today = _rises(29, 40)
+    read_as_rise = _rising(every, today, [28] * 20 + [140])
+    # From every rise of 2 to 4 times: decided in a third of the spike's figure, 140 / 3 days.
+    assert (read_as_rise.jump.reading, read_as_rise.outcomes, read_as_rise.worst_days) == ("rise", 40, 47)
+
+
+def test_a_rise_with_fewer_than_thirty_past_rises_is_read_as_the_figure_stands():
+    every, today = _rises(0, 30)
+    assert _rising(every, today, [28] * 20 + [84]).jump.reading == "rise"
+    every, today = _rises(0, 29)
+    # No rise to read it from, and no figure of 12 weeks in the history either: the timeline's range.
+    assert _rising(every, today, [28] * 20 + [84]).reason.startswith("too few known outcomes")
+    # Steady figures of 12 weeks elsewhere: the rise is read as they are, and no jump is said.
+    steady = every | _pool(40, [84] * 41, "T")
+    prediction = _rising(steady, today, [28] * 20 + [84])
+    assert (prediction.jump, prediction.worst_days) == (None, 84)
+
+
+def test_a_rise_that_lasts_several_updates_is_dated_from_its_first():
+    every, today = _rises(40, 0)
+    prediction = _rising(every, today, [28] * 20 + [140] * 3)
+    assert (prediction.jump.since, prediction.jump.level) == (today - timedelta(days=14), 28.0)
+
+
+def test_only_a_rise_stops_the_window_at_the_risen_figure_or_the_longest_wait_anywhere():
+    # Forty countries went from 1 week to 5 and stayed at 10: the spike's applications took twice its figure.
+    every = _pool(40, [7] * 20 + [35] + [70] * 30)
+    today = every["P0"][-1].published + timedelta(days=7)
+    prediction = _rising(every, today, [28] * 20 + [140])
+    assert prediction.jump.reading == "big rise" and times._cdf_at(prediction.jumped, 2.0) == 1.0
+    # Twice 140 would be 280 days; no application anywhere took more than 70: the window stops at 140.
+    assert (prediction.cap, prediction.worst_days) == (140, 140)
+    assert (prediction.chance_by(139) < 1.0, prediction.chance_by(140)) == (True, 1.0)
+    # A steady figure's window is not stopped: figures of 4 weeks that became 5 took up to 1.25 times their
+    # figure, so a figure of 55 days (of the same size) runs to 69, past any wait seen (France's own, 56 days).
+    steady = _pool(40, [28] * 10 + [35] * 20) | {"FR": _weekly(START + timedelta(days=7 * 20), [55] * 10)}
+    figure = times.predict("FR", steady["FR"][-1].published, steady)
+    assert (figure.jump, figure.cap, figure.worst_days, figure.longest) == (None, 36500, 69, 56)
+    assert times.tables(steady, steady["FR"][-1].published).longest[""] == 56
+
+
+def test_a_chance_and_the_days_for_it_meet_at_the_edges():
+    every = _pool(40, [14] * 30)
+    prediction = times.predict("P0", every["P0"][-1].published, every)
+    assert (prediction.days_for(0.0), prediction.days_for(1.0), prediction.days_for(0.5)) == (0, 14, 14)
+
+
+def test_the_lowest_and_highest_figure_are_those_of_the_three_years_to_the_plan():
+    every = _pool(40, [14] * 30)
+    today = every["P0"][-1].published
+    older = [times.Figure(today - timedelta(days=times.HISTORY_DAYS + 1), 99),
+             times.Figure(today - timedelta(days=times.HISTORY_DAYS), 70)]
+    france = older + _weekly(START, [14] * 27 + [21, 10, 14])[:-1] + [times.Figure(today, 14)]
+    prediction = times.predict("FR", today, every | {"FR": france})
+    assert (prediction.low_days, prediction.high_days) == (10, 70)
+
+
+@pytest.mark.parametrize("silent_weeks, read", [(8, True), (9, False)])
+def test_no_processing_time_for_eight_weeks_still_reads_the_last_figure_nine_do_not(silent_weeks, read):
+    every = _pool(40, [14] * 30)
+    france = _weekly(START, [14] * (30 - silent_weeks) + [None] * silent_weeks)
+    prediction = times.predict("FR", france[-1].published, every | {"FR": france})
+    assert isinstance(prediction, times.Prediction) == read
+
+
+def test_the_models_tables_are_kept_in_the_cache_folder_and_read_back_as_worked_out(monkeypatch, tmp_path):
+    monkeypatch.delenv("PLANNER_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    day = date(2025, 6, 30)
+    key = times._figures_key()
+    assert re.fullmatch(rf"v{times.MODEL_VERSION}-\d+-\d+-none", key)  # the shipped file's; no updates yet
+    path = tmp_path / "cache" / "planner" / "ircc" / f"{key}-2025-06-30.marshal"
+    worked_out = times.tables(times.histories(), day)
+    assert times._tables_as_of(day, None) == worked_out and path.is_file()
+    assert times._read_tables(key, day) == worked_out  # the same, read back: keys, lists and tuples alike
+    path.write_bytes(b"not the tables")  # a broken cache is worked out again and written anew
+    assert times._read_tables(key, day) is None
+    assert times._tables_as_of(day, None) == worked_out and times._read_tables(key, day) == worked_out
+    # Without XDG_CACHE_HOME, the home folder's .cache; with PLANNER_NO_CACHE, nothing is kept.
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert times._tables_path(key, day) == str(tmp_path / "home" / ".cache" / "planner" / "ircc" / path.name)
+    monkeypatch.setenv("PLANNER_NO_CACHE", "1")
+    assert times._tables_path(key, day) is None
+    times._write_tables(key, day, worked_out)
+    assert not (tmp_path / "home").exists()
+
+
+def test_an_update_changes_the_caches_key(tmp_path):
+    before = times._figures_key()
+    path = tmp_path / "data-ptime-en.json"
+    path.write_bytes(_live_file("December 1, 2026", "4 weeks"))
+    times.update(str(path), today=date(2026, 12, 2))
+    assert times._figures_key() != before and not times._figures_key().endswith("-none")
+
+
+def test_a_replays_tables_and_days_are_its_own():
+    first, second = _pool(40, [14] * 30), _pool(40, [28] * 20)
+    day = first["P0"][-1].published
+    assert times._tables_as_of(day, first) == times.tables(first, day)
+    assert times._tables_as_of(day, first) is times._tables_as_of(day, first)  # worked out once a day
+    assert times._tables_as_of(day, second) == times.tables(second, day)
+    assert times.latest_update(figures=first) == day and times.latest_update(figures=second) == second["P0"][-1].published
+    assert times.latest_update(day - DAY, first) == day - timedelta(days=7)
+    assert times.latest_update(START - DAY, first) is None
+
+
+def test_an_update_from_nothing_or_a_name_that_is_none_says_so(tmp_path):
+    with pytest.raises(InputError) as error:
+        times.update("  ")
+    assert str(error.value) == "--from: an empty name; give a file or an address in IRCC's JSON format"
+    with pytest.raises(InputError) as error:
+        times.update("a\x00b")
+    assert str(error.value) == "--from: 'a\x00b' is not a file name (it holds a NUL byte)"
+    path = tmp_path / "broken.json"
+    path.write_bytes(b"[]")
+    with pytest.raises(PlannerError) as error:
+        times.update(str(path))
+    assert str(error.value) == f"{path}: no 'work' section with a 'lastupdated' date; nothing was changed"
+
+
+def test_a_server_that_refuses_is_named_with_its_answer(server):
+    with pytest.raises(PlannerError) as error:
+        times.update(f"{server}/missing.json", timeout=5)
+    assert str(error.value) == f"{server}/missing.json: the server answered 404 Not Found"
+
+
+def test_a_country_without_a_name_is_shown_by_its_code_in_either_language(monkeypatch):
+    from planner import i18n
+
+    assert times.display_name("ZZ") == "ZZ" and times.display_name("IN") == "India"
+    monkeypatch.setattr(i18n, "language", "fr")
+    assert times.display_name("ZZ") == "ZZ" and times.display_name("IN") == "Inde"
+    names = times.country_names()  # the file's comments and blank lines are not countries
+    assert "#" not in "".join(names) and "" not in names and len(names) > 150

@@ -848,3 +848,46 @@ def test_a_country_without_a_name_is_shown_by_its_code_in_either_language(monkey
     assert times.display_name("ZZ") == "ZZ" and times.display_name("IN") == "Inde"
     names = times.country_names()  # the file's comments and blank lines are not countries
     assert "#" not in "".join(names) and "" not in names and len(names) > 150
+    monkeypatch.setattr(times, "_french_names", lambda: {})  # a name ISO has not put in French yet
+    assert times.display_name("IN") == "India"
+
+
+def test_a_names_file_reads_codes_and_names_past_its_comments_and_blank_lines(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text("# IRCC's code, a tab, the name\n\nIN\tIndia\nCI\tCôte d'Ivoire\tsecond column\n", encoding="utf-8")
+    assert dict(times._names_in(path)) == {"IN": "India", "CI": "Côte d'Ivoire\tsecond column"}
+
+
+def test_an_unknown_code_sorts_by_itself():
+    assert times.sort_key("ZZ") == "zz" and times.sort_key("CI") < times.sort_key("CU")
+
+
+def test_the_histories_skip_comments_and_blank_lines_and_add_the_users_updates(tmp_path, monkeypatch):
+    shipped = tmp_path / "times.txt"
+    shipped.write_text("# a comment\ndates\t2026-01-07 2026-01-14\n\nAA\t14 -\nBB\t. 21\n", encoding="utf-8")
+    monkeypatch.setattr(times, "SHIPPED", shipped)
+    first, second = date(2026, 1, 7), date(2026, 1, 14)
+    assert times.histories() == {"AA": [times.Figure(first, 14), times.Figure(second, None)],
+                                 "BB": [times.Figure(second, 21)]}
+    times.user_file().parent.mkdir(parents=True)
+    times.user_file().write_text(json.dumps({"ircc_last_updated": "2026-01-21", "work": {"AA": 28, "CC": None}})
+                                 + "\n", encoding="utf-8")
+    later = date(2026, 1, 21)
+    every = times.histories()
+    assert every["AA"][-1] == times.Figure(later, 28) and every["CC"] == [times.Figure(later, None)]
+    assert times.history("CC") == [times.Figure(later, None)] and times.history("ZZ") == []
+
+
+def test_an_update_line_that_is_not_one_is_skipped(tmp_path):
+    times.user_file().parent.mkdir(parents=True)
+    good = {"ircc_last_updated": "2026-01-21", "work": {"AA": 28}}
+    lines = [good, {"ircc_last_updated": "2026-01-28"}, {"work": {"AA": 7}}, {"ircc_last_updated": "2026-02-04", "work": 5},
+             ["ircc_last_updated", "work"]]
+    times.user_file().write_text("".join(json.dumps(line) + "\n" for line in lines) + '{"cut short', encoding="utf-8")
+    assert times.read_updates() == [good]
+
+
+def test_a_file_that_is_not_json_says_why():
+    with pytest.raises(ValueError) as error:
+        times.parse_live(b"<html>")
+    assert str(error.value) == "not IRCC's JSON file (Expecting value: line 1 column 1 (char 0))"
